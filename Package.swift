@@ -1,0 +1,32 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Release builds of the numeric targets drop overflow/bounds traps in the hot loops.
+let fast: [SwiftSetting] = [.unsafeFlags(["-Ounchecked", "-wmo"], .when(configuration: .release))]
+
+let package = Package(
+    name: "bioimitate",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "bioimitate", targets: ["ImitationCLI"]),
+        .library(name: "Sim", targets: ["Sim"]),
+        .library(name: "RL", targets: ["RL"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // OpenBLAS from Debian's libopenblas-dev, seen through cblas.h.
+        .systemLibrary(name: "CBLAS", path: "Sources/CBLAS",
+                       providers: [.apt(["libopenblas-dev"])]),
+        .target(name: "Sim", swiftSettings: fast),
+        .target(name: "RL", dependencies: ["CBLAS"], swiftSettings: fast),
+        .executableTarget(
+            name: "ImitationCLI",
+            dependencies: ["Sim", "RL", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+        .testTarget(name: "RLTests", dependencies: ["RL"]),
+        .testTarget(name: "SimTests", dependencies: ["Sim"]),
+        .testTarget(name: "CLITests", dependencies: ["ImitationCLI", "Sim", "RL"]),
+    ],
+    swiftLanguageModes: [.v5]
+)

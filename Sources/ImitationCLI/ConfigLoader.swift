@@ -1,0 +1,139 @@
+import Foundation
+
+/// Loads a JSON config over built-in defaults. A file may set any subset of the keys; an unknown key,
+/// a value of the wrong type or out of range is a `CLIError` naming the file and the key.
+enum ConfigLoader {
+    static func load<T: Codable>(_ defaults: T, from path: String?,
+                                 problem: (T) -> (key: String, reason: String)?) throws -> T {
+        guard let path else { return defaults }
+        let url = URL(fileURLWithPath: path)
+        guard let data = FileManager.default.contents(atPath: url.path) else {
+            throw CLIError("\(path): cannot read config file (does it exist?)")
+        }
+        let object: Any
+        do { object = try JSONSerialization.jsonObject(with: data) } catch {
+            throw CLIError("\(path): not valid JSON")
+        }
+        guard let overrides = object as? [String: Any] else {
+            throw CLIError("\(path): the top level must be a JSON object of key/value pairs")
+        }
+        var merged = try dictionary(of: defaults)
+        for key in overrides.keys.sorted() {
+            guard merged[key] != nil else {
+                let hint = closest(to: key, in: Array(merged.keys)).map { " (did you mean '\($0)'?)" } ?? ""
+                throw CLIError("\(path): unknown key '\(key)'\(hint)")
+            }
+            if let problem = mismatch(overrides[key]!, like: merged[key]!) {
+                throw CLIError("\(path): key '\(key)' must be \(problem)")
+            }
+            merged[key] = overrides[key]
+        }
+        let value: T
+        do {
+            value = try JSONDecoder().decode(T.self, from: JSONSerialization.data(withJSONObject: merged))
+        } catch let error as DecodingError {
+            throw CLIError("\(path): \(describe(error))")
+        }
+        if let p = problem(value) { throw CLIError("\(path): key '\(p.key)' \(p.reason)") }
+        return value
+    }
+
+    /// Pretty, key-sorted JSON of a resolved config.
+    static func json<T: Encodable>(_ value: T) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: try encoder.encode(value), as: UTF8.self)
+    }
+
+    private static func dictionary<T: Encodable>(of value: T) throws -> [String: Any] {
+        let data = try JSONEncoder().encode(value)
+        return try JSONSerialization.jsonObject(with: data) as? [String: Any] ?? [:]
+    }
+
+    /// What `value` should have been to match the JSON kind of `reference` (the default), or nil if it matches.
+    /// Checked here because JSONDecoder reports some mismatches (1.5 for an integer) without naming the key.
+    static func mismatch(_ value: Any, like reference: Any) -> String? {
+        switch (kind(of: reference), kind(of: value)) {
+        case (.bool, .bool), (.string, .string), (.double, .double), (.double, .int), (.int, .int): return nil
+        case (.int, .double) where (value as? Double).map { $0 == $0.rounded() } == true: return nil
+        case (.array, .array):
+            let items = value as! [Any]
+            guard let model = (reference as! [Any]).first else { return nil }
+            for (i, item) in items.enumerated() {
+                if let inner = mismatch(item, like: model) { return "a list whose items are \(inner) (item \(i) is not)" }
+            }
+            return nil
+        case (let expected, _): return expected.phrase
+        }
+    }
+
+    private enum Kind {
+        case bool, int, double, string, array, other
+        var phrase: String {
+            switch self {
+            case .bool: "true or false"
+            case .int: "an integer"
+            case .double: "a number"
+            case .string: "a string"
+            case .array: "a list"
+            case .other: "an object"
+            }
+        }
+    }
+
+    /// JSONSerialization hands back NSNumber for booleans and numbers alike; the Objective-C type code tells them apart.
+    private static func kind(of value: Any) -> Kind {
+        if value is String { return .string }
+        if value is [Any] { return .array }
+        guard let n = value as? NSNumber else { return .other }
+        switch String(cString: n.objCType) {
+        case "c", "B": return .bool
+        case "d", "f": return .double
+        default: return .int
+        }
+    }
+
+    private static func describe(_ error: DecodingError) -> String {
+        func key(_ path: [CodingKey]) -> String {
+            path.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined().trimmingCharacters(in: ["."])
+        }
+        switch error {
+        case .typeMismatch(let type, let ctx): return "key '\(key(ctx.codingPath))' must be \(typeName(type))"
+        case .valueNotFound(let type, let ctx): return "key '\(key(ctx.codingPath))' must be \(typeName(type)), not null"
+        case .keyNotFound(let k, _): return "missing key '\(k.stringValue)'"
+        case .dataCorrupted(let ctx):
+            return ctx.codingPath.isEmpty ? "unreadable config" : "key '\(key(ctx.codingPath))' has an unreadable value"
+        @unknown default: return "unreadable config"
+        }
+    }
+
+    private static func typeName(_ type: Any.Type) -> String {
+        switch type {
+        case is Double.Type, is Float.Type: return "a number"
+        case is Int.Type: return "an integer"
+        case is Bool.Type: return "true or false"
+        case is String.Type: return "a string"
+        default: return type is any Collection.Type ? "a list" : "of type \(type)"
+        }
+    }
+
+    /// The known key nearest to a misspelling, if it is plausibly a typo (edit distance ≤ 3).
+    static func closest(to word: String, in candidates: [String]) -> String? {
+        let scored = candidates.map { ($0, editDistance(word, $0)) }.min { $0.1 < $1.1 }
+        guard let (best, distance) = scored, distance <= 3 else { return nil }
+        return best
+    }
+
+    static func editDistance(_ a: String, _ b: String) -> Int {
+        let a = Array(a.lowercased()), b = Array(b.lowercased())
+        var previous = Array(0...b.count)
+        for i in 1...max(a.count, 1) where !a.isEmpty {
+            var current = [i] + [Int](repeating: 0, count: b.count)
+            for j in 1...max(b.count, 1) where !b.isEmpty {
+                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+            }
+            previous = current
+        }
+        return a.isEmpty ? b.count : previous[b.count]
+    }
+}

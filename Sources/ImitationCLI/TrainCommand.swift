@@ -1,0 +1,105 @@
+import ArgumentParser
+import Foundation
+import RL
+import Sim
+
+struct Train: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Train a policy on an imitation environment.",
+        discussion: """
+            Every hyperparameter has a default in configs/train_default.json (PPO) or configs/sac_default.json (SAC),
+            and every environment setting in configs/env_default.json. A --config or --env-config file may set any
+            subset of those keys; --steps and --seed override the file. Use --print-config to see what a run would use.
+            """)
+
+    @Option(help: "Environment ID (see `bioimitate envs`).")
+    var env = "MuscleWalkingImitation2D-v0"
+
+    @Option(help: "Algorithm: ppo or sac. Defaults to the config file's \"algo\", else ppo.")
+    var algo: String?
+
+    @Option(help: "JSON file overriding training hyperparameters.")
+    var config: String?
+
+    @Option(name: .customLong("env-config"), help: "JSON file overriding environment settings.")
+    var envConfig: String?
+
+    @Option(help: "Total environment steps (overrides total_steps).")
+    var steps: Int?
+
+    @Option(help: "Random seed (overrides seed).")
+    var seed: Int?
+
+    @Option(help: "Parent directory of the run directory.")
+    var out = "runs"
+
+    @Flag(name: .customLong("print-config"), help: "Print the resolved configuration as JSON and exit.")
+    var printConfig = false
+
+    func validate() throws {
+        if let algo, !["ppo", "sac"].contains(algo) {
+            throw ValidationError("--algo must be ppo or sac, got '\(algo)'")
+        }
+        if let steps, steps < 1 { throw ValidationError("--steps must be at least 1") }
+    }
+
+    func run() throws {
+        guard EnvironmentSpec.named(env) != nil else {
+            throw CLIError("unknown environment '\(env)' (run `bioimitate envs` for the list)")
+        }
+        let resolved = try resolve()
+        if printConfig {
+            print(try resolved.json())
+            return
+        }
+        throw CLIError("train: the training loop is not built yet; only --print-config works in this version")
+    }
+
+    /// The algorithm config (defaults ← file ← flags) and the environment config (defaults ← file).
+    func resolve() throws -> ResolvedTrainConfig {
+        let chosen = try algo ?? declaredAlgorithm(in: config) ?? "ppo"
+        let environment = try ConfigLoader.load(EnvironmentConfig(), from: envConfig) { $0.firstProblem() }
+        switch chosen {
+        case "sac":
+            var c = try ConfigLoader.load(SACConfig(), from: config) { $0.firstProblem() }
+            if let steps { c.totalSteps = steps }
+            if let seed { c.seed = seed }
+            return ResolvedTrainConfig(env: env, algorithm: .sac(c), environment: environment)
+        default:
+            var c = try ConfigLoader.load(PPOConfig(), from: config) { $0.firstProblem() }
+            if let steps { c.totalSteps = steps }
+            if let seed { c.seed = seed }
+            return ResolvedTrainConfig(env: env, algorithm: .ppo(c), environment: environment)
+        }
+    }
+
+    /// The "algo" value of a config file, so `--config configs/sac_default.json` alone selects SAC.
+    private func declaredAlgorithm(in path: String?) throws -> String? {
+        guard let path, let data = FileManager.default.contents(atPath: path),
+              let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return nil }
+        guard let value = object["algo"] else { return nil }
+        guard let name = value as? String, ["ppo", "sac"].contains(name) else {
+            throw CLIError("\(path): key 'algo' must be \"ppo\" or \"sac\"")
+        }
+        return name
+    }
+}
+
+/// Everything a training run is configured by, as written to the run directory.
+struct ResolvedTrainConfig {
+    enum Algorithm { case ppo(PPOConfig), sac(SACConfig) }
+    let env: String
+    let algorithm: Algorithm
+    let environment: EnvironmentConfig
+
+    func json() throws -> String {
+        let train: String
+        switch algorithm {
+        case .ppo(let c): train = try ConfigLoader.json(c)
+        case .sac(let c): train = try ConfigLoader.json(c)
+        }
+        let envText = try ConfigLoader.json(environment)
+        let indent = { (s: String) in s.replacingOccurrences(of: "\n", with: "\n  ") }
+        return "{\n  \"env_id\" : \"\(env)\",\n  \"environment\" : \(indent(envText)),\n  \"train\" : \(indent(train))\n}"
+    }
+}

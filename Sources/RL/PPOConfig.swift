@@ -1,0 +1,86 @@
+/// PPO hyperparameters; mirrors `configs/train_default.json`. Defaults follow the original
+/// bioimitation-gym RLlib PPO config (hidden [512, 512] tanh, lr 1e-4, gamma 0.995, kl_coeff 1.0,
+/// 20 SGD epochs of minibatch 256 over 3200-step batches of complete episodes, MeanStdFilter);
+/// keys it did not set take RLlib's PPO defaults (clip 0.3, kl_target 0.01, vf_clip 10).
+public struct PPOConfig: Codable, Equatable, Sendable {
+    public var algo = "ppo"
+    public var seed = 0
+    public var totalSteps = 2_000_000
+    /// Environment copies stepped in parallel.
+    public var numEnvs = 2
+    public var hidden = [512, 512]
+    public var activation = "tanh"
+    public var lr = 1e-4
+    public var gamma = 0.995
+    public var lambda = 0.95
+    public var clipParam = 0.3
+    public var klCoeff = 1.0
+    public var klTarget = 0.01
+    public var vfLossCoeff = 1.0
+    public var vfClipParam = 10.0
+    public var entropyCoeff = 0.0
+    public var numSGDIter = 20
+    public var sgdMinibatchSize = 256
+    public var trainBatchSize = 3200
+    /// "complete_episodes" or "truncate_episodes".
+    public var batchMode = "complete_episodes"
+    /// "MeanStdFilter" or "NoFilter".
+    public var observationFilter = "MeanStdFilter"
+    /// Global gradient-norm clip; 0 disables it.
+    public var gradClip = 0.5
+    /// Checkpoint every this many training iterations.
+    public var checkpointEvery = 10
+
+    public init() {}
+
+    enum CodingKeys: String, CodingKey {
+        case algo, seed
+        case totalSteps = "total_steps"
+        case numEnvs = "num_envs"
+        case hidden, activation, lr, gamma, lambda
+        case clipParam = "clip_param"
+        case klCoeff = "kl_coeff"
+        case klTarget = "kl_target"
+        case vfLossCoeff = "vf_loss_coeff"
+        case vfClipParam = "vf_clip_param"
+        case entropyCoeff = "entropy_coeff"
+        case numSGDIter = "num_sgd_iter"
+        case sgdMinibatchSize = "sgd_minibatch_size"
+        case trainBatchSize = "train_batch_size"
+        case batchMode = "batch_mode"
+        case observationFilter = "observation_filter"
+        case gradClip = "grad_clip"
+        case checkpointEvery = "checkpoint_every"
+    }
+
+    public func firstProblem() -> (key: String, reason: String)? {
+        if algo != "ppo" { return ("algo", "must be \"ppo\" in a PPO config, got \"\(algo)\"") }
+        if totalSteps < 1 { return ("total_steps", "must be at least 1") }
+        if numEnvs < 1 { return ("num_envs", "must be at least 1") }
+        if let p = networkProblem(hidden: hidden, activation: activation) { return p }
+        if !(lr > 0 && lr < 1) { return ("lr", "must be in (0, 1)") }
+        if !(gamma > 0 && gamma <= 1) { return ("gamma", "must be in (0, 1]") }
+        if !(lambda >= 0 && lambda <= 1) { return ("lambda", "must be in [0, 1]") }
+        if !(clipParam > 0) { return ("clip_param", "must be positive") }
+        if !(klCoeff >= 0) { return ("kl_coeff", "must be non-negative") }
+        if !(klTarget > 0) { return ("kl_target", "must be positive") }
+        if !(vfLossCoeff >= 0) { return ("vf_loss_coeff", "must be non-negative") }
+        if !(vfClipParam > 0) { return ("vf_clip_param", "must be positive") }
+        if !(entropyCoeff >= 0) { return ("entropy_coeff", "must be non-negative") }
+        if numSGDIter < 1 { return ("num_sgd_iter", "must be at least 1") }
+        if sgdMinibatchSize < 1 { return ("sgd_minibatch_size", "must be at least 1") }
+        if trainBatchSize < sgdMinibatchSize { return ("train_batch_size", "must be at least sgd_minibatch_size (\(sgdMinibatchSize))") }
+        if !["complete_episodes", "truncate_episodes"].contains(batchMode) { return ("batch_mode", "must be \"complete_episodes\" or \"truncate_episodes\"") }
+        if !["MeanStdFilter", "NoFilter"].contains(observationFilter) { return ("observation_filter", "must be \"MeanStdFilter\" or \"NoFilter\"") }
+        if !(gradClip >= 0) { return ("grad_clip", "must be non-negative (0 disables clipping)") }
+        if checkpointEvery < 1 { return ("checkpoint_every", "must be at least 1") }
+        return nil
+    }
+}
+
+/// Shared check of the network-shape keys of both algorithms.
+func networkProblem(hidden: [Int], activation: String) -> (key: String, reason: String)? {
+    if hidden.isEmpty || hidden.contains(where: { $0 < 1 }) { return ("hidden", "must list at least one positive layer width") }
+    if !["tanh", "relu"].contains(activation) { return ("activation", "must be \"tanh\" or \"relu\", got \"\(activation)\"") }
+    return nil
+}

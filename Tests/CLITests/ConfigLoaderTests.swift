@@ -1,0 +1,113 @@
+import Foundation
+import XCTest
+@testable import ImitationCLI
+import RL
+import Sim
+
+final class ConfigLoaderTests: XCTestCase {
+    /// configs/ sits at the package root, two levels above this file's folder.
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static func config(_ name: String) -> String { root.appendingPathComponent("configs/\(name)").path }
+
+    private func write(_ json: String) throws -> String {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("bioimitate-\(UUID().uuidString).json")
+        try json.write(to: url, atomically: true, encoding: .utf8)
+        addTeardownBlock { try? FileManager.default.removeItem(at: url) }
+        return url.path
+    }
+
+    private func message(_ body: () throws -> Void) -> String? {
+        do { try body(); return nil } catch let error as CLIError { return error.description } catch { return "\(error)" }
+    }
+
+    /// The shipped JSON files hold every key with exactly the built-in defaults, so neither can drift.
+    func testShippedConfigsEqualBuiltInDefaults() throws {
+        func keys(_ path: String) throws -> Set<String> {
+            Set((try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))) as! [String: Any]).keys)
+        }
+        func encodedKeys<T: Encodable>(_ v: T) throws -> Set<String> {
+            Set((try JSONSerialization.jsonObject(with: JSONEncoder().encode(v)) as! [String: Any]).keys)
+        }
+        XCTAssertEqual(try ConfigLoader.load(PPOConfig(), from: Self.config("train_default.json")) { $0.firstProblem() }, PPOConfig())
+        XCTAssertEqual(try ConfigLoader.load(SACConfig(), from: Self.config("sac_default.json")) { $0.firstProblem() }, SACConfig())
+        XCTAssertEqual(try ConfigLoader.load(EnvironmentConfig(), from: Self.config("env_default.json")) { $0.firstProblem() }, EnvironmentConfig())
+        XCTAssertEqual(try ConfigLoader.load(TestConfig(), from: Self.config("test_default.json")) { $0.firstProblem() }, TestConfig())
+        XCTAssertEqual(try keys(Self.config("train_default.json")), try encodedKeys(PPOConfig()))
+        XCTAssertEqual(try keys(Self.config("sac_default.json")), try encodedKeys(SACConfig()))
+        XCTAssertEqual(try keys(Self.config("env_default.json")), try encodedKeys(EnvironmentConfig()))
+        XCTAssertEqual(try keys(Self.config("test_default.json")), try encodedKeys(TestConfig()))
+    }
+
+    func testDesignDefaults() {
+        let env = EnvironmentConfig()
+        XCTAssertEqual(env.rewardWeights, [0.8, 0.2, 0.1])
+        XCTAssertEqual(env.horizon, 5)
+        XCTAssertEqual(env.maxActuation, 200)
+        let ppo = PPOConfig()
+        XCTAssertEqual(ppo.hidden, [512, 512]); XCTAssertEqual(ppo.lr, 1e-4); XCTAssertEqual(ppo.gamma, 0.995)
+        XCTAssertEqual(ppo.numSGDIter, 20); XCTAssertEqual(ppo.sgdMinibatchSize, 256); XCTAssertEqual(ppo.trainBatchSize, 3200)
+        let sac = SACConfig()
+        XCTAssertEqual(sac.tau, 0.005); XCTAssertEqual(sac.bufferSize, 1_000_000); XCTAssertEqual(sac.learningStarts, 10_000)
+    }
+
+    func testPartialFileOverridesOnlyItsKeys() throws {
+        let path = try write(#"{"lr": 0.0003, "hidden": [64, 64], "num_envs": 4}"#)
+        let c = try ConfigLoader.load(PPOConfig(), from: path) { $0.firstProblem() }
+        XCTAssertEqual(c.lr, 3e-4); XCTAssertEqual(c.hidden, [64, 64]); XCTAssertEqual(c.numEnvs, 4)
+        XCTAssertEqual(c.gamma, PPOConfig().gamma)
+    }
+
+    func testErrorsNameTheFileAndTheKey() throws {
+        let cases: [(String, String)] = [
+            (#"{"learning_rate": 0.1}"#, "unknown key 'learning_rate'"),
+            (#"{"gama": 0.9}"#, "did you mean 'gamma'?"),
+            (#"{"lr": "fast"}"#, "key 'lr' must be a number"),
+            (#"{"num_sgd_iter": 2.5}"#, "key 'num_sgd_iter' must be an integer"),
+            (#"{"hidden": [64, "x"]}"#, "key 'hidden' must be a list"),
+            (#"{"gamma": 1.5}"#, "key 'gamma' must be in (0, 1]"),
+            (#"{"activation": "sigmoid"}"#, "key 'activation'"),
+            ("[1, 2]", "top level must be a JSON object"),
+            ("{not json", "not valid JSON"),
+        ]
+        for (json, expected) in cases {
+            let path = try write(json)
+            let text = message { _ = try ConfigLoader.load(PPOConfig(), from: path) { $0.firstProblem() } }
+            XCTAssertNotNil(text, json)
+            XCTAssertTrue(text?.hasPrefix(path) == true, "\(json): \(text ?? "")")
+            XCTAssertTrue(text?.contains(expected) == true, "\(json): \(text ?? "") lacks \(expected)")
+            XCTAssertFalse(text?.contains("\n") == true)
+        }
+        XCTAssertEqual(message { _ = try ConfigLoader.load(TestConfig(), from: "/nonexistent.json") { $0.firstProblem() } },
+                       "/nonexistent.json: cannot read config file (does it exist?)")
+    }
+
+    func testEnvironmentConfigChecks() throws {
+        let bad = [(#"{"use_GRF": 1}"#, "true or false"), (#"{"r_weights": [1, 2]}"#, "r_weights"),
+                   (#"{"mode": "eval"}"#, "mode"), (#"{"horizon": 0}"#, "horizon")]
+        for (json, expected) in bad {
+            let path = try write(json)
+            let text = message { _ = try ConfigLoader.load(EnvironmentConfig(), from: path) { $0.firstProblem() } }
+            XCTAssertTrue(text?.contains(expected) == true, "\(json): \(text ?? "nil")")
+        }
+    }
+
+    func testTrainResolvesAlgorithmFromFileAndFlags() throws {
+        var train = try Train.parse(["--config", Self.config("sac_default.json"), "--steps", "123", "--seed", "7"])
+        guard case .sac(let sac) = try train.resolve().algorithm else { return XCTFail("expected SAC") }
+        XCTAssertEqual(sac.totalSteps, 123); XCTAssertEqual(sac.seed, 7)
+        train = try Train.parse([])
+        guard case .ppo = try train.resolve().algorithm else { return XCTFail("expected PPO by default") }
+        let printed = try train.resolve().json()
+        let object = try JSONSerialization.jsonObject(with: Data(printed.utf8)) as? [String: Any]
+        XCTAssertEqual(object?["env_id"] as? String, "MuscleWalkingImitation2D-v0")
+        XCTAssertNotNil(object?["environment"] as? [String: Any]); XCTAssertNotNil(object?["train"] as? [String: Any])
+    }
+
+    func testSeventeenEnvironmentIDs() {
+        XCTAssertEqual(EnvironmentSpec.all.count, 17)
+        XCTAssertEqual(Set(EnvironmentSpec.all.map(\.id)).count, 17)
+        XCTAssertNotNil(EnvironmentSpec.named("MusclePalsyImitation3D-v0"))
+        XCTAssertNotNil(EnvironmentSpec.named("TorqueLockedKneeImitation2D-v0"))
+        XCTAssertNil(EnvironmentSpec.named("TorquePalsyImitation3D-v0"))
+    }
+}
