@@ -33,6 +33,9 @@ struct Train: ParsableCommand {
     @Option(help: "Parent directory of the run directory.")
     var out = "runs"
 
+    @Option(help: "Continue a run from its latest checkpoint (a run directory or a checkpoint).")
+    var resume: String?
+
     @Flag(name: .customLong("print-config"), help: "Print the resolved configuration as JSON and exit.")
     var printConfig = false
 
@@ -44,15 +47,52 @@ struct Train: ParsableCommand {
     }
 
     func run() throws {
-        guard EnvironmentSpec.named(env) != nil else {
-            throw CLIError("unknown environment '\(env)' (run `bioimitate envs` for the list)")
+        let resumePoint = try resume.map { path in
+            do { return try Checkpoint.resolve(path) } catch { throw CLIError("--resume \(error)") }
         }
-        let resolved = try resolve()
+        let resolved = try resumePoint.map(resolveFromCheckpoint) ?? resolve()
+        guard Environments.isKnown(resolved.env) else {
+            throw CLIError("unknown environment '\(resolved.env)' (run `bioimitate envs` for the list)")
+        }
         if printConfig {
             print(try resolved.json())
             return
         }
-        throw CLIError("train: the training loop is not built yet; only --print-config works in this version")
+        _ = try Environments.make(resolved.env, config: resolved.environment)  // fail before creating a run directory
+        let directory = resumePoint.map { $0.deletingLastPathComponent().deletingLastPathComponent() } ?? newRunDirectory(resolved)
+        do {
+            switch resolved.algorithm {
+            case .ppo(let c): try Trainer.runPPO(c, resolved: resolved, directory: directory, resume: resumePoint)
+            case .sac(let c): try Trainer.runSAC(c, resolved: resolved, directory: directory, resume: resumePoint)
+            }
+        } catch let error as RLError { throw CLIError(error.description) }
+    }
+
+    private func newRunDirectory(_ resolved: ResolvedTrainConfig) -> URL {
+        let stamp = ISO8601DateFormatter.string(from: Date(), timeZone: .current, formatOptions: [.withYear, .withMonth, .withDay, .withTime])
+        let algo: String, seed: Int
+        switch resolved.algorithm {
+        case .ppo(let c): algo = "ppo"; seed = c.seed
+        case .sac(let c): algo = "sac"; seed = c.seed
+        }
+        var url = URL(fileURLWithPath: out).appendingPathComponent("\(resolved.env)_\(algo)_s\(seed)_\(stamp)")
+        var n = 2
+        while FileManager.default.fileExists(atPath: url.path) { url = URL(fileURLWithPath: out).appendingPathComponent("\(resolved.env)_\(algo)_s\(seed)_\(stamp)-\(n)"); n += 1 }
+        return url
+    }
+
+    /// Resuming keeps the checkpoint's own configuration; only --steps may extend the run.
+    private func resolveFromCheckpoint(_ checkpoint: URL) throws -> ResolvedTrainConfig {
+        let meta: CheckpointMeta
+        do { meta = try Checkpoint.readMeta(checkpoint) } catch { throw CLIError("--resume \(error)") }
+        let environment = try ConfigLoader.load(EnvironmentConfig(), from: envConfig) { $0.firstProblem() }
+        if var c = meta.ppo {
+            if let steps { c.totalSteps = steps }
+            return ResolvedTrainConfig(env: meta.envID, algorithm: .ppo(c), environment: environment)
+        }
+        guard var c = meta.sac else { throw CLIError("\(checkpoint.path)/meta.json: holds neither a PPO nor a SAC config") }
+        if let steps { c.totalSteps = steps }
+        return ResolvedTrainConfig(env: meta.envID, algorithm: .sac(c), environment: environment)
     }
 
     /// The algorithm config (defaults ← file ← flags) and the environment config (defaults ← file).

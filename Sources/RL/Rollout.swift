@@ -1,0 +1,68 @@
+import Dispatch
+
+/// One environment copy with its own random stream and buffers, so copies can be stepped on different cores
+/// without sharing mutable state. Results do not depend on the number of threads.
+final class EnvSlot {
+    let env: Environment
+    var rng: Random
+    var raw: [Float]          // observation as the environment wrote it
+    var normalized: [Float]   // after the observation filter
+    var action: [Float]       // sampled action in the learner's normalized space
+    var scaled: [Float]       // action rescaled to the environment's bounds
+    var outcome = StepOutcome(reward: 0, terminated: false, truncated: true)
+    var needsReset = true
+    var episodeReturn = 0.0
+    var episodeLength = 0
+    var failed: String?       // a non-finite observation or reward ends the episode and is reported
+
+    init(env: Environment, seed: UInt64, index: Int) {
+        self.env = env
+        rng = Random(seed: seed, stream: UInt64(index) + 1)
+        raw = [Float](repeating: 0, count: env.observationSize)
+        normalized = raw
+        action = [Float](repeating: 0, count: env.actionSize)
+        scaled = action
+    }
+
+    func reset() {
+        env.reset(seed: rng.next(), observation: &raw)
+        needsReset = false; episodeReturn = 0; episodeLength = 0; failed = nil
+    }
+
+    func step() {
+        env.rescale(action, into: &scaled)
+        outcome = env.step(scaled, observation: &raw)
+        if !outcome.reward.isFinite || raw.contains(where: { !$0.isFinite }) {
+            // A simulator blow-up ends the episode; the bad numbers never reach the learner.
+            failed = "non-finite observation or reward"
+            outcome = StepOutcome(reward: 0, terminated: true, truncated: false)
+            for i in raw.indices where !raw[i].isFinite { raw[i] = 0 }
+        }
+        episodeReturn += outcome.reward
+        episodeLength += 1
+        if outcome.terminated || outcome.truncated { needsReset = true }
+    }
+}
+
+/// Runs `body` for each index, on all cores when there is more than one.
+func forEachParallel(_ count: Int, _ body: (Int) -> Void) {
+    if count == 1 { body(0) } else { DispatchQueue.concurrentPerform(iterations: count, execute: body) }
+}
+
+/// Recent finished episodes, for progress reports.
+public struct EpisodeStats: Sendable {
+    public private(set) var returns: [Double] = []
+    public private(set) var lengths: [Int] = []
+    public private(set) var total = 0
+    public private(set) var failures = 0
+    let window = 100
+
+    mutating func record(return r: Double, length: Int, failed: Bool) {
+        returns.append(r); lengths.append(length); total += 1
+        if failed { failures += 1 }
+        if returns.count > window { returns.removeFirst(); lengths.removeFirst() }
+    }
+
+    public var meanReturn: Double { returns.isEmpty ? .nan : returns.reduce(0, +) / Double(returns.count) }
+    public var meanLength: Double { lengths.isEmpty ? .nan : Double(lengths.reduce(0, +)) / Double(lengths.count) }
+}
