@@ -23,6 +23,9 @@ struct Test: ParsableCommand {
     @Option(help: "Directory for metrics.json (default: <run>/test).")
     var out: String?
 
+    @Option(help: "Also write probe.json: this many random observations and the policy's actions (for scripts/check_safetensors.py).")
+    var probe = 0
+
     func validate() throws {
         if let episodes, episodes < 1 { throw ValidationError("--episodes must be at least 1") }
     }
@@ -66,5 +69,22 @@ struct Test: ParsableCommand {
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         try JSONSerialization.data(withJSONObject: metrics, options: [.prettyPrinted, .sortedKeys])
             .write(to: dir.appendingPathComponent("metrics.json"), options: .atomic)
+        if probe > 0 { try writeProbe(policy, to: dir.appendingPathComponent("probe.json")) }
+        print("metrics: \(dir.appendingPathComponent("metrics.json").path)")
+    }
+
+    /// Random observations and the deterministic actions Swift computes for them, so another implementation
+    /// (numpy on the safetensors weights) can be checked against this one.
+    private func writeProbe(_ policy: DeterministicPolicy, to url: URL) throws {
+        var rng = Random(seed: 12345)
+        var observations: [[Float]] = [], actions: [[Float]] = []
+        var action = [Float](repeating: 0, count: policy.meta.actionSize)
+        for _ in 0..<probe {
+            let obs = (0..<policy.meta.observationSize).map { _ in Float(rng.normal()) }
+            policy.act(obs, into: &action)
+            observations.append(obs); actions.append(action)
+        }
+        try JSONSerialization.data(withJSONObject: ["observations": observations, "actions": actions], options: [.sortedKeys])
+            .write(to: url, options: .atomic)
     }
 }

@@ -70,7 +70,7 @@ public final class PPO {
         var collected = 0
         let target = config.trainBatchSize
         let complete = config.batchMode == "complete_episodes"
-        var bootstrapRequests: [(slot: Int, obs: [Float])] = []
+        var bootstrapRequests: [(slot: Int, end: Int, obs: [Float])] = []
 
         for s in slots where s.needsReset { s.reset(); filter?.update(s.raw) }
         normalizeObservations()
@@ -100,30 +100,25 @@ public final class PPO {
                     if s.outcome.terminated { t.ends.append((t.rewards.count - 1, 0)) }
                     else {
                         var next = s.raw; filter?.normalize(&next)
-                        bootstrapRequests.append((i, next)); t.ends.append((t.rewards.count - 1, .nan))
+                        bootstrapRequests.append((i, t.ends.count, next)); t.ends.append((t.rewards.count - 1, .nan))
                     }
                 }
-                if collected >= target && (done || !complete) { active[i] = false }
+                if complete && done && collected >= target { active[i] = false }
                 if done && active[i] { s.reset() }
                 filter?.update(s.raw)
             }
+            if !complete && collected >= target { active = active.map { _ in false } }
             normalizeObservations()
         }
         // Cut segments (batch full mid-episode, or time limits) bootstrap from the value of the next state.
         for (i, s) in slots.enumerated() where trajectories[i].openEnd {
-            bootstrapRequests.append((i, s.normalized)); trajectories[i].ends.append((trajectories[i].rewards.count - 1, .nan))
+            bootstrapRequests.append((i, trajectories[i].ends.count, s.normalized)); trajectories[i].ends.append((trajectories[i].rewards.count - 1, .nan))
         }
         if !bootstrapRequests.isEmpty {
             var m = Matrix(rows: bootstrapRequests.count, cols: obsSize)
             for (r, req) in bootstrapRequests.enumerated() { for j in 0..<obsSize { m[r, j] = req.obs[j] } }
             let v = value.forward(m)
-            var next = 0
-            for (i, t) in trajectories.enumerated() {
-                for k in t.ends.indices where t.ends[k].1.isNaN {
-                    precondition(bootstrapRequests[next].slot == i)
-                    t.ends[k].1 = v[next, 0]; next += 1
-                }
-            }
+            for (r, req) in bootstrapRequests.enumerated() { trajectories[req.slot].ends[req.end].1 = v[r, 0] }
         }
         envSteps += collected
 

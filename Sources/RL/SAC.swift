@@ -160,25 +160,20 @@ public final class SAC {
         var actorLoss: Float = 0
         for r in 0..<b { useFirst[r] = v1[r, 0] <= v2[r, 0]; actorLoss += (alphaNow * logp[r] - min(v1[r, 0], v2[r, 0])) * invB }
         // ∂(−min Q)/∂a through whichever critic is the minimum for each sample.
-        for r in 0..<b { dQ[r, 0] = useFirst[r] ? -invB : 0 }
+        for r in 0..<b { dQ[r, 0] = useFirst[r] ? -1 : 0 }
         let g1 = q1.backward(dQ)
         for r in 0..<b { for j in 0..<actSize { dAction[r, j] = g1[r, obsSize + j] } }
-        for r in 0..<b { dQ[r, 0] = useFirst[r] ? 0 : -invB }
+        for r in 0..<b { dQ[r, 0] = useFirst[r] ? 0 : -1 }
         let g2 = q2.backward(dQ)
         for r in 0..<b { for j in 0..<actSize { dAction[r, j] += g2[r, obsSize + j] } }
         var entropySum: Float = 0
         for r in 0..<b {
             entropySum -= logp[r]
             for j in 0..<actSize {
-                let a = sampled[r, j], raw = out[r, actSize + j]
-                let ls = Self.logStd(raw), std = Foundation.exp(ls)
-                let oneMinus = 1 - a * a
-                let dLogpDu = 2 * a * oneMinus / (oneMinus + 1e-6)
-                let dU = alphaNow * dLogpDu * invB + dAction[r, j] * oneMinus
-                dActor[r, j] = dU
-                let dLogStd = -alphaNow * invB + dU * std * noise[r, j]
-                let th = Foundation.tanh(raw)
-                dActor[r, actSize + j] = dLogStd * 0.5 * (Self.logStdMax - Self.logStdMin) * (1 - th * th)
+                let g = Self.actorGradient(mean: out[r, j], rawLogStd: out[r, actSize + j], noise: noise[r, j],
+                                           alpha: alphaNow, dLossdAction: dAction[r, j])
+                dActor[r, j] = g.dMean * invB
+                dActor[r, actSize + j] = g.dRaw * invB
             }
         }
         actor.zeroGradients()
@@ -195,6 +190,22 @@ public final class SAC {
         updates += 1
         return [("loss/critic", Double(qLoss / 2)), ("loss/actor", Double(actorLoss)), ("policy/alpha", Double(alphaNow)),
                 ("policy/entropy", Double(entropySum * invB)), ("train/learning_rate", config.actorLR)]
+    }
+
+    /// One action dimension of the actor loss α·log π(a|s) + ℓ(a), with a = tanh(μ + σ·ε) reparameterized,
+    /// log σ squashed from the raw output, and ∂ℓ/∂a given (−∂Q/∂a). Returns the term's value and its gradients with
+    /// respect to μ and the raw log-std output. With ε fixed, ∂log π/∂u = 2a(1 − a²)/(1 − a² + 1e-6) from the tanh
+    /// correction, and ∂log π/∂log σ = −1 + ∂log π/∂u · σε.
+    static func actorGradient(mean: Float, rawLogStd: Float, noise e: Float, alpha: Float, dLossdAction: Float)
+        -> (logp: Float, dMean: Float, dRaw: Float) {
+        let ls = logStd(rawLogStd), std = Foundation.exp(ls)
+        let a = Foundation.tanh(mean + std * e)
+        let oneMinus = 1 - a * a
+        let logp = -0.5 * e * e - ls - 0.5 * Float(Foundation.log(2 * Double.pi)) - Foundation.log(oneMinus + 1e-6)
+        let dU = alpha * 2 * a * oneMinus / (oneMinus + 1e-6) + dLossdAction * oneMinus
+        let dLogStd = -alpha + dU * std * e
+        let th = Foundation.tanh(rawLogStd)
+        return (logp, dU, dLogStd * 0.5 * (logStdMax - logStdMin) * (1 - th * th))
     }
 
     private func fillCriticInput(_ obs: Matrix, actions: Matrix) {

@@ -3,26 +3,7 @@ import XCTest
 
 /// Runs the built `bioimitate` binary the way a user does and checks what they see.
 final class CommandLineTests: XCTestCase {
-    static var binary: URL {
-        // The test bundle sits in the same build folder as the executable.
-        var dir = Bundle(for: CommandLineTests.self).bundleURL
-        while dir.path != "/" && !FileManager.default.fileExists(atPath: dir.appendingPathComponent("bioimitate").path) {
-            dir.deleteLastPathComponent()
-        }
-        return dir.appendingPathComponent("bioimitate")
-    }
-
-    func run(_ arguments: [String]) throws -> (status: Int32, out: String, err: String) {
-        let process = Process()
-        process.executableURL = Self.binary
-        process.arguments = arguments
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out; process.standardError = err
-        try process.run()
-        let o = out.fileHandleForReading.readDataToEndOfFile(), e = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
-    }
+    func run(_ arguments: [String]) throws -> (status: Int32, out: String, err: String) { try runBioimitate(arguments) }
 
     func testHelpListsSubcommands() throws {
         let r = try run(["--help"])
@@ -58,6 +39,7 @@ final class CommandLineTests: XCTestCase {
         let r = try run(["envs", "--json"])
         XCTAssertEqual(r.status, 0)
         let rows = try JSONSerialization.jsonObject(with: Data(r.out.utf8)) as? [[String: Any]]
-        XCTAssertEqual(rows?.count, 17)
+        XCTAssertEqual(rows?.count, 18)  // Pendulum-v1 and the seventeen imitation IDs
+        XCTAssertEqual(rows?.first?["id"] as? String, "Pendulum-v1")
     }
 }

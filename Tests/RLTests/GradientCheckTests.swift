@@ -98,4 +98,44 @@ final class GradientCheckTests: XCTestCase {
         XCTAssertEqual(PPO.adaptedKLCoefficient(1, sampledKL: 0.004, target: 0.01), 0.5)
         XCTAssertEqual(PPO.adaptedKLCoefficient(1, sampledKL: 0.01, target: 0.01), 1)
     }
+
+    /// SAC's actor term α·log π(a) − c·a (a critic linear in the action) against finite differences.
+    func testSACActorGradients() {
+        var rng = Random(seed: 11)
+        for trial in 0..<20 {
+            let e = Float(rng.normal()), alpha = Float(rng.uniform(0.05, 1)), c = Float(rng.normal())
+            var mean = Float(rng.normal() * 0.8), raw = Float(rng.normal())
+            func loss() -> Float {
+                let g = SAC.actorGradient(mean: mean, rawLogStd: raw, noise: e, alpha: alpha, dLossdAction: -c)
+                let a = Foundation.tanh(mean + Foundation.exp(SAC.logStd(raw)) * e)
+                return alpha * g.logp - c * a
+            }
+            let g = SAC.actorGradient(mean: mean, rawLogStd: raw, noise: e, alpha: alpha, dLossdAction: -c)
+            // Where tanh saturates in Float32 the loss is flat to rounding and differences say nothing.
+            let a = Foundation.tanh(mean + Foundation.exp(SAC.logStd(raw)) * e)
+            if 1 - a * a < 0.02 { continue }
+            let h: Float = 1e-3
+            let m0 = mean
+            mean = m0 + h; let up = loss(); mean = m0 - h; let down = loss(); mean = m0
+            XCTAssertEqual(g.dMean, (up - down) / (2 * h), accuracy: 1e-2 * max(1, abs(g.dMean)), "trial \(trial) dμ")
+            let r0 = raw
+            raw = r0 + h; let up2 = loss(); raw = r0 - h; let down2 = loss(); raw = r0
+            XCTAssertEqual(g.dRaw, (up2 - down2) / (2 * h), accuracy: 1e-2 * max(1, abs(g.dRaw)), "trial \(trial) draw")
+        }
+    }
+
+    /// SAC's squashed Gaussian log-density integrates to one over the action interval (−1, 1).
+    func testSquashedGaussianLogDensityIsNormalized() {
+        for (mean, raw) in [(Float(0.3), Float(-0.5)), (Float(-1), Float(0.2))] {
+            let ls = Double(SAC.logStd(raw)), std = exp(ls)
+            var total = 0.0
+            let n = 20000
+            for i in 1..<n {
+                let a = -1 + 2 * Double(i) / Double(n)
+                let u = atanh(a), z = (u - Double(mean)) / std
+                total += exp(-0.5 * z * z - ls - 0.5 * log(2 * Double.pi)) / (1 - a * a) * (2 / Double(n))
+            }
+            XCTAssertEqual(total, 1, accuracy: 2e-3)
+        }
+    }
 }

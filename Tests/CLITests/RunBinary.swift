@@ -1,0 +1,24 @@
+import Foundation
+import XCTest
+
+/// The built `bioimitate` binary: the test bundle sits in the same build folder as the executable.
+private let binary: URL = {
+    var dir = Bundle(for: CommandLineTests.self).bundleURL
+    while dir.path != "/" && !FileManager.default.fileExists(atPath: dir.appendingPathComponent("bioimitate").path) {
+        dir.deleteLastPathComponent()
+    }
+    return dir.appendingPathComponent("bioimitate")
+}()
+
+/// Runs the binary the way a user does; returns its exit status and both output streams.
+func runBioimitate(_ arguments: [String]) throws -> (status: Int32, out: String, err: String) {
+    let process = Process()
+    process.executableURL = binary
+    process.arguments = arguments
+    let out = Pipe(), err = Pipe()
+    process.standardOutput = out; process.standardError = err
+    try process.run()
+    let o = out.fileHandleForReading.readDataToEndOfFile(), e = err.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return (process.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
+}
