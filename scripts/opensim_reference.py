@@ -253,6 +253,195 @@ def tables_kinematics_dynamics(stem, rng, check=True):
     return model, poses
 
 
+# ---------------------------------------------------------------- contact helpers
+# gait1422_3d: the file's contact blocks are commented out; these are the commented-out values
+# (platform half space on ground, orientation (0,0,-pi/2); HuntCrossley k=5e5, c=1, mu_s=mu_d=0.8, mu_v=0, vt=0.1)
+RESTORED_3D_SPHERES = [  # name, body, location, radius
+    ("r_heel", "calcn_r", (0.03, 0.02, 0.0), 0.05),
+    ("r_toe1", "toes_r", (0.02, -0.005, -0.026), 0.025),
+    ("r_toe2", "toes_r", (0.02, -0.005, 0.026), 0.025),
+    ("l_heel", "calcn_l", (0.03, 0.02, 0.0), 0.05),
+    ("l_toe1", "toes_l", (0.02, -0.005, -0.026), 0.025),
+    ("l_toe2", "toes_l", (0.02, -0.005, 0.026), 0.025),
+]
+RESTORED_3D_PARAMS = dict(stiffness=5e5, dissipation=1.0, static_friction=0.8, dynamic_friction=0.8,
+                          viscous_friction=0.0, transition_velocity=0.1)
+GAIT0914_PARAMS = dict(stiffness=2e6, dissipation=1.0, static_friction=0.9, dynamic_friction=0.8,
+                       viscous_friction=0.6, transition_velocity=0.1)
+
+
+def add_hunt_crossley(model, name, geometry_names, prm):
+    hc = osim.HuntCrossleyForce()
+    hc.setName(name)
+    # the convenience setters fill the force's single ContactParameters entry
+    for g in geometry_names:
+        hc.addGeometry(g)
+    hc.setStiffness(prm["stiffness"])
+    hc.setDissipation(prm["dissipation"])
+    hc.setStaticFriction(prm["static_friction"])
+    hc.setDynamicFriction(prm["dynamic_friction"])
+    hc.setViscousFriction(prm["viscous_friction"])
+    hc.setTransitionVelocity(prm["transition_velocity"])
+    model.addForce(hc)
+    return hc
+
+
+def restore_3d_contact(model):
+    """Add the commented-out platform, 6 spheres and 2 HuntCrossleyForces of gait1422_3d."""
+    ground = model.getGround()
+    model.addContactGeometry(osim.ContactHalfSpace(osim.Vec3(0), osim.Vec3(0, 0, -math.pi / 2), ground, "platform"))
+    for name, body, loc, r in RESTORED_3D_SPHERES:
+        model.addContactGeometry(osim.ContactSphere(r, osim.Vec3(*loc), model.getBodySet().get(body), name))
+    add_hunt_crossley(model, "foot_r", ["platform", "r_heel", "r_toe1", "r_toe2"], RESTORED_3D_PARAMS)
+    add_hunt_crossley(model, "foot_l", ["platform", "l_heel", "l_toe1", "l_toe2"], RESTORED_3D_PARAMS)
+
+
+def remove_muscles(model):
+    fs = model.updForceSet()
+    for i in reversed(range(fs.getSize())):
+        if osim.Muscle.safeDownCast(fs.get(i)) is not None:
+            fs.remove(i)
+
+
+def sphere_clearances(model, state):
+    """Height of the lowest point of every ContactSphere above the plane y = 0 (the platform)."""
+    model.realizePosition(state)
+    cg = model.getContactGeometrySet()
+    out = []
+    for i in range(cg.getSize()):
+        g = cg.get(i)
+        sp = osim.ContactSphere.safeDownCast(g)
+        if sp is None:
+            continue
+        X = g.getFrame().getTransformInGround(state)
+        c = mat33(X.R()) @ vec3(g.get_location()) + vec3(X.p())
+        out.append((g.getName(), c[1] - sp.getRadius()))
+    return out
+
+
+# ---------------------------------------------------------------- table 5: passive drop
+DROP_CLEARANCE = 0.04
+
+
+def drop_model(stem, keep_muscles=False):
+    model = load(stem)
+    if stem == "gait1422_3d":
+        restore_3d_contact(model)
+    if not keep_muscles:
+        remove_muscles(model)
+    state = model.initSystem()
+    ty = model.getCoordinateSet().get("pelvis_ty")
+    low = min(h for _, h in sphere_clearances(model, state))
+    ty.setValue(state, ty.getValue(state) + DROP_CLEARANCE - low, False)
+    low2 = min(h for _, h in sphere_clearances(model, state))
+    assert abs(low2 - DROP_CLEARANCE) < 1e-12
+    return model, state
+
+
+def simulate(model, state, t_end, dt, accuracy, extra=None):
+    """OpenSim Manager (default RungeKuttaMerson), integrate to each report time in turn."""
+    cl = coords(model)
+    manager = osim.Manager(model)
+    manager.setIntegratorAccuracy(accuracy)
+    state.setTime(0.0)
+    manager.initialize(state)
+    rows = []
+    n = int(round(t_end / dt))
+    s = state
+    for k in range(n + 1):
+        if k > 0:
+            s = manager.integrate(k * dt)
+        model.realizeVelocity(s)
+        row = [s.getTime()] + [c.getValue(s) for c in cl] + [c.getSpeedValue(s) for c in cl]
+        if extra is not None:
+            row += extra(s)
+        rows.append(row)
+    return rows
+
+
+def contact_force_columns(model):
+    """Extra columns: force of each HuntCrossleyForce on the model (= minus its force on ground), ground frame."""
+    fs = model.getForceSet()
+    hcs = [fs.get(i) for i in range(fs.getSize()) if fs.get(i).getConcreteClassName() == "HuntCrossleyForce"]
+    names = [f"F_{h.getName()}_{a}" for h in hcs for a in "xyz"]
+
+    def extra(s):
+        model.realizeDynamics(s)
+        out = []
+        for h in hcs:
+            labels = [h.getRecordLabels().get(i) for i in range(h.getRecordLabels().size())]
+            rv = h.getRecordValues(s)
+            out += [-rv.get(labels.index(f"{h.getName()}.ground.force.{a}")) for a in "XYZ"]
+        return out
+    return extra, names
+
+
+def tables_drop():
+    for stem in ["gait0914_2d", "gait1422_3d"]:
+        for acc, tag in [(1e-6, "1e-6"), (1e-3, "1e-3")]:
+            model, state = drop_model(stem)
+            cl = coords(model)
+            if acc == 1e-6:
+                fs = model.getForceSet()
+                print(f"  {stem} drop keeps forces:", [fs.get(i).getName() for i in range(fs.getSize())])
+            extra, extra_names = contact_force_columns(model)
+            rows = simulate(model, state, 0.5, 0.005, acc, extra)
+            header = ["time"] + ["q_" + c.getName() for c in cl] + ["u_" + c.getName() for c in cl] + extra_names
+            write_csv(f"{stem}_drop_passive_acc{tag}.csv", header, rows)
+            if acc == 1e-6:
+                print(f"  {stem}: pelvis_ty {rows[0][1 + [c.getName() for c in cl].index('pelvis_ty')]:.4f} -> "
+                      f"{rows[-1][1 + [c.getName() for c in cl].index('pelvis_ty')]:.4f}")
+
+
+# ---------------------------------------------------------------- table 6: single sphere contact
+CONTACT_DEPTHS = [-0.001, 0.0005, 0.001, 0.002, 0.005, 0.01]
+CONTACT_VN = [-0.5, -0.1, 0.0, 0.2]          # vertical velocity of the sphere centre (negative = approaching)
+CONTACT_VT = [(0.0, 0.0), (0.05, 0.0), (0.1, 0.0), (0.3, 0.0), (1.0, 0.0), (0.3, -0.4)]
+
+
+def contact_table(tag, radius, prm):
+    m = osim.Model()
+    m.setGravity(osim.Vec3(0, -9.80665, 0))
+    ball = osim.Body("ball", 1.0, osim.Vec3(0), osim.Inertia(0.01, 0.01, 0.01))
+    m.addBody(ball)
+    fj = osim.FreeJoint("free", m.getGround(), ball)
+    m.addJoint(fj)
+    m.addContactGeometry(osim.ContactHalfSpace(osim.Vec3(0), osim.Vec3(0, 0, -math.pi / 2), m.getGround(), "platform"))
+    m.addContactGeometry(osim.ContactSphere(radius, osim.Vec3(0), ball, "sphere"))
+    hc = add_hunt_crossley(m, "contact", ["platform", "sphere"], prm)
+    s = m.initSystem()
+    cs = m.getCoordinateSet()
+    names = [cs.get(i).getName() for i in range(cs.getSize())]
+    labels = [hc.getRecordLabels().get(i) for i in range(hc.getRecordLabels().size())]
+    idx = [labels.index(f"contact.ball.{a}.{x}") for a in ("force", "torque") for x in "XYZ"]
+    rows = []
+    for d in CONTACT_DEPTHS:
+        for vn in CONTACT_VN:
+            for vx, vz in CONTACT_VT:
+                st = osim.State(s)
+                for n_ in names:
+                    cs.get(n_).setValue(st, 0.0, False)
+                    cs.get(n_).setSpeedValue(st, 0.0)
+                # FreeJoint coordinates: 0-2 rotations, 3-5 translations x, y, z of the ball origin
+                cs.get(4).setValue(st, radius - d, False)
+                cs.get(3).setSpeedValue(st, vx)
+                cs.get(4).setSpeedValue(st, vn)
+                cs.get(5).setSpeedValue(st, vz)
+                m.realizeDynamics(st)
+                b = m.getBodySet().get("ball")
+                assert abs(vec3(b.getPositionInGround(st))[1] - (radius - d)) < 1e-15
+                assert np.allclose(vec3(b.getLinearVelocityInGround(st)), [vx, vn, vz], atol=1e-15)
+                rv = hc.getRecordValues(st)
+                rows.append([d, vx, vn, vz] + [rv.get(i) for i in idx])
+    write_csv(f"contact_{tag}.csv", ["depth", "vx", "vy", "vz", "Fx", "Fy", "Fz", "Tx", "Ty", "Tz"], rows)
+
+
+def tables_contact():
+    contact_table("gait0914_2d_r04", 0.04, GAIT0914_PARAMS)
+    contact_table("gait1422_3d_restored_r05", 0.05, RESTORED_3D_PARAMS)
+    contact_table("gait1422_3d_restored_r025", 0.025, RESTORED_3D_PARAMS)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--only", default="kin", help="comma list of: kin,drop,contact,paths,openloop")
@@ -264,6 +453,10 @@ def main():
         for k, stem in enumerate(STEMS):
             rng = np.random.default_rng(SEED + k)
             tables_kinematics_dynamics(stem, rng)
+    if "contact" in only:
+        tables_contact()
+    if "drop" in only:
+        tables_drop()
 
 
 if __name__ == "__main__":
