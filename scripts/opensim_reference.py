@@ -170,7 +170,7 @@ def stripped_model(stem):
     return m, s
 
 
-def tables_kinematics_dynamics(stem, rng, check=True):
+def tables_kinematics_dynamics(stem, rng, check=True, write=True):
     model = load(stem)
     state = model.initSystem()
     cl, bl = coords(model), bodies(model)
@@ -178,6 +178,8 @@ def tables_kinematics_dynamics(stem, rng, check=True):
     sm, ss = stripped_model(stem)  # same tree, no forces, no locks
     qidx, uidx = coordinate_index_maps(sm, ss)
     poses = make_poses(model, state, rng)
+    if not write:
+        return model, poses
     table_poses(stem, poses, cl)
     matter = model.getMatterSubsystem()
 
@@ -442,6 +444,176 @@ def tables_contact():
     contact_table("gait1422_3d_restored_r025", 0.025, RESTORED_3D_PARAMS)
 
 
+# ---------------------------------------------------------------- muscles: properties, paths, moment arms
+def muscles(model):
+    ms = model.getMuscles()
+    return [ms.get(i) for i in range(ms.getSize())]
+
+
+def table_muscle_properties(stem):
+    """Muscle parameters as OpenSim holds them after loading (OpenSim may update some on load)."""
+    model = load(stem)
+    model.initSystem()
+    rows = []
+    for mu in muscles(model):
+        cls = mu.getConcreteClassName()
+        d = osim.Millard2012EquilibriumMuscle.safeDownCast(mu) if cls == "Millard2012EquilibriumMuscle" \
+            else osim.Thelen2003Muscle.safeDownCast(mu)
+        extra = [d.get_fiber_damping(), d.get_ActiveForceLengthCurve().get_minimum_value()] \
+            if cls == "Millard2012EquilibriumMuscle" else ["", ""]
+        rows.append([mu.getName(), cls, d.get_max_isometric_force(), d.get_optimal_fiber_length(),
+                     d.get_tendon_slack_length(), d.get_pennation_angle_at_optimal(),
+                     d.get_max_contraction_velocity(), int(d.get_ignore_tendon_compliance()),
+                     int(d.get_ignore_activation_dynamics()), d.get_activation_time_constant(),
+                     d.get_deactivation_time_constant(), d.get_default_activation(),
+                     d.get_minimum_activation()] + extra)
+    write_csv(f"{stem}_muscles.csv",
+              ["muscle", "class", "max_isometric_force", "optimal_fiber_length", "tendon_slack_length",
+               "pennation_angle_at_optimal", "max_contraction_velocity", "ignore_tendon_compliance",
+               "ignore_activation_dynamics", "activation_time_constant", "deactivation_time_constant",
+               "default_activation", "minimum_activation", "fiber_damping", "active_fl_minimum_value"], rows)
+
+
+N_SWEEP = 9
+SWEEP_INSET = 0.02
+FD_WORST = [0.0]
+
+
+def tables_paths(stem, poses):
+    """Path length and moment arm sweeps; one coordinate at a time from the default pose."""
+    model = load(stem)
+    for c in coords(model):
+        c.setDefaultLocked(False)  # path geometry ignores locks; lets the locked hip rotations be swept too
+    state = model.initSystem()
+    cl, ml = coords(model), muscles(model)
+    rows = []
+    for c in cl:
+        if c.getName().startswith("pelvis_"):
+            continue  # muscles run pelvis->femur and beyond: pelvis coordinates change no path length
+        lo, hi = c.getRangeMin(), c.getRangeMax()
+        # 2 % inset: at the range ends (= the last knots of the knee's spline functions) OpenSim's
+        # computeMomentArm and -dL/dq disagree (one-sided spline derivatives), see README
+        vals = np.linspace(lo + SWEEP_INSET * (hi - lo), hi - SWEEP_INSET * (hi - lo), N_SWEEP)
+        per_muscle = {mu.getName(): [] for mu in ml}
+        for v in vals:
+            s = osim.State(state)
+            c.setValue(s, float(v), False)
+            model.realizePosition(s)
+            for mu in ml:
+                per_muscle[mu.getName()].append((v, mu.getLength(s), mu.computeMomentArm(s, c)))
+            # check: moment arm = -dL/dq (central difference, h = 1e-6)
+            sp, sm = osim.State(state), osim.State(state)
+            c.setValue(sp, float(v) + 1e-6, False)
+            c.setValue(sm, float(v) - 1e-6, False)
+            model.realizePosition(sp)
+            model.realizePosition(sm)
+            for mu in ml:
+                fd = -(mu.getLength(sp) - mu.getLength(sm)) / 2e-6
+                err = abs(fd - per_muscle[mu.getName()][-1][2])
+                FD_WORST[0] = max(FD_WORST[0], err)
+        for mu in ml:
+            pts = per_muscle[mu.getName()]
+            if max(abs(p[2]) for p in pts) > 1e-9:  # the muscle spans this coordinate
+                for v, L, r in pts:
+                    rows.append([mu.getName(), c.getName(), v, L, r])
+    print(f"  {stem}: max |moment arm + dL/dq (central diff.)| over all sweeps so far = {FD_WORST[0]:.2e} m")
+    assert FD_WORST[0] < 1e-6
+    write_csv(f"{stem}_muscle_paths.csv", ["muscle", "coordinate", "value", "length", "moment_arm"], rows)
+    # full poses of table 1: length and every moment arm at once
+    rows = []
+    for p, (q, u) in enumerate(poses):
+        s = osim.State(state)
+        for c, qi in zip(cl, q):
+            c.setValue(s, float(qi), False)
+        model.realizePosition(s)
+        for mu in ml:
+            rows.append([p, mu.getName(), mu.getLength(s)] + [mu.computeMomentArm(s, c) for c in cl])
+    write_csv(f"{stem}_muscle_paths_poses.csv", ["pose", "muscle", "length"] + ["ma_" + c.getName() for c in cl],
+              rows)
+
+
+# ---------------------------------------------------------------- table 8: open-loop muscle-driven simulation
+EXC_OFFSET, EXC_AMP, EXC_FREQ = 0.3, 0.2, 1.5
+
+
+def excitation(i, n, t):
+    return EXC_OFFSET + EXC_AMP * math.sin(2 * math.pi * EXC_FREQ * t + 2 * math.pi * i / n)
+
+
+def add_excitations(model, constant=None):
+    """PrescribedController: muscle i (model.getMuscles() order, N muscles) gets
+    Sine(amplitude 0.2, omega 2*pi*1.5, phase 2*pi*i/N, offset 0.3), or Constant(constant)."""
+    ctrl = osim.PrescribedController()
+    ctrl.setName("openloop")
+    ml = muscles(model)
+    for i, mu in enumerate(ml):
+        ctrl.addActuator(mu)
+        f = osim.Constant(constant) if constant is not None else \
+            osim.Sine(EXC_AMP, 2 * math.pi * EXC_FREQ, 2 * math.pi * i / len(ml), EXC_OFFSET)
+        ctrl.prescribeControlForActuator(mu.getName(), f)
+    model.addController(ctrl)
+
+
+def muscle_columns(model):
+    ml = muscles(model)
+    names = [f"{k}_{mu.getName()}" for k in ("a", "lm", "ft") for mu in ml]
+
+    def extra(s):
+        model.realizeDynamics(s)
+        return [mu.getActivation(s) for mu in ml] + [mu.getFiberLength(s) for mu in ml] + \
+               [mu.getTendonForce(s) for mu in ml]
+    return extra, names
+
+
+SUSPEND_CLEARANCE = 1.0
+
+
+def tables_openloop(stem):
+    model = load(stem)
+    for c in coords(model):
+        if c.getName().startswith("pelvis_"):
+            c.setDefaultLocked(True)
+    add_excitations(model)
+    state = model.initSystem()
+    if model.getContactGeometrySet().getSize() > 0:  # lift the locked pelvis so the feet never reach the floor
+        ty = model.getCoordinateSet().get("pelvis_ty")
+        ty.setLocked(state, False)
+        low = min(h for _, h in sphere_clearances(model, state))
+        ty.setValue(state, ty.getValue(state) + SUSPEND_CLEARANCE - low, False)
+        ty.setLocked(state, True)
+    ml = muscles(model)
+    for i, mu in enumerate(ml):
+        mu.setActivation(state, excitation(i, len(ml), 0.0))
+    model.equilibrateMuscles(state)
+    extra, names = muscle_columns(model)
+    cextra, cnames = contact_force_columns(model)
+    rows = simulate(model, state, 1.0, 0.01, 1e-6, lambda s: extra(s) + cextra(s))
+    cl = coords(model)
+    if cnames:
+        assert max(abs(x) for r in rows for x in r[-len(cnames):]) == 0.0, "feet touched the floor"
+        rows = [r[:-len(cnames)] for r in rows]
+    header = ["time"] + ["q_" + c.getName() for c in cl] + ["u_" + c.getName() for c in cl] + names
+    write_csv(f"{stem}_openloop_pelvislocked.csv", header, rows)
+
+
+def tables_muscle_drop(stem):
+    model, state = drop_model(stem, keep_muscles=True)
+    add_excitations(model, constant=0.05)
+    state = model.initSystem()
+    ty = model.getCoordinateSet().get("pelvis_ty")
+    low = min(h for _, h in sphere_clearances(model, state))
+    ty.setValue(state, ty.getValue(state) + DROP_CLEARANCE - low, False)
+    for mu in muscles(model):
+        mu.setActivation(state, 0.05)
+    model.equilibrateMuscles(state)
+    extra, names = muscle_columns(model)
+    cextra, cnames = contact_force_columns(model)
+    rows = simulate(model, state, 0.3, 0.005, 1e-6, lambda s: extra(s) + cextra(s))
+    cl = coords(model)
+    header = ["time"] + ["q_" + c.getName() for c in cl] + ["u_" + c.getName() for c in cl] + names + cnames
+    write_csv(f"{stem}_drop_muscles_exc005.csv", header, rows)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--only", default="kin", help="comma list of: kin,drop,contact,paths,openloop")
@@ -449,10 +621,19 @@ def main():
     os.chdir(REPO)
     os.makedirs(OUT, exist_ok=True)
     only = set(args.only.split(","))
-    if "kin" in only:
+    poses = {}
+    if only & {"kin", "paths"}:
         for k, stem in enumerate(STEMS):
             rng = np.random.default_rng(SEED + k)
-            tables_kinematics_dynamics(stem, rng)
+            _, poses[stem] = tables_kinematics_dynamics(stem, rng, write="kin" in only)
+    if "paths" in only:
+        for stem in STEMS:
+            table_muscle_properties(stem)
+            tables_paths(stem, poses[stem])
+    if "openloop" in only:
+        for stem in ["gait0914_2d", "gait1422_3d"]:
+            tables_openloop(stem)
+            tables_muscle_drop(stem)
     if "contact" in only:
         tables_contact()
     if "drop" in only:
