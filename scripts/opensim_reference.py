@@ -614,15 +614,70 @@ def tables_muscle_drop(stem):
     write_csv(f"{stem}_drop_muscles_exc005.csv", header, rows)
 
 
+# ---------------------------------------------------------------- muscle states: forces and derivatives
+N_STATE_POSES = 3  # first 3 poses of table 1 at which equilibrateMuscles succeeds
+STATE_ACTIVATIONS = [0.05, 0.5, 1.0]
+STATE_EXCITATION = 0.6
+STATE_STRETCH = [0.0, 0.05]  # fiber length = equilibrium + stretch * optimal_fiber_length
+
+
+def table_muscle_states(stem, poses):
+    model = load(stem)
+    for c in coords(model):
+        c.setDefaultLocked(False)
+    add_excitations(model, constant=STATE_EXCITATION)
+    state = model.initSystem()
+    ml = muscles(model)
+    rows, used = [], []
+    for p in range(len(poses)):
+        if len(used) == N_STATE_POSES:
+            break
+        q, u = poses[p]
+        eqs = []
+        try:  # Thelen's equilibrium solver fails at some extreme random poses: use the next pose then
+            for a in STATE_ACTIVATIONS:
+                s = osim.State(state)
+                set_pose(model, s, q, u)
+                for mu in ml:
+                    mu.setActivation(s, a)
+                model.equilibrateMuscles(s)
+                eqs.append((a, s, [mu.getFiberLength(s) for mu in ml]))
+        except Exception as e:  # noqa: BLE001  (OpenSim raises a generic RuntimeError)
+            print(f"  {stem}: pose {p} skipped, equilibrateMuscles failed: {str(e).strip().splitlines()[0]}")
+            continue
+        used.append(p)
+        for a, s, eq in eqs:
+            for stretch in STATE_STRETCH:
+                s2 = osim.State(s)
+                for mu, lm in zip(ml, eq):
+                    mu.setStateVariableValue(s2, "fiber_length", lm + stretch * mu.getOptimalFiberLength())
+                model.realizeAcceleration(s2)
+                for mu in ml:
+                    rows.append([p, mu.getName(), stretch, mu.getExcitation(s2), mu.getActivation(s2),
+                                 mu.getFiberLength(s2), mu.getLength(s2), mu.getLengtheningSpeed(s2),
+                                 mu.getPennationAngle(s2), mu.getTendonLength(s2), mu.getTendonForce(s2),
+                                 mu.getActiveFiberForce(s2), mu.getPassiveFiberForce(s2), mu.getFiberForce(s2),
+                                 mu.getActiveForceLengthMultiplier(s2), mu.getForceVelocityMultiplier(s2),
+                                 mu.getPassiveForceMultiplier(s2), mu.getFiberVelocity(s2),
+                                 mu.getStateVariableDerivativeValue(s2, "activation"),
+                                 mu.getStateVariableDerivativeValue(s2, "fiber_length")])
+    print(f"  {stem}: muscle states at poses {used}")
+    write_csv(f"{stem}_muscle_states.csv",
+              ["pose", "muscle", "stretch", "excitation", "activation", "fiber_length", "mt_length", "mt_speed",
+               "pennation_angle", "tendon_length", "tendon_force", "active_fiber_force", "passive_fiber_force",
+               "fiber_force", "active_fl_multiplier", "fv_multiplier", "passive_fl_multiplier",
+               "fiber_velocity", "activation_dot", "fiber_length_dot"], rows)
+
+
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--only", default="kin", help="comma list of: kin,drop,contact,paths,openloop")
+    ap.add_argument("--only", default="kin", help="comma list of: kin,contact,drop,paths,states,openloop")
     args = ap.parse_args()
     os.chdir(REPO)
     os.makedirs(OUT, exist_ok=True)
     only = set(args.only.split(","))
     poses = {}
-    if only & {"kin", "paths"}:
+    if only & {"kin", "paths", "states"}:
         for k, stem in enumerate(STEMS):
             rng = np.random.default_rng(SEED + k)
             _, poses[stem] = tables_kinematics_dynamics(stem, rng, write="kin" in only)
@@ -630,6 +685,9 @@ def main():
         for stem in STEMS:
             table_muscle_properties(stem)
             tables_paths(stem, poses[stem])
+    if "states" in only:
+        for stem in STEMS:
+            table_muscle_states(stem, poses[stem])
     if "openloop" in only:
         for stem in ["gait0914_2d", "gait1422_3d"]:
             tables_openloop(stem)
