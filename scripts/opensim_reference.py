@@ -197,6 +197,18 @@ def tables_kinematics_dynamics(stem, rng, check=True, write=True):
             fk_rows.append([p, b.getName()] + list(pos) + list(R.reshape(-1)) + list(v) + list(w))
             if check:
                 assert np.allclose(R @ R.T, np.eye(3), atol=1e-12)
+        if check:  # the pelvis frame follows the pelvis coordinates directly (planar models: Rz(tilt))
+            names = [c.getName() for c in cl]
+            pel = model.getBodySet().get("pelvis")
+            pp = vec3(pel.getPositionInGround(s))
+            for a, cn in enumerate(["pelvis_tx", "pelvis_ty", "pelvis_tz"]):
+                if cn in names:
+                    assert pp[a] == q[names.index(cn)], (cn, pp[a])
+            if "pelvis_list" not in names:
+                th = q[names.index("pelvis_tilt")]
+                R = mat33(pel.getTransformInGround(s).R())
+                assert np.allclose(R, [[math.cos(th), -math.sin(th), 0], [math.sin(th), math.cos(th), 0], [0, 0, 1]],
+                                   atol=1e-15)
         com_rows.append([p, model.getTotalMass(s)] + list(vec3(model.calcMassCenterPosition(s)))
                         + list(vec3(model.calcMassCenterVelocity(s))))
         # --- mass matrix in coordinate order
@@ -669,9 +681,28 @@ def table_muscle_states(stem, poses):
                "fiber_velocity", "activation_dot", "fiber_length_dot"], rows)
 
 
+# ---------------------------------------------------------------- coordinate limit force (gait0914_2d knees)
+def table_limit_force():
+    model = load("gait0914_2d")
+    state = model.initSystem()
+    f = model.getForceSet().get("knee_limit_r")
+    labels = [f.getRecordLabels().get(i) for i in range(f.getRecordLabels().size())]
+    k = labels.index("knee_limit_r")
+    c = model.getCoordinateSet().get("knee_angle_r")
+    rows = []
+    for q in np.linspace(-2.5, 0.2, 28):
+        for u in (-1.0, 0.0, 1.0):
+            s = osim.State(state)
+            c.setValue(s, float(q), False)
+            c.setSpeedValue(s, u)
+            model.realizeDynamics(s)
+            rows.append([q, u, f.getRecordValues(s).get(k)])
+    write_csv("gait0914_2d_knee_limit_force.csv", ["knee_angle_r", "knee_speed_r", "generalized_force"], rows)
+
+
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--only", default="kin", help="comma list of: kin,contact,drop,paths,states,openloop")
+    ap.add_argument("--only", default="kin,contact,drop,paths,states,openloop", help="comma list of: kin,contact,drop,paths,states,openloop")
     args = ap.parse_args()
     os.chdir(REPO)
     os.makedirs(OUT, exist_ok=True)
@@ -694,6 +725,7 @@ def main():
             tables_muscle_drop(stem)
     if "contact" in only:
         tables_contact()
+        table_limit_force()
     if "drop" in only:
         tables_drop()
 
