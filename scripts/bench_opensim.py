@@ -1,0 +1,85 @@
+#!/usr/bin/env python3
+"""Time OpenSim 4.6 forward simulation in steps of 0.01 s (the environment step), for comparison with the
+Swift simulator. Needs: pip install opensim==4.6 numpy.  Run: python3 scripts/bench_opensim.py [--seconds 1]
+
+Cases (model set-ups identical to the reference tables, see Tests/SimTests/Reference/README.md):
+  passive drop      muscles removed, contact kept, feet 4 cm above the floor (table 5 set-up)
+  muscle free       all muscles, pelvis free, same initial pose, excitations of table 8 (sine, 0.3 +- 0.2, 1.5 Hz)
+  muscle locked     all muscles, pelvis locked and lifted, same excitations (table 8a set-up)
+Each case: a Manager at the given accuracy (default 1e-3, default RungeKuttaMerson integrator), initialize, then
+integrate(k * 0.01) for k = 1..N; wall time of the integrate loop only (model building excluded).
+Prints steps/s = N / wall, median of 3 runs.
+"""
+import argparse
+import os
+import statistics
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import opensim as osim  # noqa: E402
+import opensim_reference as ref  # noqa: E402  (also silences the OpenSim log)
+
+
+def setup(stem, case):
+    if case == "passive drop":
+        return ref.drop_model(stem)
+    if case == "muscle free":
+        model, _ = ref.drop_model(stem, keep_muscles=True)
+        ref.add_excitations(model)
+        state = model.initSystem()
+        ty = model.getCoordinateSet().get("pelvis_ty")
+        low = min(h for _, h in ref.sphere_clearances(model, state))
+        ty.setValue(state, ty.getValue(state) + ref.DROP_CLEARANCE - low, False)
+    else:  # muscle locked
+        model = ref.load(stem)
+        for c in ref.coords(model):
+            if c.getName().startswith("pelvis_"):
+                c.setDefaultLocked(True)
+        ref.add_excitations(model)
+        state = model.initSystem()
+        if model.getContactGeometrySet().getSize() > 0:
+            ty = model.getCoordinateSet().get("pelvis_ty")
+            ty.setLocked(state, False)
+            low = min(h for _, h in ref.sphere_clearances(model, state))
+            ty.setValue(state, ty.getValue(state) + ref.SUSPEND_CLEARANCE - low, False)
+            ty.setLocked(state, True)
+    ml = ref.muscles(model)
+    for i, mu in enumerate(ml):
+        mu.setActivation(state, ref.excitation(i, len(ml), 0.0))
+    model.equilibrateMuscles(state)
+    return model, state
+
+
+def run_once(stem, case, seconds, accuracy):
+    model, state = setup(stem, case)
+    manager = osim.Manager(model)
+    manager.setIntegratorAccuracy(accuracy)
+    state.setTime(0.0)
+    manager.initialize(state)
+    n = int(round(seconds / 0.01))
+    t0 = time.perf_counter()
+    for k in range(1, n + 1):
+        manager.integrate(k * 0.01)
+    wall = time.perf_counter() - t0
+    return n / wall
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--seconds", type=float, default=1.0, help="simulated seconds per run")
+    ap.add_argument("--accuracy", type=float, default=1e-3)
+    ap.add_argument("--runs", type=int, default=3)
+    args = ap.parse_args()
+    os.chdir(ref.REPO)
+    print(f"OpenSim {osim.__version__}, accuracy {args.accuracy:g}, {args.seconds:g} s simulated per run, "
+          f"0.01 s steps, median of {args.runs}")
+    for case in ["passive drop", "muscle free", "muscle locked"]:
+        for stem in ["gait0914_2d", "gait1422_3d"]:
+            rates = [run_once(stem, case, args.seconds, args.accuracy) for _ in range(args.runs)]
+            print(f"{stem:12s} {case:14s} {statistics.median(rates):9.1f} steps/s  "
+                  f"(runs: {', '.join(f'{r:.1f}' for r in rates)})")
+
+
+if __name__ == "__main__":
+    main()
