@@ -1,0 +1,83 @@
+extension Model {
+    /// Forward kinematics from `data.q`, `data.u`: body poses and velocities, joint motion columns, and the
+    /// velocity-product accelerations, walking the tree from ground (bodies are in topological order).
+    public func updateKinematics(_ d: inout SimData) {
+        for c in 0..<coordinateCount { d.columnAngular[c] = .zero; d.columnLinear[c] = .zero }
+        for (j, joint) in joints.enumerated() {
+            let pR: Mat3, pO: Vec3, pW: Vec3, pV: Vec3, pA: Vec3, pLA: Vec3
+            if joint.parent < 0 {
+                (pR, pO, pW, pV, pA, pLA) = (.identity, .zero, .zero, .zero, .zero, .zero)
+            } else {
+                let p = joint.parent
+                (pR, pO, pW, pV, pA, pLA) = (d.rotation[p], d.origin[p], d.angularVelocity[p], d.velocity[p], d.angularBias[p], d.linearBias[p])
+            }
+            // Joint transform X_FM(q) and its rates, in F. Each rotation axis is carried by the rotations before it.
+            var rFM = Mat3.identity
+            var wFM = Vec3.zero, wBias = Vec3.zero
+            for axis in joint.rotations {
+                let a = rFM * axis.axis
+                var value: Double
+                if let c = axis.coordinate {
+                    let (f, df, ddf) = axis.function.evaluate(d.q[c])
+                    value = f
+                    let rate = df * d.u[c]
+                    d.columnAngular[c] += a * df
+                    // d/dt (a·ḟ) = (ω_before × a)·ḟ + a·f''·q̇²  (the q̈ part belongs to the column).
+                    wBias += cross(wFM, a * rate) + a * (ddf * d.u[c] * d.u[c])
+                    wFM += a * rate
+                } else {
+                    value = axis.function.evaluate(0).0
+                }
+                rFM = rFM * Mat3.rotation(axis: axis.axis, angle: value)
+            }
+            var pFM = Vec3.zero, vFM = Vec3.zero, vBias = Vec3.zero
+            for axis in joint.translations {
+                if let c = axis.coordinate {
+                    let (f, df, ddf) = axis.function.evaluate(d.q[c])
+                    pFM += axis.axis * f
+                    vFM += axis.axis * (df * d.u[c])
+                    d.columnLinear[c] += axis.axis * df
+                    vBias += axis.axis * (ddf * d.u[c] * d.u[c])
+                } else {
+                    pFM += axis.axis * axis.function.evaluate(0).0
+                }
+            }
+            // Into ground.
+            let rGF = pR * joint.parentRotation
+            let oF = pO + pR * joint.parentOffset
+            let rG = rGF * pFM
+            let oM = oF + rG
+            let rB = rGF * rFM * joint.childRotation.transposed
+            let oB = oM - rB * joint.childOffset
+            let wRel = rGF * wFM, vRel = rGF * vFM
+            let w = pW + wRel
+            let fromParent = oF - pO
+            let vM = pV + cross(pW, fromParent + rG) + vRel
+            let alpha = pA + cross(pW, wRel) + rGF * wBias
+            let aF = pLA + cross(pA, fromParent) + cross(pW, cross(pW, fromParent))
+            let aM = aF + cross(pA, rG) + cross(pW, cross(pW, rG)) + 2 * cross(pW, vRel) + rGF * vBias
+            let mToB = oB - oM
+            let b = joint.child
+            d.rotation[b] = rB; d.origin[b] = oB; d.angularVelocity[b] = w
+            d.velocity[b] = vM + cross(w, mToB)
+            d.angularBias[b] = alpha
+            d.linearBias[b] = aM + cross(alpha, mToB) + cross(w, cross(w, mToB))
+            d.jointOrigin[j] = oM
+            for c in joint.coordinates {
+                d.columnAngular[c] = rGF * d.columnAngular[c]
+                d.columnLinear[c] = rGF * d.columnLinear[c]
+            }
+        }
+    }
+
+    /// Whole-model centre of mass position and velocity in ground.
+    public func centerOfMass(_ d: SimData) -> (position: Vec3, velocity: Vec3) {
+        var p = Vec3.zero, v = Vec3.zero, m = 0.0
+        for (i, body) in bodies.enumerated() {
+            p += body.mass * d.position(of: body.massCenter, on: i)
+            v += body.mass * d.velocity(of: body.massCenter, on: i)
+            m += body.mass
+        }
+        return (p / m, v / m)
+    }
+}

@@ -1,0 +1,72 @@
+/// Contact geometry of a model: spheres and half spaces fixed on bodies (body −1 is ground).
+public struct ContactGeometrySet: Sendable {
+    public struct Sphere: Sendable { public let name: String; public let body: Int; public let center: Vec3; public let radius: Double }
+    /// The half space {x : (x − point)·normal ≤ 0}: `normal` points out of the solid, into free space.
+    public struct HalfSpace: Sendable { public let name: String; public let body: Int; public let point: Vec3; public let normal: Vec3 }
+    public var spheres: [Sphere] = []
+    public var halfSpaces: [HalfSpace] = []
+}
+
+/// Simbody's Hunt–Crossley compliant contact between spheres and a half space, with its friction model.
+/// Normal force f = (4/3)·k·√R·x^1.5·(1 + 1.5·c·ẋ) (≥ 0) for penetration x; two surfaces combine as
+/// k = (k₁^(−2/3) + k₂^(−2/3))^(−3/2), c = (c₁k₂ + c₂k₁)/(k₁ + k₂), μ = 2μ₁μ₂/(μ₁ + μ₂). Friction opposes the slip
+/// velocity v with coefficient min(v/vt, 1)·(μd + 2(μs − μd)/(1 + (v/vt)²)) + μv·v, and the force acts at the point
+/// halfway into the penetration. Source: Simbody HuntCrossleyForce (Sherman, Seth & Delp 2011), the closed forms
+/// checked against OpenSim 4.6 in Tests/SimTests/Reference/README.md.
+public final class HuntCrossleyForce: ForceElement {
+    public struct Surface: Sendable {
+        public let stiffness, dissipation, staticFriction, dynamicFriction, viscousFriction: Double
+    }
+    public let name: String
+    let pairs: [(sphere: ContactGeometrySet.Sphere, plane: ContactGeometrySet.HalfSpace, k: Double, c: Double, us: Double, ud: Double, uv: Double)]
+    let transitionVelocity: Double
+
+    /// Reports the total force (x, y, z) the contact applies to the model's non-ground bodies and its moment about
+    /// the ground origin (x, y, z), ground frame.
+    public var outputCount: Int { 6 }
+
+    public init(name: String, spheres: [(ContactGeometrySet.Sphere, Surface)], plane: ContactGeometrySet.HalfSpace,
+                planeSurface: Surface, transitionVelocity: Double) {
+        self.name = name
+        self.transitionVelocity = transitionVelocity
+        pairs = spheres.map { sphere, s in
+            let p = planeSurface
+            let k = Foundation.pow(Foundation.pow(s.stiffness, -2.0 / 3) + Foundation.pow(p.stiffness, -2.0 / 3), -1.5)
+            let c = (s.dissipation * p.stiffness + p.dissipation * s.stiffness) / (s.stiffness + p.stiffness)
+            func combine(_ a: Double, _ b: Double) -> Double { a + b == 0 ? 0 : 2 * a * b / (a + b) }
+            return (sphere, plane, k, c, combine(s.staticFriction, p.staticFriction), combine(s.dynamicFriction, p.dynamicFriction),
+                    combine(s.viscousFriction, p.viscousFriction))
+        }
+    }
+
+    public func apply(model: Model, data d: inout SimData, slots: ForceSlots, stateRates: inout [Double]) {
+        var total = Vec3.zero, moment = Vec3.zero
+        for pair in pairs {
+            let sphere = pair.sphere, plane = pair.plane
+            let center = sphere.body < 0 ? sphere.center : d.position(of: sphere.center, on: sphere.body)
+            let normal = plane.body < 0 ? plane.normal : d.rotation[plane.body] * plane.normal
+            let point = plane.body < 0 ? plane.point : d.position(of: plane.point, on: plane.body)
+            let depth = sphere.radius - dot(center - point, normal)
+            guard depth > 0 else { continue }
+            let contact = center - normal * (sphere.radius - depth / 2)
+            var vRel = sphere.body < 0 ? Vec3.zero : d.velocity[sphere.body] + cross(d.angularVelocity[sphere.body], contact - d.origin[sphere.body])
+            if plane.body >= 0 { vRel -= d.velocity[plane.body] + cross(d.angularVelocity[plane.body], contact - d.origin[plane.body]) }
+            let approach = -dot(vRel, normal)
+            let fn = max(0, 4.0 / 3.0 * pair.k * sphere.radius.squareRoot() * depth * depth.squareRoot() * (1 + 1.5 * pair.c * approach))
+            var force = normal * fn
+            let slip = vRel - normal * dot(vRel, normal)
+            let v = norm(slip)
+            if v > 0 && fn > 0 {
+                let ratio = v / transitionVelocity
+                let mu = min(ratio, 1) * (pair.ud + 2 * (pair.us - pair.ud) / (1 + ratio * ratio)) + pair.uv * v
+                force -= slip * (mu * fn / v)
+            }
+            if sphere.body >= 0 { d.applyForce(force, at: contact, on: sphere.body); total += force; moment += cross(contact, force) }
+            if plane.body >= 0 { d.applyForce(-force, at: contact, on: plane.body); total -= force; moment -= cross(contact, force) }
+        }
+        d.outputs[slots.output] = total.x; d.outputs[slots.output + 1] = total.y; d.outputs[slots.output + 2] = total.z
+        d.outputs[slots.output + 3] = moment.x; d.outputs[slots.output + 4] = moment.y; d.outputs[slots.output + 5] = moment.z
+    }
+}
+
+import Foundation

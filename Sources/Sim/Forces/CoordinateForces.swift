@@ -1,0 +1,76 @@
+import Foundation
+
+/// OpenSim's CoordinateLimitForce: a spring-damper that engages smoothly beyond a coordinate's limits.
+/// Beyond the upper limit f = −(K_up·(q − q_up) + D·q̇), below the lower one f = −(K_low·(q − q_low) + D·q̇), each
+/// scaled by a quintic step rising from 0 at the limit to 1 one `transition` further out. Stiffness and damping of
+/// rotational coordinates are per degree, so q and q̇ are converted to degrees. Source: OpenSim CoordinateLimitForce.
+public final class CoordinateLimitForce: ForceElement {
+    public let name: String
+    let coordinate: Int
+    let upper, lower, upperStiffness, lowerStiffness, damping, transition: Double
+    let scale: Double   // 180/π for rotational coordinates, 1 for translational
+
+    public init(name: String, coordinate: Int, upperLimit: Double, lowerLimit: Double, upperStiffness: Double,
+                lowerStiffness: Double, damping: Double, transition: Double, rotational: Bool) {
+        self.name = name; self.coordinate = coordinate
+        self.upper = upperLimit; self.lower = lowerLimit
+        self.upperStiffness = upperStiffness; self.lowerStiffness = lowerStiffness
+        self.damping = damping; self.transition = transition
+        scale = rotational ? 180 / Double.pi : 1
+    }
+
+    /// Quintic smooth step: 0 below 0, 1 above 1, 10t³ − 15t⁴ + 6t⁵ between.
+    static func step(_ t: Double) -> Double {
+        if t <= 0 { return 0 }
+        if t >= 1 { return 1 }
+        return t * t * t * (10 + t * (-15 + 6 * t))
+    }
+
+    public func force(q: Double, u: Double) -> Double {
+        let x = q * scale, v = u * scale
+        let up = Self.step((x - upper) / transition), low = Self.step((lower - x) / transition)
+        return -up * (upperStiffness * (x - upper) + damping * v) - low * (lowerStiffness * (x - lower) + damping * v)
+    }
+
+    public func apply(model: Model, data d: inout SimData, slots: ForceSlots, stateRates: inout [Double]) {
+        d.applyGeneralizedForce(force(q: d.q[coordinate], u: d.u[coordinate]), coordinate: coordinate)
+    }
+}
+
+/// OpenSim's CoordinateActuator: generalized force optimal_force × control on one coordinate (controls beyond the
+/// control limits are clipped).
+public final class CoordinateActuator: ForceElement {
+    public let name: String
+    public let coordinate: Int
+    public let optimalForce: Double
+    public let minControl: Double, maxControl: Double
+    public var controlCount: Int { 1 }
+
+    public init(name: String, coordinate: Int, optimalForce: Double, minControl: Double = -.infinity, maxControl: Double = .infinity) {
+        self.name = name; self.coordinate = coordinate; self.optimalForce = optimalForce
+        self.minControl = minControl; self.maxControl = maxControl
+    }
+
+    public func apply(model: Model, data d: inout SimData, slots: ForceSlots, stateRates: inout [Double]) {
+        let control = min(max(d.controls[slots.control], minControl), maxControl)
+        d.applyGeneralizedForce(optimalForce * control, coordinate: coordinate)
+    }
+}
+
+/// A force on a body at a point, both in ground frame, switched on for a time window (perturbation pushes).
+public final class PointForce: ForceElement {
+    public let name: String
+    public let body: Int
+    public let point: Vec3       // body frame
+    public let force: Vec3       // ground frame
+    public let start: Double, end: Double
+
+    public init(name: String, body: Int, point: Vec3, force: Vec3, start: Double, end: Double) {
+        self.name = name; self.body = body; self.point = point; self.force = force; self.start = start; self.end = end
+    }
+
+    public func apply(model: Model, data d: inout SimData, slots: ForceSlots, stateRates: inout [Double]) {
+        guard d.time >= start && d.time < end else { return }
+        d.applyForce(force, at: d.position(of: point, on: body), on: body)
+    }
+}

@@ -1,0 +1,52 @@
+/// Something that pushes on the model: it adds body forces (through `SimData.applyForce`) or generalized forces
+/// (`SimData.applyGeneralizedForce`) from the current kinematics, and may own continuous states (a muscle's
+/// activation and fiber length) whose derivatives it writes. States live in `SimData.z` at the element's offset.
+public protocol ForceElement: AnyObject, Sendable {
+    var name: String { get }
+    /// Number of continuous states this element owns.
+    var stateCount: Int { get }
+    /// Number of control inputs this element reads (an actuator's excitation).
+    var controlCount: Int { get }
+    /// Number of values it reports after each evaluation (contact force and moment).
+    var outputCount: Int { get }
+    /// Sets its states to their defaults.
+    func initialize(model: Model, state: inout [Double], offset: Int)
+    /// Adds its forces for the kinematics in `data` (already updated) and writes its state derivatives.
+    func apply(model: Model, data: inout SimData, slots: ForceSlots, stateRates: inout [Double])
+}
+
+extension ForceElement {
+    public var stateCount: Int { 0 }
+    public var controlCount: Int { 0 }
+    public var outputCount: Int { 0 }
+    public func initialize(model: Model, state: inout [Double], offset: Int) {}
+}
+
+/// Where one force element's states, controls and outputs live in `SimData`.
+public struct ForceSlots: Sendable {
+    public let state: Int, control: Int, output: Int
+}
+
+extension SimData {
+    /// Adds a force (ground frame, N) acting at a point (ground frame) of `body`.
+    public mutating func applyForce(_ force: Vec3, at point: Vec3, on body: Int) {
+        bodyForce[body] += force
+        bodyMoment[body] += cross(point, force)
+    }
+
+    /// Adds a pure moment (ground frame, N·m) on `body`.
+    public mutating func applyMoment(_ moment: Vec3, on body: Int) { bodyMoment[body] += moment }
+
+    /// Adds a generalized force on a coordinate (N·m or N).
+    public mutating func applyGeneralizedForce(_ value: Double, coordinate: Int) { generalized[coordinate] += value }
+}
+
+extension Model {
+    /// State and control layout of the force elements.
+    public var stateOffsets: [Int] { forces.reduce(into: [0]) { $0.append($0.last! + $1.stateCount) }.dropLast() }
+    public var stateCount: Int { forces.reduce(0) { $0 + $1.stateCount } }
+    public var controlOffsets: [Int] { forces.reduce(into: [0]) { $0.append($0.last! + $1.controlCount) }.dropLast() }
+    public var controlCount: Int { forces.reduce(0) { $0 + $1.controlCount } }
+    public var outputOffsets: [Int] { forces.reduce(into: [0]) { $0.append($0.last! + $1.outputCount) }.dropLast() }
+    public var outputCount: Int { forces.reduce(0) { $0 + $1.outputCount } }
+}

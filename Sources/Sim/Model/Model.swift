@@ -1,0 +1,75 @@
+/// A rigid body: mass, centre of mass and inertia about the centre of mass, in the body frame.
+public struct Body: Sendable {
+    public let name: String
+    public let mass: Double
+    public let massCenter: Vec3
+    /// Inertia about the centre of mass, body frame (kg·m²).
+    public let inertia: Mat3
+}
+
+/// One axis of a joint's spatial transform: a rotation about or a translation along `axis` (unit, in the joint's
+/// parent frame F) by `function(q[coordinate])`; `coordinate` is nil for a constant axis.
+public struct TransformAxis: Sendable {
+    public let axis: Vec3
+    public let coordinate: Int?
+    public let function: CoordinateFunction
+}
+
+/// A joint from a parent body to its child, OpenSim-style: frame F fixed in the parent, frame M fixed in the child,
+/// and X_FM(q) built from up to three rotations (applied in sequence, each about its axis carried by the previous
+/// ones) and up to three translations along axes fixed in F. PinJoint, WeldJoint, PlanarJoint and FreeJoint are
+/// particular axis sets.
+public struct Joint: Sendable {
+    public let name: String
+    public let parent: Int          // body index, −1 for ground
+    public let child: Int
+    public let parentRotation: Mat3 // F in parent body
+    public let parentOffset: Vec3
+    public let childRotation: Mat3  // M in child body
+    public let childOffset: Vec3
+    public let rotations: [TransformAxis]
+    public let translations: [TransformAxis]
+    /// The coordinates this joint owns, in order.
+    public let coordinates: [Int]
+}
+
+public struct Coordinate: Sendable {
+    public enum Motion: String, Sendable { case rotational, translational, coupled }
+    public let name: String
+    public let joint: Int
+    public let motion: Motion
+    public let defaultValue: Double
+    public let defaultSpeed: Double
+    public let range: ClosedRange<Double>
+    public let locked: Bool
+    public let clamped: Bool
+}
+
+/// An immutable multibody model: bodies in topological order (every parent before its child), one joint per body,
+/// the coordinates in OpenSim's CoordinateSet order, gravity and the force elements.
+public final class Model: @unchecked Sendable {
+    public let name: String
+    public let bodies: [Body]
+    public let joints: [Joint]          // joints[i].child == i
+    public let coordinates: [Coordinate]
+    public let gravity: Vec3
+    public internal(set) var forces: [ForceElement]
+    public let contactGeometry: ContactGeometrySet
+    public let warnings: [String]
+
+    init(name: String, bodies: [Body], joints: [Joint], coordinates: [Coordinate], gravity: Vec3,
+         forces: [ForceElement], contactGeometry: ContactGeometrySet, warnings: [String]) {
+        self.name = name; self.bodies = bodies; self.joints = joints; self.coordinates = coordinates
+        self.gravity = gravity; self.forces = forces; self.contactGeometry = contactGeometry; self.warnings = warnings
+    }
+
+    public var coordinateCount: Int { coordinates.count }
+    public var totalMass: Double { bodies.reduce(0) { $0 + $1.mass } }
+
+    public func bodyIndex(_ name: String) -> Int? { bodies.firstIndex { $0.name == name } }
+    public func coordinateIndex(_ name: String) -> Int? { coordinates.firstIndex { $0.name == name } }
+
+    /// Default coordinate values and speeds.
+    public var defaultPositions: [Double] { coordinates.map(\.defaultValue) }
+    public var defaultSpeeds: [Double] { coordinates.map(\.defaultSpeed) }
+}

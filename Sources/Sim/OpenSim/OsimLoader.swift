@@ -1,0 +1,334 @@
+import Foundation
+
+/// Reads OpenSim `.osim` models (file formats 30000 and 40000): bodies, joints and coordinates, contact geometry,
+/// Hunt–Crossley contact, coordinate limit forces and coordinate actuators. Muscles are reported as skipped until
+/// the muscle models are wired in. Errors name the file and the element.
+public enum OsimLoader {
+    public static func load(path: String) throws -> Model {
+        guard let data = FileManager.default.contents(atPath: path) else { throw SimError.invalid("\(path): cannot read model file") }
+        return try load(data: data, source: path)
+    }
+
+    public static func load(data: Data, source: String) throws -> Model {
+        let root = try XMLElement.parse(data, source: source)
+        guard root.name == "OpenSimDocument", let model = root.child("Model") else {
+            throw SimError.invalid("\(source): not an OpenSim model (expected <OpenSimDocument><Model>)")
+        }
+        return try Builder(source: source, model: model, version: Int(root.attributes["Version"] ?? "") ?? 0).build()
+    }
+
+    private struct RawJoint {
+        var element: XMLElement
+        var type: String
+        var parent: String, child: String
+        var parentRotation: Mat3, parentOffset: Vec3, childRotation: Mat3, childOffset: Vec3
+        var coordinates: [XMLElement]
+    }
+
+    private final class Builder {
+        let source: String, model: XMLElement, version: Int
+        var warnings: [String] = []
+        init(source: String, model: XMLElement, version: Int) { self.source = source; self.model = model; self.version = version }
+
+        func fail(_ e: XMLElement, _ message: String) -> SimError {
+            SimError.invalid("\(source): <\(e.name)\(e.attributes["name"].map { " name=\"\($0)\"" } ?? "")> (line \(e.line)): \(message)")
+        }
+
+        func numbers(_ e: XMLElement?, _ count: Int? = nil, in owner: XMLElement) throws -> [Double] {
+            guard let e else { throw fail(owner, "missing element") }
+            let parts = e.trimmedText.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" })
+            let values = parts.compactMap { Double($0) }
+            guard values.count == parts.count, count.map({ $0 == values.count }) ?? true else {
+                throw fail(e, "expected \(count.map { "\($0) numbers" } ?? "numbers"), got \"\(e.trimmedText)\"")
+            }
+            return values
+        }
+        func vec(_ e: XMLElement?, in owner: XMLElement, default value: Vec3? = nil) throws -> Vec3 {
+            if e == nil, let value { return value }
+            let v = try numbers(e, 3, in: owner)
+            return Vec3(v[0], v[1], v[2])
+        }
+        func number(_ e: XMLElement?, in owner: XMLElement, default value: Double? = nil) throws -> Double {
+            if e == nil || e?.trimmedText.isEmpty == true, let value { return value }
+            return try numbers(e, 1, in: owner)[0]
+        }
+        func bool(_ e: XMLElement?, default value: Bool) -> Bool {
+            guard let t = e?.trimmedText.lowercased(), !t.isEmpty else { return value }
+            return t == "true" || t == "1"
+        }
+        func objects(_ set: String) -> [XMLElement] { model.child(set)?.child("objects")?.children ?? [] }
+        func frameName(_ path: String) -> String { String(path.split(separator: "/").last ?? Substring(path)) }
+
+        func build() throws -> Model {
+            let gravity = try vec(model.child("gravity"), in: model, default: Vec3(0, -9.80665, 0))
+            // Bodies (ground excluded) and the joints that attach them.
+            var bodyElements: [XMLElement] = []
+            var rawJoints: [RawJoint] = []
+            for b in objects("BodySet") where b.name == "Body" {
+                if b.attributes["name"] == "ground" { continue }
+                bodyElements.append(b)
+                if let jointElement = b.child("Joint")?.children.first { rawJoints.append(try joint30000(jointElement, child: b)) }
+            }
+            if version >= 40000 || model.child("JointSet") != nil {
+                for j in objects("JointSet") { rawJoints.append(try joint40000(j)) }
+            }
+            // Topological order: a body comes after its parent.
+            var order: [Int] = [], placed = Set<String>(["ground"])
+            let jointOf = Dictionary(rawJoints.map { ($0.child, $0) }, uniquingKeysWith: { a, _ in a })
+            var remaining = Array(bodyElements.indices)
+            while !remaining.isEmpty {
+                let before = remaining.count
+                remaining.removeAll { i in
+                    let name = bodyElements[i].attributes["name"] ?? ""
+                    guard let j = jointOf[name] else { return false }
+                    if placed.contains(j.parent) { order.append(i); placed.insert(name); return true }
+                    return false
+                }
+                if remaining.count == before {
+                    let b = bodyElements[remaining[0]]
+                    throw fail(b, jointOf[b.attributes["name"] ?? ""] == nil ? "body has no joint connecting it to the model"
+                                                                            : "joint parent does not lead to ground (a loop or a missing body)")
+                }
+            }
+            var bodies: [Body] = []
+            var index: [String: Int] = ["ground": -1]
+            for i in order {
+                let e = bodyElements[i]
+                let name = e.attributes["name"] ?? ""
+                index[name] = bodies.count
+                bodies.append(try body(e, name: name))
+            }
+            // Joints in body order; coordinates in file order (joint by joint as listed, as OpenSim's CoordinateSet).
+            var coordinates: [Coordinate] = []
+            var coordIndex: [String: Int] = [:]
+            var jointCoordinates: [String: [Int]] = [:]
+            for (jointNumber, raw) in rawJoints.enumerated() {
+                var mine: [Int] = []
+                for c in raw.coordinates {
+                    let name = c.attributes["name"] ?? ""
+                    let range = try numbers(c.child("range"), 2, in: c)
+                    let motion = Coordinate.Motion(rawValue: c.child("motion_type")?.trimmedText ?? "") ?? defaultMotion(raw, coordinate: mine.count)
+                    guard let childBody = index[raw.child] else { throw fail(raw.element, "unknown child body '\(raw.child)'") }
+                    _ = jointNumber
+                    coordIndex[name] = coordinates.count
+                    mine.append(coordinates.count)
+                    coordinates.append(Coordinate(name: name, joint: childBody, motion: motion,
+                                                  defaultValue: try number(c.child("default_value"), in: c, default: 0),
+                                                  defaultSpeed: try number(c.child("default_speed_value"), in: c, default: 0),
+                                                  range: min(range[0], range[1])...max(range[0], range[1]),
+                                                  locked: bool(c.child("locked") ?? c.child("default_locked"), default: false),
+                                                  clamped: bool(c.child("clamped"), default: false)))
+                }
+                jointCoordinates[raw.element.attributes["name"] ?? "\(jointNumber)"] = mine
+            }
+            var joints = [Joint?](repeating: nil, count: bodies.count)
+            for raw in rawJoints {
+                guard let child = index[raw.child], child >= 0 else { throw fail(raw.element, "unknown child body '\(raw.child)'") }
+                guard let parent = index[raw.parent] else { throw fail(raw.element, "unknown parent body '\(raw.parent)'") }
+                let mine = jointCoordinates[raw.element.attributes["name"] ?? ""] ?? []
+                let (rotations, translations) = try axes(raw, coordinates: mine, coordIndex: coordIndex)
+                // Coordinates owned by the joint are re-indexed to the child body so `Coordinate.joint` is the joint index.
+                joints[child] = Joint(name: raw.element.attributes["name"] ?? "", parent: parent, child: child,
+                                      parentRotation: raw.parentRotation, parentOffset: raw.parentOffset,
+                                      childRotation: raw.childRotation, childOffset: raw.childOffset,
+                                      rotations: rotations, translations: translations, coordinates: mine)
+            }
+            let geometry = try contactGeometry(index)
+            let forces = try forceElements(index: index, coordIndex: coordIndex, coordinates: coordinates, geometry: geometry)
+            return Model(name: model.attributes["name"] ?? "", bodies: bodies, joints: joints.map { $0! }, coordinates: coordinates,
+                         gravity: gravity, forces: forces, contactGeometry: geometry, warnings: warnings)
+        }
+
+        func defaultMotion(_ raw: RawJoint, coordinate: Int) -> Coordinate.Motion {
+            switch raw.type {
+            case "PlanarJoint": return coordinate == 0 ? .rotational : .translational
+            case "FreeJoint": return coordinate < 3 ? .rotational : .translational
+            case "SliderJoint": return .translational
+            default: return .rotational
+            }
+        }
+
+        func body(_ e: XMLElement, name: String) throws -> Body {
+            let mass = try number(e.child("mass"), in: e)
+            let com = try vec(e.child("mass_center"), in: e, default: .zero)
+            let inertia: Mat3
+            if let full = e.child("inertia") {
+                let v = try numbers(full, 6, in: e)  // xx yy zz xy xz yz (format 40000)
+                inertia = Mat3(Vec3(v[0], v[3], v[4]), Vec3(v[3], v[1], v[5]), Vec3(v[4], v[5], v[2]))
+            } else {
+                let g = { (k: String) in try self.number(e.child("inertia_\(k)"), in: e, default: 0) }
+                inertia = Mat3(Vec3(try g("xx"), try g("xy"), try g("xz")), Vec3(try g("xy"), try g("yy"), try g("yz")),
+                               Vec3(try g("xz"), try g("yz"), try g("zz")))
+            }
+            guard mass >= 0, mass.isFinite else { throw fail(e, "mass must be a non-negative number") }
+            return Body(name: name, mass: mass, massCenter: com, inertia: inertia)
+        }
+
+        func joint30000(_ j: XMLElement, child: XMLElement) throws -> RawJoint {
+            guard let parent = j.child("parent_body")?.trimmedText, !parent.isEmpty else { throw fail(j, "missing <parent_body>") }
+            return RawJoint(element: j, type: j.name, parent: parent, child: child.attributes["name"] ?? "",
+                            parentRotation: .bodyFixedXYZ(try vec(j.child("orientation_in_parent"), in: j, default: .zero)),
+                            parentOffset: try vec(j.child("location_in_parent"), in: j, default: .zero),
+                            childRotation: .bodyFixedXYZ(try vec(j.child("orientation"), in: j, default: .zero)),
+                            childOffset: try vec(j.child("location"), in: j, default: .zero),
+                            coordinates: j.child("CoordinateSet")?.child("objects")?.children("Coordinate") ?? [])
+        }
+
+        func joint40000(_ j: XMLElement) throws -> RawJoint {
+            let frames = j.child("frames")?.children ?? []
+            func resolve(_ socket: String) throws -> (body: String, rotation: Mat3, offset: Vec3) {
+                guard let name = j.child(socket)?.trimmedText, !name.isEmpty else { throw fail(j, "missing <\(socket)>") }
+                if let f = frames.first(where: { $0.attributes["name"] == name }) {
+                    guard let parent = f.child("socket_parent")?.trimmedText else { throw fail(f, "missing <socket_parent>") }
+                    return (frameName(parent), .bodyFixedXYZ(try vec(f.child("orientation"), in: f, default: .zero)),
+                            try vec(f.child("translation"), in: f, default: .zero))
+                }
+                return (frameName(name), .identity, .zero)  // a body or ground directly
+            }
+            let p = try resolve("socket_parent_frame"), c = try resolve("socket_child_frame")
+            return RawJoint(element: j, type: j.name, parent: p.body, child: c.body, parentRotation: p.rotation, parentOffset: p.offset,
+                            childRotation: c.rotation, childOffset: c.offset,
+                            coordinates: j.child("coordinates")?.children("Coordinate") ?? [])
+        }
+
+        func axes(_ raw: RawJoint, coordinates mine: [Int], coordIndex: [String: Int]) throws -> ([TransformAxis], [TransformAxis]) {
+            let x = Vec3(1, 0, 0), y = Vec3(0, 1, 0), z = Vec3(0, 0, 1)
+            func direct(_ axis: Vec3, _ k: Int) -> TransformAxis {
+                TransformAxis(axis: axis, coordinate: mine[k], function: .linear(slope: 1, intercept: 0))
+            }
+            func need(_ n: Int) throws { if mine.count != n { throw fail(raw.element, "\(raw.type) needs \(n) coordinates, found \(mine.count)") } }
+            switch raw.type {
+            case "WeldJoint": try need(0); return ([], [])
+            case "PinJoint": try need(1); return ([direct(z, 0)], [])
+            case "SliderJoint": try need(1); return ([], [direct(x, 0)])
+            case "PlanarJoint": try need(3); return ([direct(z, 0)], [direct(x, 1), direct(y, 2)])
+            case "BallJoint": try need(3); return ([direct(x, 0), direct(y, 1), direct(z, 2)], [])
+            case "FreeJoint": try need(6); return ([direct(x, 0), direct(y, 1), direct(z, 2)], [direct(x, 3), direct(y, 4), direct(z, 5)])
+            case "CustomJoint":
+                guard let st = raw.element.child("SpatialTransform") else { throw fail(raw.element, "missing <SpatialTransform>") }
+                var rotations: [TransformAxis] = [], translations: [TransformAxis] = []
+                for a in st.children("TransformAxis") {
+                    let name = a.attributes["name"] ?? ""
+                    let axisVector = try vec(a.child("axis"), in: a)
+                    guard norm(axisVector) > 0 else { throw fail(a, "axis must not be zero") }
+                    let names = (a.child("coordinates")?.trimmedText ?? "").split(separator: " ").map(String.init)
+                    guard names.count <= 1 else { throw fail(a, "functions of several coordinates are not supported") }
+                    let coordinate = try names.first.map { n -> Int in
+                        guard let c = coordIndex[n] else { throw fail(a, "unknown coordinate '\(n)'") }
+                        return c
+                    }
+                    let functionElement = a.child("function")?.children.first ?? a.children.first { functionTypes.contains($0.name) }
+                    let function = try functionElement.map { try self.function($0) } ?? .constant(0)
+                    let t = TransformAxis(axis: axisVector / norm(axisVector), coordinate: function.isConstant ? nil : coordinate, function: function)
+                    if name.hasPrefix("rotation") { rotations.append(t) } else if name.hasPrefix("translation") { translations.append(t) }
+                    else { throw fail(a, "TransformAxis name must start with rotation or translation") }
+                }
+                return (rotations, translations)
+            default:
+                throw SimError.unsupported("\(source): <\(raw.type) name=\"\(raw.element.attributes["name"] ?? "")\"> (line \(raw.element.line)): joint type not supported")
+            }
+        }
+
+        let functionTypes: Set<String> = ["Constant", "LinearFunction", "SimmSpline", "NaturalCubicSpline", "PolynomialFunction", "MultiplierFunction"]
+
+        func function(_ e: XMLElement) throws -> CoordinateFunction {
+            switch e.name {
+            case "Constant": return .constant(try number(e.child("value"), in: e))
+            case "LinearFunction":
+                let c = try numbers(e.child("coefficients"), 2, in: e)
+                return .linear(slope: c[0], intercept: c[1])
+            case "PolynomialFunction": return .polynomial(try numbers(e.child("coefficients"), in: e))
+            case "SimmSpline", "NaturalCubicSpline":
+                let x = try numbers(e.child("x"), in: e), y = try numbers(e.child("y"), in: e)
+                do { return .spline(e.name == "SimmSpline" ? try .simm(x: x, y: y) : try .natural(x: x, y: y)) } catch { throw fail(e, "\(error)") }
+            case "MultiplierFunction":
+                let scale = try number(e.child("scale"), in: e, default: 1)
+                guard let inner = e.child("function")?.children.first ?? e.children.first(where: { functionTypes.contains($0.name) }) else {
+                    throw fail(e, "missing inner function")
+                }
+                return .multiplier(scale, try function(inner))
+            default: throw SimError.unsupported("\(source): <\(e.name)> (line \(e.line)): function type not supported")
+            }
+        }
+
+        func contactGeometry(_ index: [String: Int]) throws -> ContactGeometrySet {
+            var set = ContactGeometrySet()
+            for g in objects("ContactGeometrySet") {
+                let bodyName = frameName(g.child("body_name")?.trimmedText ?? g.child("socket_frame")?.trimmedText ?? "ground")
+                guard let body = index[bodyName] else { throw fail(g, "unknown body '\(bodyName)'") }
+                let location = try vec(g.child("location"), in: g, default: .zero)
+                let rotation = Mat3.bodyFixedXYZ(try vec(g.child("orientation"), in: g, default: .zero))
+                let name = g.attributes["name"] ?? ""
+                switch g.name {
+                case "ContactSphere":
+                    set.spheres.append(.init(name: name, body: body, center: location, radius: try number(g.child("radius"), in: g)))
+                case "ContactHalfSpace":
+                    // Simbody's half space fills x > 0 of its frame: the outward normal is −x.
+                    set.halfSpaces.append(.init(name: name, body: body, point: location, normal: rotation * Vec3(-1, 0, 0)))
+                default: warnings.append("\(source): contact geometry <\(g.name) name=\"\(name)\"> is not supported and was skipped")
+                }
+            }
+            return set
+        }
+
+        func forceElements(index: [String: Int], coordIndex: [String: Int], coordinates: [Coordinate],
+                           geometry: ContactGeometrySet) throws -> [ForceElement] {
+            var forces: [ForceElement] = []
+            var skippedMuscles = 0
+            for f in objects("ForceSet") {
+                let name = f.attributes["name"] ?? ""
+                if bool(f.child("isDisabled"), default: false) || !bool(f.child("appliesForce"), default: true) { continue }
+                func coordinate() throws -> Int {
+                    let n = f.child("coordinate")?.trimmedText ?? ""
+                    guard let c = coordIndex[n] else { throw fail(f, "unknown coordinate '\(n)'") }
+                    return c
+                }
+                switch f.name {
+                case "HuntCrossleyForce":
+                    forces.append(try huntCrossley(f, geometry: geometry))
+                case "CoordinateLimitForce":
+                    let c = try coordinate()
+                    forces.append(CoordinateLimitForce(
+                        name: name, coordinate: c,
+                        upperLimit: try number(f.child("upper_limit"), in: f), lowerLimit: try number(f.child("lower_limit"), in: f),
+                        upperStiffness: try number(f.child("upper_stiffness"), in: f), lowerStiffness: try number(f.child("lower_stiffness"), in: f),
+                        damping: try number(f.child("damping"), in: f, default: 0), transition: try number(f.child("transition"), in: f),
+                        rotational: coordinates[c].motion == .rotational))
+                case "CoordinateActuator":
+                    forces.append(CoordinateActuator(name: name, coordinate: try coordinate(),
+                                                     optimalForce: try number(f.child("optimal_force"), in: f, default: 1),
+                                                     minControl: try number(f.child("min_control"), in: f, default: -.infinity),
+                                                     maxControl: try number(f.child("max_control"), in: f, default: .infinity)))
+                case "Thelen2003Muscle", "Millard2012EquilibriumMuscle", "DeGrooteFregly2016Muscle":
+                    skippedMuscles += 1
+                default:
+                    warnings.append("\(source): force <\(f.name) name=\"\(name)\"> is not supported and was skipped")
+                }
+            }
+            if skippedMuscles > 0 { warnings.append("\(source): \(skippedMuscles) muscles skipped (muscle models are not built yet)") }
+            return forces
+        }
+
+        func huntCrossley(_ f: XMLElement, geometry: ContactGeometrySet) throws -> HuntCrossleyForce {
+            // Format 30000 names it HuntCrossleyForce::ContactParameters, 40000 HuntCrossleyForce_ContactParameters.
+            let sets = f.descendants("HuntCrossleyForce_ContactParameters") + f.descendants("HuntCrossleyForce::ContactParameters")
+            var plane: (ContactGeometrySet.HalfSpace, HuntCrossleyForce.Surface)?
+            var spheres: [(ContactGeometrySet.Sphere, HuntCrossleyForce.Surface)] = []
+            for p in sets {
+                let surface = HuntCrossleyForce.Surface(stiffness: try number(p.child("stiffness"), in: p),
+                                                        dissipation: try number(p.child("dissipation"), in: p),
+                                                        staticFriction: try number(p.child("static_friction"), in: p, default: 0),
+                                                        dynamicFriction: try number(p.child("dynamic_friction"), in: p, default: 0),
+                                                        viscousFriction: try number(p.child("viscous_friction"), in: p, default: 0))
+                for g in (p.child("geometry")?.trimmedText ?? "").split(separator: " ").map(String.init) {
+                    if let h = geometry.halfSpaces.first(where: { $0.name == g }) { plane = (h, surface) }
+                    else if let s = geometry.spheres.first(where: { $0.name == g }) { spheres.append((s, surface)) }
+                    else { throw fail(p, "unknown contact geometry '\(g)'") }
+                }
+            }
+            guard let plane else { throw fail(f, "needs one ContactHalfSpace among its geometry") }
+            return HuntCrossleyForce(name: f.attributes["name"] ?? "", spheres: spheres, plane: plane.0, planeSurface: plane.1,
+                                     transitionVelocity: try number(f.child("transition_velocity"), in: f, default: 0.01))
+        }
+    }
+}

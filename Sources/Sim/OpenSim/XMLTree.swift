@@ -1,0 +1,48 @@
+import Foundation
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
+
+/// A small element tree over Foundation's XMLParser (comments dropped, as OpenSim ignores them).
+public final class XMLElement {
+    public let name: String
+    public let attributes: [String: String]
+    public internal(set) var children: [XMLElement] = []
+    public internal(set) var text = ""
+    public let line: Int
+
+    init(name: String, attributes: [String: String], line: Int) { self.name = name; self.attributes = attributes; self.line = line }
+
+    public func child(_ name: String) -> XMLElement? { children.first { $0.name == name } }
+    public func children(_ name: String) -> [XMLElement] { children.filter { $0.name == name } }
+    public var trimmedText: String { text.trimmingCharacters(in: .whitespacesAndNewlines) }
+    /// Every descendant (depth first) named `name`.
+    public func descendants(_ name: String) -> [XMLElement] {
+        children.flatMap { ($0.name == name ? [$0] : []) + $0.descendants(name) }
+    }
+
+    public static func parse(_ data: Data, source: String) throws -> XMLElement {
+        let builder = Builder()
+        let parser = XMLParser(data: data)
+        parser.delegate = builder
+        guard parser.parse(), let root = builder.root else {
+            let line = parser.lineNumber
+            throw SimError.invalid("\(source): malformed XML near line \(line)\(parser.parserError.map { " (\($0.localizedDescription))" } ?? "")")
+        }
+        return root
+    }
+
+    private final class Builder: NSObject, XMLParserDelegate {
+        var stack: [XMLElement] = []
+        var root: XMLElement?
+        func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?,
+                    attributes: [String: String] = [:]) {
+            let e = XMLElement(name: name, attributes: attributes, line: parser.lineNumber)
+            stack.last?.children.append(e)
+            if stack.isEmpty { root = e }
+            stack.append(e)
+        }
+        func parser(_ parser: XMLParser, didEndElement name: String, namespaceURI: String?, qualifiedName: String?) { stack.removeLast() }
+        func parser(_ parser: XMLParser, foundCharacters string: String) { stack.last?.text += string }
+    }
+}
