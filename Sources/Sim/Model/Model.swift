@@ -73,3 +73,20 @@ public final class Model: @unchecked Sendable {
     public var defaultPositions: [Double] { coordinates.map(\.defaultValue) }
     public var defaultSpeeds: [Double] { coordinates.map(\.defaultSpeed) }
 }
+
+extension Model {
+    /// A copy with more force elements and contact geometry (e.g. contact a file leaves out, perturbation pushes).
+    public func adding(forces extra: [ForceElement], spheres: [ContactGeometrySet.Sphere] = [],
+                       halfSpaces: [ContactGeometrySet.HalfSpace] = []) -> Model {
+        var geometry = contactGeometry
+        geometry.spheres += spheres; geometry.halfSpaces += halfSpaces
+        return Model(name: name, bodies: bodies, joints: joints, coordinates: coordinates, gravity: gravity,
+                     forces: forces + extra, contactGeometry: geometry, warnings: warnings)
+    }
+
+    /// A copy without the force elements `drop` selects.
+    public func removing(forces drop: (ForceElement) -> Bool) -> Model {
+        Model(name: name, bodies: bodies, joints: joints, coordinates: coordinates, gravity: gravity,
+              forces: forces.filter { !drop($0) }, contactGeometry: contactGeometry, warnings: warnings)
+    }
+}

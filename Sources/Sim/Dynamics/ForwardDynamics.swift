@@ -1,0 +1,138 @@
+extension Model {
+    /// Evaluates the equations of motion at `data`: kinematics, every force element, then M·u̇ = τ for the unlocked
+    /// coordinates. Writes `data.udot` and the force elements' state rates into `stateRates`.
+    /// Throws when the mass matrix is singular or a result is not finite.
+    public func computeAccelerations(_ d: inout SimData, stateRates: inout [Double]) throws {
+        updateKinematics(&d)
+        clearForces(&d)
+        let so = stateOffsets, co = controlOffsets, oo = outputOffsets
+        for (i, f) in forces.enumerated() {
+            f.apply(model: self, data: &d, slots: ForceSlots(state: so[i], control: co[i], output: oo[i]), stateRates: &stateRates)
+        }
+        projectBodyForces(&d, gravity: true, inertial: true)
+        computeMassMatrix(&d)
+        guard solveAccelerations(&d) else { throw SimError.nonFinite("mass matrix is not positive definite at t = \(d.time)") }
+        for k in 0..<coordinateCount where !d.udot[k].isFinite {
+            throw SimError.nonFinite("non-finite acceleration of \(coordinates[k].name) at t = \(d.time)")
+        }
+    }
+}
+
+/// Advances a `SimData` in time: an embedded Runge–Kutta 5(4) (Dormand–Prince) with step-size control to a relative
+/// accuracy, or fixed steps of the classic 4th-order Runge–Kutta. Its buffers are allocated once.
+public struct Integrator {
+    public enum Mode: Equatable, Sendable { case adaptive(accuracy: Double), fixed(step: Double) }
+    public var mode: Mode
+    public private(set) var steps = 0
+    public private(set) var rejected = 0
+    var h = 1e-3
+    var y: [Double], y0: [Double], err: [Double]
+    var k: [[Double]]
+    var zRates: [Double]
+    let n: Int, nz: Int
+
+    public init(model: Model, mode: Mode) {
+        self.mode = mode
+        n = model.coordinateCount; nz = model.stateCount
+        let size = 2 * n + nz
+        y = [Double](repeating: 0, count: size); y0 = y; err = y
+        k = [[Double]](repeating: y, count: 7)
+        zRates = [Double](repeating: 0, count: nz)
+    }
+
+    // Dormand–Prince coefficients (Dormand & Prince 1980; Hairer, Nørsett & Wanner, Solving ODEs I, Table 5.2).
+    static let c: [Double] = [0, 1.0 / 5, 3.0 / 10, 4.0 / 5, 8.0 / 9, 1, 1]
+    static let a: [[Double]] = [[], [1.0 / 5], [3.0 / 40, 9.0 / 40], [44.0 / 45, -56.0 / 15, 32.0 / 9],
+                                [19372.0 / 6561, -25360.0 / 2187, 64448.0 / 6561, -212.0 / 729],
+                                [9017.0 / 3168, -355.0 / 33, 46732.0 / 5247, 49.0 / 176, -5103.0 / 18656],
+                                [35.0 / 384, 0, 500.0 / 1113, 125.0 / 192, -2187.0 / 6784, 11.0 / 84]]
+    static let e: [Double] = [71.0 / 57600, 0, -71.0 / 16695, 71.0 / 1920, -17253.0 / 339200, 22.0 / 525, -1.0 / 40]
+
+    static let rk4Stages: [(Int, Double)] = [(1, 0.5), (2, 0.5), (3, 1.0)]
+
+    private mutating func pack(_ d: SimData) {
+        for i in 0..<n { y[i] = d.q[i]; y[n + i] = d.u[i] }
+        for i in 0..<nz { y[2 * n + i] = d.z[i] }
+    }
+
+    /// Rates at state `state` (written into `d` first) and time t, into k[stage].
+    private mutating func rates(_ model: Model, _ d: inout SimData, _ state: [Double], _ t: Double, stage: Int) throws {
+        for i in 0..<n { d.q[i] = state[i]; d.u[i] = state[n + i] }
+        for i in 0..<nz { d.z[i] = state[2 * n + i] }
+        d.time = t
+        try model.computeAccelerations(&d, stateRates: &zRates)
+        for i in 0..<n { k[stage][i] = d.u[i]; k[stage][n + i] = d.udot[i] }
+        for i in 0..<nz { k[stage][2 * n + i] = zRates[i] }
+    }
+
+    /// Integrates from `data.time` to `end`, leaving `data` at `end` with its kinematics and forces evaluated there.
+    public mutating func advance(_ model: Model, _ d: inout SimData, to end: Double) throws {
+        pack(d)
+        var t = d.time
+        let size = y.count
+        switch mode {
+        case .fixed(let step):
+            while t < end - 1e-12 {
+                let hStep = min(step, end - t)
+                y0 = y
+                try rates(model, &d, y0, t, stage: 0)
+                for (stage, frac) in Self.rk4Stages {
+                    for i in 0..<size { y[i] = y0[i] + frac * hStep * k[stage - 1][i] }
+                    try rates(model, &d, y, t + frac * hStep, stage: stage)
+                }
+                for i in 0..<size { y[i] = y0[i] + hStep / 6 * (k[0][i] + 2 * k[1][i] + 2 * k[2][i] + k[3][i]) }
+                t += hStep; steps += 1
+                try check(model, t)
+            }
+        case .adaptive(let accuracy):
+            try rates(model, &d, y, t, stage: 0)
+            while t < end - 1e-12 {
+                let hStep = min(h, end - t)
+                y0 = y
+                for s in 1...6 {
+                    for i in 0..<size {
+                        var sum = 0.0
+                        for j in 0..<s { sum += Self.a[s][j] * k[j][i] }
+                        y[i] = y0[i] + hStep * sum
+                    }
+                    try rates(model, &d, y, t + Self.c[s] * hStep, stage: s)
+                }
+                // y now holds the 5th-order solution (stage 6 uses the b weights); k[6] is its rate (FSAL).
+                for i in 0..<size { y[i] = y0[i] + hStep * (Self.a[6][0] * k[0][i] + Self.a[6][2] * k[2][i] + Self.a[6][3] * k[3][i] + Self.a[6][4] * k[4][i] + Self.a[6][5] * k[5][i]) }
+                try rates(model, &d, y, t + hStep, stage: 6)
+                var errorNorm = 0.0
+                for i in 0..<size {
+                    var e = 0.0
+                    for j in 0..<7 { e += Self.e[j] * k[j][i] }
+                    // Relative accuracy on each state, with unit floor so small quantities are held absolutely.
+                    let scale = accuracy * max(1, abs(y0[i]), abs(y[i]))
+                    errorNorm = max(errorNorm, abs(hStep * e) / scale)
+                }
+                if errorNorm <= 1 || hStep < 1e-10 {
+                    t += hStep; steps += 1
+                    k.swapAt(0, 6)  // first-same-as-last: the accepted step's end rate starts the next
+                    try check(model, t)
+                    h = hStep * min(5, max(0.2, 0.9 * Foundation.pow(max(errorNorm, 1e-10), -0.2)))
+                } else {
+                    rejected += 1
+                    y = y0
+                    h = hStep * max(0.2, 0.9 * Foundation.pow(errorNorm, -0.25))
+                }
+            }
+        }
+        // Leave data at the final state with everything evaluated there.
+        for i in 0..<n { d.q[i] = y[i]; d.u[i] = y[n + i] }
+        for i in 0..<nz { d.z[i] = y[2 * n + i] }
+        d.time = end
+        try model.computeAccelerations(&d, stateRates: &zRates)
+    }
+
+    private func check(_ model: Model, _ t: Double) throws {
+        for i in 0..<y.count where !y[i].isFinite {
+            let what = i < 2 * n ? (i < n ? "value" : "speed") + " of \(model.coordinates[i % n].name)" : "force-element state \(i - 2 * n)"
+            throw SimError.nonFinite("non-finite \(what) at t = \(t)")
+        }
+    }
+}
+
+import Foundation
