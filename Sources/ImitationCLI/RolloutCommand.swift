@@ -4,8 +4,11 @@ struct Rollout: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Simulate an environment or an OpenSim model and write states, controls and a report.",
         discussion: """
-            Drive an environment (--env) with a policy checkpoint, zero or random actions, or drive any .osim
-            model (--model) open-loop from an initial pose with excitations from a controls .sto file.
+            Model mode: bioimitate rollout --model FILE.osim --initial-state POSE.mot [--t0 T] --duration D \\
+              [--controls C.sto] [--accuracy A] --out DIR
+            simulates any .osim model from a pose (coordinates matched by name, degrees converted per the header) and
+            writes DIR/states.sto (every coordinate, radians/metres, every 0.01 s) and DIR/speeds.sto. Controls columns
+            are matched to actuator names. Environment mode (--env) runs a policy, zero or random actions.
             """)
 
     @Option(help: "Environment ID (see `bioimitate envs`).")
@@ -14,10 +17,25 @@ struct Rollout: ParsableCommand {
     @Option(help: "OpenSim model file (.osim) to simulate instead of an environment.")
     var model: String?
 
-    @Option(help: "Policy: a checkpoint path, zero or random.")
+    @Option(name: .customLong("initial-state"), help: "Pose (.mot/.sto) for --model; coordinates matched by name.")
+    var initialState: String?
+
+    @Option(help: "Time in the pose file to start from (s).")
+    var t0 = 0.0
+
+    @Option(help: "Simulated duration for --model (s).")
+    var duration = 1.0
+
+    @Option(help: "Controls (.sto) for --model: one column per actuator name.")
+    var controls: String?
+
+    @Option(help: "Integrator accuracy (relative).")
+    var accuracy = 1e-3
+
+    @Option(help: "Policy for --env: a checkpoint path, zero or random.")
     var policy = "zero"
 
-    @Option(help: "Number of 0.01 s control steps.")
+    @Option(help: "Number of 0.01 s control steps for --env.")
     var steps = 500
 
     @Option(help: "Random seed.")
@@ -29,9 +47,16 @@ struct Rollout: ParsableCommand {
     func validate() throws {
         if (env == nil) == (model == nil) { throw ValidationError("give exactly one of --env or --model") }
         if steps < 1 { throw ValidationError("--steps must be at least 1") }
+        if !(duration > 0) { throw ValidationError("--duration must be positive") }
+        if !(accuracy > 0 && accuracy < 1) { throw ValidationError("--accuracy must be in (0, 1)") }
     }
 
     func run() throws {
-        throw CLIError("rollout: simulation is not built yet in this version")
+        if let model {
+            try ModelRollout.run(model: model, initialState: initialState, t0: t0, duration: duration, controls: controls,
+                                 accuracy: accuracy, out: out)
+            return
+        }
+        throw CLIError("rollout --env: the imitation environments are not built yet in this version; use --model FILE.osim")
     }
 }

@@ -53,31 +53,17 @@ final class ContactAndDropAgainstOpenSimTests: XCTestCase {
         }
     }
 
-    /// The 3D file's contact is commented out; OpenSim's reference restores it (Reference/README.md, table 5).
-    static func restoredContact3D(_ model: Model) -> Model {
-        let surface = HuntCrossleyForce.Surface(stiffness: 5e5, dissipation: 1, staticFriction: 0.8, dynamicFriction: 0.8, viscousFriction: 0)
-        let floor = ContactGeometrySet.HalfSpace(name: "platform", body: -1, point: .zero, normal: Vec3(0, 1, 0))
-        func sphere(_ name: String, _ body: String, _ p: Vec3, _ r: Double) -> ContactGeometrySet.Sphere {
-            .init(name: name, body: model.bodyIndex(body)!, center: p, radius: r)
-        }
-        var spheres: [ContactGeometrySet.Sphere] = []
-        var forces: [ForceElement] = []
-        for side in ["r", "l"] {
-            let s = [sphere("\(side)_heel", "calcn_\(side)", Vec3(0.03, 0.02, 0), 0.05),
-                     sphere("\(side)_toe1", "toes_\(side)", Vec3(0.02, -0.005, -0.026), 0.025),
-                     sphere("\(side)_toe2", "toes_\(side)", Vec3(0.02, -0.005, 0.026), 0.025)]
-            spheres += s
-            forces.append(HuntCrossleyForce(name: "foot_\(side)", spheres: s.map { ($0, surface) }, plane: floor, planeSurface: surface, transitionVelocity: 0.1))
-        }
-        return model.adding(forces: forces, spheres: spheres, halfSpaces: [floor])
-    }
-
     private func drop(_ stem: String, accuracy: Double, duration: Double) throws -> (worstPelvis: Double, worstCoordinate: Double) {
         var model = try ReferenceTable.model(stem)
-        if stem == "gait1422_3d" { model = Self.restoredContact3D(model) }
+        if stem == "gait1422_3d" { model = try model.withRestoredFootContact() }
         let table = try ReferenceTable("\(stem)_drop_passive_acc1e-6.csv")
         var d = SimData(model: model)
-        for (i, c) in model.coordinates.enumerated() { d.q[i] = table.value(table.rows[0], "q_\(c.name)"); d.u[i] = table.value(table.rows[0], "u_\(c.name)") }
+        // Same start as OpenSim: the default pose with the feet 4 cm above the floor (checked against the table's row 0).
+        model.liftFeet(&d, clearance: 0.04)
+        for (i, c) in model.coordinates.enumerated() {
+            XCTAssertEqual(d.q[i], table.value(table.rows[0], "q_\(c.name)"), accuracy: 1e-12, "\(stem) initial \(c.name)")
+            XCTAssertEqual(d.u[i], table.value(table.rows[0], "u_\(c.name)"), accuracy: 1e-12)
+        }
         var integrator = Integrator(model: model, mode: .adaptive(accuracy: accuracy))
         let ty = model.coordinateIndex("pelvis_ty")!
         var worstPelvis = 0.0, worstCoordinate = 0.0

@@ -1,0 +1,62 @@
+import Foundation
+import Sim
+
+/// `bioimitate rollout --model`: open-loop simulation of any `.osim` model from a pose, with optional controls.
+enum ModelRollout {
+    static func run(model path: String, initialState: String?, t0: Double, duration: Double, controls: String?,
+                    accuracy: Double, out: String) throws {
+        let model: Model
+        do { model = try OsimLoader.load(path: path) } catch { throw CLIError("\(error)") }
+        for warning in model.warnings { FileHandle.standardError.write(Data("warning: \(warning)\n".utf8)) }
+        var d = SimData(model: model)
+        if let initialState {
+            let pose: MotionTable
+            do { pose = try MotionTable.read(path: initialState) } catch { throw CLIError("\(error)") }
+            let matched = model.setState(&d, from: pose, at: t0)
+            if matched.isEmpty { throw CLIError("\(initialState): no column matches a coordinate of \(path)") }
+        }
+        // Controls: each column names an actuator; values are held over each 0.01 s output step.
+        var controlColumns: [(column: Int, control: Int)] = []
+        var controlTable: MotionTable?
+        if let controls {
+            let table: MotionTable
+            do { table = try MotionTable.read(path: controls) } catch { throw CLIError("\(error)") }
+            let offsets = model.controlOffsets
+            for (j, label) in table.labels.enumerated() {
+                guard let f = model.forces.firstIndex(where: { $0.name == label && $0.controlCount > 0 }) else {
+                    throw CLIError("\(controls): column '\(label)' names no actuator of \(path)")
+                }
+                controlColumns.append((j, offsets[f]))
+            }
+            controlTable = table
+        }
+        var integrator = Integrator(model: model, mode: .adaptive(accuracy: accuracy))
+        let step = 0.01
+        let count = Int((duration / step).rounded())
+        var times = [0.0], positions = [d.q], speeds = [d.u]
+        d.time = 0
+        let started = Date()
+        for i in 1...max(count, 1) {
+            if let table = controlTable {
+                for c in controlColumns { d.controls[c.control] = table.interpolate(column: c.column, at: t0 + d.time) }
+            }
+            do { try integrator.advance(model, &d, to: Double(i) * step) } catch {
+                try write(model, times, positions, speeds, out)
+                throw CLIError("simulation stopped at t = \(String(format: "%.3f", d.time)) s: \(error) (states so far written to \(out))")
+            }
+            times.append(d.time); positions.append(d.q); speeds.append(d.u)
+        }
+        let wall = Date().timeIntervalSince(started)
+        try write(model, times, positions, speeds, out)
+        print("simulated \(String(format: "%.2f", duration)) s of \(model.name) in \(String(format: "%.3f", wall)) s (\(Int(Double(count) / max(wall, 1e-9))) steps of 0.01 s per second); \(integrator.steps) integrator steps")
+        print("states: \(URL(fileURLWithPath: out).appendingPathComponent("states.sto").path)")
+    }
+
+    private static func write(_ model: Model, _ times: [Double], _ q: [[Double]], _ u: [[Double]], _ out: String) throws {
+        do {
+            try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+            try model.statesTable(name: "states", time: times, positions: q).write(path: out + "/states.sto")
+            try MotionTable(name: "speeds", labels: model.coordinates.map(\.name), time: times, rows: u, inDegrees: false).write(path: out + "/speeds.sto")
+        } catch let error as SimError { throw CLIError("\(error)") }
+    }
+}
