@@ -18,12 +18,13 @@ enum ConfigLoader {
             throw CLIError("\(path): the top level must be a JSON object of key/value pairs")
         }
         var merged = try dictionary(of: defaults)
+        let integers = integerKeys(T.self, merged)
         for key in overrides.keys.sorted() {
             guard merged[key] != nil else {
                 let hint = closest(to: key, in: Array(merged.keys)).map { " (did you mean '\($0)'?)" } ?? ""
                 throw CLIError("\(path): unknown key '\(key)'\(hint)")
             }
-            if let problem = mismatch(overrides[key]!, like: merged[key]!) {
+            if let problem = mismatch(overrides[key]!, like: merged[key]!, integer: integers.contains(key)) {
                 throw CLIError("\(path): key '\(key)' must be \(problem)")
             }
             merged[key] = overrides[key]
@@ -52,19 +53,38 @@ enum ConfigLoader {
 
     /// What `value` should have been to match the JSON kind of `reference` (the default), or nil if it matches.
     /// Checked here because JSONDecoder reports some mismatches (1.5 for an integer) without naming the key.
-    static func mismatch(_ value: Any, like reference: Any) -> String? {
+    static func mismatch(_ value: Any, like reference: Any, integer: Bool) -> String? {
         switch (kind(of: reference), kind(of: value)) {
         case (.bool, .bool), (.string, .string), (.double, .double), (.double, .int), (.int, .int): return nil
-        case (.int, .double) where (value as? Double).map { $0 == $0.rounded() } == true: return nil
+        case (.int, .double) where !integer || (value as? Double).map { $0 == $0.rounded() } == true: return nil
         case (.array, .array):
             let items = value as! [Any]
             guard let model = (reference as! [Any]).first else { return nil }
             for (i, item) in items.enumerated() {
-                if let inner = mismatch(item, like: model) { return "a list whose items are \(inner) (item \(i) is not)" }
+                if let inner = mismatch(item, like: model, integer: integer) { return "a list whose items are \(inner) (item \(i) is not)" }
             }
             return nil
         case (let expected, _): return expected.phrase
         }
+    }
+
+    /// Keys whose Swift type is integral. A Double default such as 1.0 encodes as `1`, so the JSON alone cannot
+    /// tell; a trial decode with 0.5 in that key (or list) does.
+    private static func integerKeys<T: Decodable>(_ type: T.Type, _ defaults: [String: Any]) -> Set<String> {
+        var keys = Set<String>()
+        for (key, value) in defaults {
+            let probe: Any
+            switch kind(of: value) {
+            case .int: probe = 0.5
+            case .array where (value as? [Any])?.first.map({ kind(of: $0) == .int }) == true: probe = [0.5]
+            default: continue
+            }
+            var trial = defaults
+            trial[key] = probe
+            let decodes = (try? JSONSerialization.data(withJSONObject: trial)).flatMap { try? JSONDecoder().decode(T.self, from: $0) } != nil
+            if !decodes { keys.insert(key) }
+        }
+        return keys
     }
 
     private enum Kind {

@@ -57,6 +57,15 @@ final class ConfigLoaderTests: XCTestCase {
         XCTAssertEqual(c.gamma, PPOConfig().gamma)
     }
 
+    /// A Double whose default is whole (kl_coeff 1.0 is written as 1) still takes fractions; an Int does not.
+    func testFractionsAreAcceptedForNumbersWithWholeDefaults() throws {
+        let c = try ConfigLoader.load(PPOConfig(), from: try write(#"{"kl_coeff": 0.2, "vf_clip_param": 2.5}"#)) { $0.firstProblem() }
+        XCTAssertEqual(c.klCoeff, 0.2); XCTAssertEqual(c.vfClipParam, 2.5)
+        let s = try ConfigLoader.load(SACConfig(), from: try write(#"{"initial_alpha": 0.5}"#)) { $0.firstProblem() }
+        XCTAssertEqual(s.initialAlpha, 0.5)
+        XCTAssertNotNil(message { _ = try ConfigLoader.load(PPOConfig(), from: try self.write(#"{"num_envs": 2.5}"#)) { $0.firstProblem() } })
+    }
+
     func testErrorsNameTheFileAndTheKey() throws {
         let cases: [(String, String)] = [
             (#"{"learning_rate": 0.1}"#, "unknown key 'learning_rate'"),
