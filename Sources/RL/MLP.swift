@@ -113,7 +113,7 @@ public final class MLP {
     private func applyActivation(_ m: inout Matrix) {
         m.storage.withUnsafeMutableBufferPointer { p in
             switch activation {
-            case .tanh: for i in 0..<p.count { p[i] = Foundation.tanh(p[i]) }
+            case .tanh: fastTanh(p)
             case .relu: for i in 0..<p.count where p[i] < 0 { p[i] = 0 }
             }
         }

@@ -1,3 +1,4 @@
+import Foundation
 import XCTest
 @testable import RL
 
@@ -52,5 +53,16 @@ final class MatrixTests: XCTestCase {
         for i in 0..<ab.count {
             XCTAssertEqual(Double(c.storage[i]), 2 * ab[i] + 0.5 * Double(c0.storage[i]), accuracy: 1e-4)
         }
+    }
+}
+
+final class FastTanhTests: XCTestCase {
+    func testFastTanhMatchesTanhToFloatPrecision() {
+        var xs = stride(from: -12.0, through: 12.0, by: 0.001).map { Float($0) }
+        let exact = xs.map { Foundation.tanh(Double($0)) }
+        xs.withUnsafeMutableBufferPointer { fastTanh($0) }
+        var worst = 0.0
+        for (a, b) in zip(xs, exact) { worst = max(worst, abs(Double(a) - b)) }
+        XCTAssertLessThan(worst, 5e-7)  // a few Float32 ulps near ±1
     }
 }
