@@ -7,9 +7,10 @@ cd "$(dirname "$0")/.."
 scripts/setup
 B=.build/release/bioimitate
 OUT=${OUT:-runs/pendulum-known-answer}
+mkdir -p "$(dirname "$OUT")"
 # Small networks: BLAS threading costs more than it gains; the learners parallelize over environments themselves.
 export OPENBLAS_NUM_THREADS=${OPENBLAS_NUM_THREADS:-1}
-for algo in sac ppo; do
+for algo in ${ALGOS:-sac ppo}; do
     results=()
     for seed in 0 1 2; do
         dir="$OUT/$algo-s$seed"

@@ -25,7 +25,7 @@ struct Bench: ParsableCommand {
                 model = try OsimLoader.load(path: "\(models)/\(stem).osim")
                 if model.forces.first(where: { $0 is HuntCrossleyForce }) == nil { model = try model.withRestoredFootContact() }
             } catch { throw CLIError("\(error)") }
-            var rates: [Double] = []
+            var rates: [Double] = [], stepsPerInterval = 0.0
             for _ in 0..<runs {
                 var d = SimData(model: model)
                 model.liftFeet(&d, clearance: 0.04)
@@ -36,9 +36,10 @@ struct Bench: ParsableCommand {
                     do { try integrator.advance(model, &d, to: Double(k) * 0.01) } catch { throw CLIError("\(stem): \(error)") }
                 }
                 rates.append(Double(n) / (Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9))
+                stepsPerInterval = Double(integrator.steps + integrator.rejected) / Double(n)
             }
             let median = rates.sorted()[runs / 2]
-            print("\(stem.padding(toLength: 12, withPad: " ", startingAt: 0)) passive drop   \(String(format: "%9.1f", median)) steps/s  (runs: \(rates.map { String(format: "%.1f", $0) }.joined(separator: ", ")))")
+            print("\(stem.padding(toLength: 12, withPad: " ", startingAt: 0)) passive drop   \(String(format: "%9.1f", median)) steps/s  (runs: \(rates.map { String(format: "%.1f", $0) }.joined(separator: ", ")); \(String(format: "%.1f", stepsPerInterval)) integrator steps per 0.01 s)")
         }
     }
 }

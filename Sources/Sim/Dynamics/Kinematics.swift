@@ -81,3 +81,18 @@ extension Model {
         return (p / m, v / m)
     }
 }
+
+extension Model {
+    /// Linear-velocity Jacobian of a point fixed on `body` (body frame): column k is the point's velocity in ground
+    /// per unit speed of coordinate k (zero for coordinates not between the body and ground). Needs `updateKinematics`.
+    public func pointJacobian(_ d: SimData, body: Int, point: Vec3) -> [Vec3] {
+        var columns = [Vec3](repeating: .zero, count: coordinateCount)
+        let x = d.position(of: point, on: body)
+        var j = body
+        while j >= 0 {
+            for k in joints[j].coordinates { columns[k] = d.columnLinear[k] + cross(d.columnAngular[k], x - d.jointOrigin[j]) }
+            j = joints[j].parent
+        }
+        return columns
+    }
+}

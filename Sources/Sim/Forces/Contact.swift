@@ -9,7 +9,7 @@ public struct ContactGeometrySet: Sendable {
 
 /// Simbody's Hunt–Crossley compliant contact between spheres and a half space, with its friction model.
 /// Normal force f = (4/3)·k·√R·x^1.5·(1 + 1.5·c·ẋ) (≥ 0) for penetration x; two surfaces combine as
-/// k = (k₁^(−2/3) + k₂^(−2/3))^(−3/2), c = (c₁k₂ + c₂k₁)/(k₁ + k₂), μ = 2μ₁μ₂/(μ₁ + μ₂). Friction opposes the slip
+/// k = (k₁^(−2/3) + k₂^(−2/3))^(−3/2), c = (c₁k₂' + c₂k₁')/(k₁' + k₂') with k' = k^(2/3), μ = 2μ₁μ₂/(μ₁ + μ₂). Friction opposes the slip
 /// velocity v with coefficient min(v/vt, 1)·(μd + 2(μs − μd)/(1 + (v/vt)²)) + μv·v, and the force acts at the point
 /// halfway into the penetration. Source: Simbody HuntCrossleyForce (Sherman, Seth & Delp 2011), the closed forms
 /// checked against OpenSim 4.6 in Tests/SimTests/Reference/README.md.
@@ -32,7 +32,9 @@ public final class HuntCrossleyForce: ForceElement {
         pairs = spheres.map { sphere, s in
             let p = planeSurface
             let k = Foundation.pow(Foundation.pow(s.stiffness, -2.0 / 3) + Foundation.pow(p.stiffness, -2.0 / 3), -1.5)
-            let c = (s.dissipation * p.stiffness + p.dissipation * s.stiffness) / (s.stiffness + p.stiffness)
+            // Dissipations are weighted by the other surface's share of the compliance (stiffness^(2/3)).
+            let ks = Foundation.pow(s.stiffness, 2.0 / 3), kp = Foundation.pow(p.stiffness, 2.0 / 3)
+            let c = (s.dissipation * kp + p.dissipation * ks) / (ks + kp)
             func combine(_ a: Double, _ b: Double) -> Double { a + b == 0 ? 0 : 2 * a * b / (a + b) }
             return (sphere, plane, k, c, combine(s.staticFriction, p.staticFriction), combine(s.dynamicFriction, p.dynamicFriction),
                     combine(s.viscousFriction, p.viscousFriction))

@@ -40,13 +40,3 @@ extension SimData {
     /// Adds a generalized force on a coordinate (N·m or N).
     public mutating func applyGeneralizedForce(_ value: Double, coordinate: Int) { generalized[coordinate] += value }
 }
-
-extension Model {
-    /// State and control layout of the force elements.
-    public var stateOffsets: [Int] { forces.reduce(into: [0]) { $0.append($0.last! + $1.stateCount) }.dropLast() }
-    public var stateCount: Int { forces.reduce(0) { $0 + $1.stateCount } }
-    public var controlOffsets: [Int] { forces.reduce(into: [0]) { $0.append($0.last! + $1.controlCount) }.dropLast() }
-    public var controlCount: Int { forces.reduce(0) { $0 + $1.controlCount } }
-    public var outputOffsets: [Int] { forces.reduce(into: [0]) { $0.append($0.last! + $1.outputCount) }.dropLast() }
-    public var outputCount: Int { forces.reduce(0) { $0 + $1.outputCount } }
-}

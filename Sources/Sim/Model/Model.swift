@@ -53,7 +53,10 @@ public final class Model: @unchecked Sendable {
     public let joints: [Joint]          // joints[i].child == i
     public let coordinates: [Coordinate]
     public let gravity: Vec3
-    public internal(set) var forces: [ForceElement]
+    public let forces: [ForceElement]
+    /// Where each force element's states, controls and outputs start in `SimData` (computed once).
+    public let stateOffsets: [Int], controlOffsets: [Int], outputOffsets: [Int]
+    public let stateCount: Int, controlCount: Int, outputCount: Int
     public let contactGeometry: ContactGeometrySet
     public let warnings: [String]
 
@@ -61,6 +64,14 @@ public final class Model: @unchecked Sendable {
          forces: [ForceElement], contactGeometry: ContactGeometrySet, warnings: [String]) {
         self.name = name; self.bodies = bodies; self.joints = joints; self.coordinates = coordinates
         self.gravity = gravity; self.forces = forces; self.contactGeometry = contactGeometry; self.warnings = warnings
+        func layout(_ size: (ForceElement) -> Int) -> ([Int], Int) {
+            var offsets: [Int] = [], total = 0
+            for f in forces { offsets.append(total); total += size(f) }
+            return (offsets, total)
+        }
+        (stateOffsets, stateCount) = layout { $0.stateCount }
+        (controlOffsets, controlCount) = layout { $0.controlCount }
+        (outputOffsets, outputCount) = layout { $0.outputCount }
     }
 
     public var coordinateCount: Int { coordinates.count }

@@ -299,6 +299,18 @@ public enum OsimLoader {
                                                      optimalForce: try number(f.child("optimal_force"), in: f, default: 1),
                                                      minControl: try number(f.child("min_control"), in: f, default: -.infinity),
                                                      maxControl: try number(f.child("max_control"), in: f, default: .infinity)))
+                case "SmoothSphereHalfSpaceForce":
+                    let sphereName = frameName(f.child("socket_sphere")?.trimmedText ?? f.child("contact_sphere")?.trimmedText ?? "")
+                    let planeName = frameName(f.child("socket_half_space")?.trimmedText ?? f.child("contact_half_space")?.trimmedText ?? "")
+                    guard let sphere = geometry.spheres.first(where: { $0.name == sphereName }) else { throw fail(f, "unknown contact sphere '\(sphereName)'") }
+                    guard let plane = geometry.halfSpaces.first(where: { $0.name == planeName }) else { throw fail(f, "unknown contact half space '\(planeName)'") }
+                    let g = { (key: String, value: Double) in try self.number(f.child(key), in: f, default: value) }
+                    forces.append(SmoothSphereHalfSpaceForce(
+                        name: name, sphere: sphere, plane: plane, stiffness: try g("stiffness", 1), dissipation: try g("dissipation", 0),
+                        staticFriction: try g("static_friction", 0), dynamicFriction: try g("dynamic_friction", 0),
+                        viscousFriction: try g("viscous_friction", 0), transitionVelocity: try g("transition_velocity", 0.01),
+                        constantContactForce: try g("constant_contact_force", 1e-5), hertzSmoothing: try g("hertz_smoothing", 300),
+                        huntCrossleySmoothing: try g("hunt_crossley_smoothing", 50)))
                 case "Thelen2003Muscle", "Millard2012EquilibriumMuscle", "DeGrooteFregly2016Muscle":
                     skippedMuscles += 1
                 default:

@@ -25,9 +25,11 @@ public final class XMLElement {
         let builder = Builder()
         let parser = XMLParser(data: data)
         parser.delegate = builder
-        guard parser.parse(), let root = builder.root else {
+        // Foundation on Linux may accept a truncated document: an element still open at the end means malformed.
+        guard parser.parse(), let root = builder.root, builder.stack.isEmpty else {
             let line = parser.lineNumber
-            throw SimError.invalid("\(source): malformed XML near line \(line)\(parser.parserError.map { " (\($0.localizedDescription))" } ?? "")")
+            let unclosed = builder.stack.last.map { " (<\($0.name)> is never closed)" } ?? ""
+            throw SimError.invalid("\(source): malformed XML near line \(line)\(unclosed)")
         }
         return root
     }

@@ -1,0 +1,38 @@
+import Foundation
+import XCTest
+@testable import Sim
+
+final class OsimLoaderErrorTests: XCTestCase {
+    private func load(_ xml: String) -> String? {
+        do { _ = try OsimLoader.load(data: Data(xml.utf8), source: "bad.osim"); return nil } catch { return "\(error)" }
+    }
+
+    func testMalformedAndUnsupportedFilesNameTheFileAndElement() {
+        let truncated = load("<OpenSimDocument><Model><BodySet>")
+        XCTAssertTrue(truncated?.hasPrefix("bad.osim: malformed XML") == true, truncated ?? "loaded")
+        XCTAssertTrue(load("<Other/>")?.contains("not an OpenSim model") == true)
+        let body = { (joint: String) in """
+            <OpenSimDocument Version="30000"><Model name="m"><BodySet><objects>
+            <Body name="ground"><mass>0</mass></Body>
+            <Body name="link"><mass>1</mass><mass_center>0 0 0</mass_center><inertia_xx>1</inertia_xx><inertia_yy>1</inertia_yy><inertia_zz>1</inertia_zz>
+            <Joint>\(joint)</Joint></Body></objects></BodySet></Model></OpenSimDocument>
+            """ }
+        let unsupported = load(body("<EllipsoidJoint name=\"e\"><parent_body>ground</parent_body></EllipsoidJoint>"))
+        XCTAssertTrue(unsupported?.contains("<EllipsoidJoint name=\"e\">") == true && unsupported?.contains("not supported") == true, unsupported ?? "")
+        let badParent = load(body("<PinJoint name=\"p\"><parent_body>nowhere</parent_body><CoordinateSet><objects><Coordinate name=\"a\"><range>-1 1</range></Coordinate></objects></CoordinateSet></PinJoint>"))
+        XCTAssertTrue(badParent?.contains("bad.osim") == true && badParent?.contains("link") == true, badParent ?? "")
+        let badNumber = load(body("<PinJoint name=\"p\"><parent_body>ground</parent_body><location_in_parent>0 x 0</location_in_parent><CoordinateSet><objects><Coordinate name=\"a\"><range>-1 1</range></Coordinate></objects></CoordinateSet></PinJoint>"))
+        XCTAssertTrue(badNumber?.contains("<location_in_parent>") == true && badNumber?.contains("0 x 0") == true, badNumber ?? "")
+        // A well-formed pin joint loads.
+        XCTAssertNil(load(body("<PinJoint name=\"p\"><parent_body>ground</parent_body><CoordinateSet><objects><Coordinate name=\"a\"><range>-1 1</range></Coordinate></objects></CoordinateSet></PinJoint>")))
+    }
+
+    func testSharedModelsLoadWithMuscleWarningsOnly() throws {
+        for stem in ["gait0914_2d", "gait1422_3d", "gait10dof18musc"] {
+            let model = try ReferenceTable.model(stem)
+            XCTAssertEqual(model.warnings.count, 1, "\(stem): \(model.warnings)")
+            XCTAssertTrue(model.warnings[0].contains("muscles skipped"))
+        }
+        XCTAssertEqual(try ReferenceTable.model("gait0914_2d").forces.count, 4)  // 2 Hunt–Crossley + 2 knee limits
+    }
+}
