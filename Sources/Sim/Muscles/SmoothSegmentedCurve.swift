@@ -1,0 +1,221 @@
+import Foundation
+
+/// A C2 curve made of quintic Bezier segments with linear extrapolation outside [xStart, xEnd]:
+/// the representation of OpenSim's SmoothSegmentedFunction (SmoothSegmentedFunction.cpp,
+/// SegmentedQuinticBezierToolkit.cpp). Control points are built once; evaluation allocates nothing.
+public struct SmoothSegmentedCurve: Sendable {
+    /// 6 control points per segment, segment-major.
+    public private(set) var px: [Double]
+    public private(set) var py: [Double]
+    public let xStart, xEnd, yStart, yEnd, slopeStart, slopeEnd: Double
+    public var segmentCount: Int { px.count / 6 }
+
+    init(segments: [(x: [Double], y: [Double])], xStart: Double, xEnd: Double, yStart: Double, yEnd: Double,
+         slopeStart: Double, slopeEnd: Double) {
+        px = segments.flatMap { $0.x }
+        py = segments.flatMap { $0.y }
+        self.xStart = xStart; self.xEnd = xEnd; self.yStart = yStart; self.yEnd = yEnd
+        self.slopeStart = slopeStart; self.slopeEnd = slopeEnd
+    }
+
+    /// SegmentedQuinticBezierToolkit::calcQuinticBezierCornerControlPoints: both end tangents meet at
+    /// a corner (xC, yC); inner points sit `curviness` of the way toward it.
+    static func corner(_ x0: Double, _ y0: Double, _ dydx0: Double, _ x1: Double, _ y1: Double, _ dydx1: Double,
+                       _ curviness: Double) -> (x: [Double], y: [Double]) {
+        var xC: Double
+        if abs(dydx0 - dydx1) > Double.ulpOfOne.squareRoot() {
+            xC = (y1 - y0 - x1 * dydx1 + x0 * dydx0) / (dydx0 - dydx1)
+        } else {
+            xC = (x1 + x0) / 2
+        }
+        let yC = (xC - x1) * dydx1 + y1
+        let x0m = x0 + curviness * (xC - x0), y0m = y0 + curviness * (yC - y0)
+        let x1m = x1 + curviness * (xC - x1), y1m = y1 + curviness * (yC - y1)
+        return ([x0, x0m, x0m, x1m, x1m, x1], [y0, y0m, y0m, y1m, y1m, y1])
+    }
+
+    @inline(__always)
+    static func bezier(_ p: UnsafeBufferPointer<Double>, _ o: Int, _ u: Double) -> Double {
+        let v = 1 - u
+        let u2 = u * u, v2 = v * v
+        return v2 * v2 * v * p[o] + 5 * u * v2 * v2 * p[o + 1] + 10 * u2 * v2 * v * p[o + 2]
+            + 10 * u2 * u * v2 * p[o + 3] + 5 * u2 * u2 * v * p[o + 4] + u2 * u2 * u * p[o + 5]
+    }
+
+    @inline(__always)
+    static func bezierDu(_ p: UnsafeBufferPointer<Double>, _ o: Int, _ u: Double) -> Double {
+        let v = 1 - u
+        let d0 = p[o + 1] - p[o], d1 = p[o + 2] - p[o + 1], d2 = p[o + 3] - p[o + 2]
+        let d3 = p[o + 4] - p[o + 3], d4 = p[o + 5] - p[o + 4]
+        return 5 * (v * v * v * v * d0 + 4 * u * v * v * v * d1 + 6 * u * u * v * v * d2
+                    + 4 * u * u * u * v * d3 + u * u * u * u * d4)
+    }
+
+    /// Value and slope at x.
+    @inline(__always)
+    public func evaluate(_ x: Double) -> (value: Double, slope: Double) {
+        if x < xStart { return (yStart + slopeStart * (x - xStart), slopeStart) }
+        if x > xEnd { return (yEnd + slopeEnd * (x - xEnd), slopeEnd) }
+        return px.withUnsafeBufferPointer { bx in
+            py.withUnsafeBufferPointer { by in
+                let n = bx.count / 6
+                var s = n - 1
+                for i in 0..<n where x >= bx[6 * i] && x < bx[6 * i + 5] { s = i; break }
+                let o = 6 * s
+                // x(u) is monotonic on a segment: Newton safeguarded by bisection.
+                var lo = 0.0, hi = 1.0
+                let span = bx[o + 5] - bx[o]
+                var u = span > 0 ? min(max((x - bx[o]) / span, 0), 1) : 0
+                for _ in 0..<60 {
+                    let f = SmoothSegmentedCurve.bezier(bx, o, u) - x
+                    if abs(f) <= 1e-14 * max(1, abs(x)) { break }
+                    if f > 0 { hi = u } else { lo = u }
+                    let df = SmoothSegmentedCurve.bezierDu(bx, o, u)
+                    var un = df != 0 ? u - f / df : 0.5 * (lo + hi)
+                    if !(un > lo && un < hi) { un = 0.5 * (lo + hi) }
+                    if un == u { break }
+                    u = un
+                }
+                let y = SmoothSegmentedCurve.bezier(by, o, u)
+                let dxdu = SmoothSegmentedCurve.bezierDu(bx, o, u)
+                let dydu = SmoothSegmentedCurve.bezierDu(by, o, u)
+                return (y, dxdu != 0 ? dydu / dxdu : (u < 0.5 ? slopeStartOf(s) : slopeEndOf(s)))
+            }
+        }
+    }
+
+    private func slopeStartOf(_ s: Int) -> Double {
+        let o = 6 * s
+        return (py[o + 1] - py[o]) / (px[o + 1] - px[o])
+    }
+    private func slopeEndOf(_ s: Int) -> Double {
+        let o = 6 * s
+        return (py[o + 5] - py[o + 4]) / (px[o + 5] - px[o + 4])
+    }
+
+    @inline(__always) public func value(_ x: Double) -> Double { evaluate(x).value }
+}
+
+/// The Millard2012 default curves built from the curve properties (SmoothSegmentedFunctionFactory.cpp).
+public struct MillardCurves: Sendable {
+    public let activeForceLength: SmoothSegmentedCurve
+    public let forceVelocity: SmoothSegmentedCurve
+    public let fiberForceLength: SmoothSegmentedCurve
+    public let tendonForceLength: SmoothSegmentedCurve
+    public let minNormActiveFiberLength: Double
+
+    /// SmoothSegmentedFunctionFactory::scaleCurviness
+    static func scale(_ c: Double) -> Double { 0.1 + 0.8 * c }
+
+    /// `dampedModel`: Millard's extendFinalizeFromProperties forces the active-force-length minimum and
+    /// both force-velocity end slopes to 0 when fiber damping is used (or the tendon is rigid).
+    public init(_ p: MillardCurveParameters, dampedModel: Bool) {
+        var p = p
+        if dampedModel {
+            p.activeMinimumValue = min(p.activeMinimumValue, 0)
+            p.concentricSlopeAtVmax = min(p.concentricSlopeAtVmax, 0)
+            p.eccentricSlopeAtVmax = min(p.eccentricSlopeAtVmax, 0)
+        } else {
+            // Undamped elastic-tendon model needs an invertible force-velocity curve (same source).
+            p.activeMinimumValue = max(p.activeMinimumValue, 0.1)
+            p.concentricSlopeAtVmax = max(p.concentricSlopeAtVmax, 0.5 * p.concentricSlopeNearVmax)
+            p.eccentricSlopeAtVmax = max(p.eccentricSlopeAtVmax, 0.5 * p.eccentricSlopeNearVmax)
+        }
+        minNormActiveFiberLength = p.minNormActiveFiberLength
+        activeForceLength = MillardCurves.activeForceLengthCurve(
+            x0: p.minNormActiveFiberLength, x1: p.transitionNormFiberLength, x2: 1, x3: p.maxNormActiveFiberLength,
+            ylow: p.activeMinimumValue, dydx: p.shallowAscendingSlope, curviness: 1)
+        forceVelocity = MillardCurves.forceVelocityCurve(
+            fmaxE: p.maxEccentricVelocityForceMultiplier, dydxC: p.concentricSlopeAtVmax,
+            dydxNearC: p.concentricSlopeNearVmax, dydxIso: p.isometricSlope, dydxE: p.eccentricSlopeAtVmax,
+            dydxNearE: p.eccentricSlopeNearVmax, concCurviness: p.concentricCurviness, eccCurviness: p.eccentricCurviness)
+        let e0 = p.fiberStrainAtZeroForce, e1 = p.fiberStrainAtOneNormForce
+        // FiberForceLengthCurve::ensureCurveUpToDate defaults when the optional properties are empty.
+        let kIso = p.fiberStiffnessAtOneNormForce ?? 2.0 / (e1 - e0)
+        let kLow = p.fiberStiffnessAtLowForce ?? 0.2
+        let fc = p.fiberCurviness ?? 0.75
+        fiberForceLength = MillardCurves.fiberForceLengthCurve(eZero: e0, eIso: e1, kLow: kLow, kIso: kIso, curviness: fc)
+        // TendonForceLengthCurve::ensureCurveUpToDate defaults.
+        let et = p.tendonStrainAtOneNormForce
+        tendonForceLength = MillardCurves.tendonForceLengthCurve(
+            eIso: et, kIso: p.tendonStiffnessAtOneNormForce ?? 1.375 / et,
+            fToe: p.tendonNormForceAtToeEnd ?? 2.0 / 3.0, curviness: p.tendonCurviness ?? 0.5)
+    }
+
+    static func activeForceLengthCurve(x0: Double, x1: Double, x2: Double, x3: Double, ylow: Double, dydx: Double,
+                                       curviness: Double) -> SmoothSegmentedCurve {
+        let c = scale(curviness)
+        let xDelta = 0.05 * x2
+        let xs = x2 - xDelta
+        let y0 = 0.0, dydx0 = 0.0
+        let y1 = 1 - dydx * (xs - x1)
+        let dydx01 = 1.25 * (y1 - y0) / (x1 - x0)
+        let x01 = x0 + 0.5 * (x1 - x0), y01 = y0 + 0.5 * (y1 - y0)
+        let x1s = x1 + 0.5 * (xs - x1), y1s = y1 + 0.5 * (1 - y1), dydx1s = dydx
+        let y2 = 1.0, dydx2 = 0.0, y3 = 0.0, dydx3 = 0.0
+        let x23 = (x2 + xDelta) + 0.5 * (x3 - (x2 + xDelta)), y23 = y2 + 0.5 * (y3 - y2)
+        let dydx23 = (y3 - y2) / ((x3 - xDelta) - (x2 + xDelta))
+        let segs = [
+            SmoothSegmentedCurve.corner(x0, ylow, dydx0, x01, y01, dydx01, c),
+            SmoothSegmentedCurve.corner(x01, y01, dydx01, x1s, y1s, dydx1s, c),
+            SmoothSegmentedCurve.corner(x1s, y1s, dydx1s, x2, y2, dydx2, c),
+            SmoothSegmentedCurve.corner(x2, y2, dydx2, x23, y23, dydx23, c),
+            SmoothSegmentedCurve.corner(x23, y23, dydx23, x3, ylow, dydx3, c),
+        ]
+        return SmoothSegmentedCurve(segments: segs, xStart: x0, xEnd: x3, yStart: ylow, yEnd: ylow,
+                                    slopeStart: 0, slopeEnd: 0)
+    }
+
+    static func forceVelocityCurve(fmaxE: Double, dydxC: Double, dydxNearC: Double, dydxIso: Double, dydxE: Double,
+                                   dydxNearE: Double, concCurviness: Double, eccCurviness: Double) -> SmoothSegmentedCurve {
+        let cC = scale(concCurviness), cE = scale(eccCurviness)
+        let xC = -1.0, yC = 0.0, xNearC = -0.9
+        let yNearC = yC + 0.5 * dydxNearC * (xNearC - xC) + 0.5 * dydxC * (xNearC - xC)
+        let xIso = 0.0, yIso = 1.0, xE = 1.0, yE = fmaxE, xNearE = 0.9
+        let yNearE = yE + 0.5 * dydxNearE * (xNearE - xE) + 0.5 * dydxE * (xNearE - xE)
+        let segs = [
+            SmoothSegmentedCurve.corner(xC, yC, dydxC, xNearC, yNearC, dydxNearC, cC),
+            SmoothSegmentedCurve.corner(xNearC, yNearC, dydxNearC, xIso, yIso, dydxIso, cC),
+            SmoothSegmentedCurve.corner(xIso, yIso, dydxIso, xNearE, yNearE, dydxNearE, cE),
+            SmoothSegmentedCurve.corner(xNearE, yNearE, dydxNearE, xE, yE, dydxE, cE),
+        ]
+        return SmoothSegmentedCurve(segments: segs, xStart: xC, xEnd: xE, yStart: yC, yEnd: yE,
+                                    slopeStart: dydxC, slopeEnd: dydxE)
+    }
+
+    static func fiberForceLengthCurve(eZero: Double, eIso: Double, kLow: Double, kIso: Double,
+                                      curviness: Double) -> SmoothSegmentedCurve {
+        let c = scale(curviness)
+        let xZero = 1 + eZero, yZero = 0.0, xIso = 1 + eIso, yIso = 1.0
+        let deltaX = min(0.1 * (1.0 / kIso), 0.1 * (xIso - xZero))
+        let xLow = xZero + deltaX
+        let xfoot = xZero + 0.5 * (xLow - xZero)
+        let yLow = 0 + kLow * (xLow - xfoot)
+        let segs = [
+            SmoothSegmentedCurve.corner(xZero, yZero, 0, xLow, yLow, kLow, c),
+            SmoothSegmentedCurve.corner(xLow, yLow, kLow, xIso, yIso, kIso, c),
+        ]
+        return SmoothSegmentedCurve(segments: segs, xStart: xZero, xEnd: xIso, yStart: yZero, yEnd: yIso,
+                                    slopeStart: 0, slopeEnd: kIso)
+    }
+
+    static func tendonForceLengthCurve(eIso: Double, kIso: Double, fToe: Double, curviness: Double) -> SmoothSegmentedCurve {
+        let c = scale(curviness)
+        let x0 = 1.0, y0 = 0.0, dydx0 = 0.0
+        let xIso = 1.0 + eIso, yIso = 1.0
+        let yToe = fToe
+        let xToe = (yToe - 1) / kIso + xIso
+        let xFoot = 1.0 + (xToe - 1.0) / 10.0, yFoot = 0.0
+        let yToeMid = yToe * 0.5
+        let xToeMid = (yToeMid - yIso) / kIso + xIso
+        let dydxToeMid = (yToeMid - yFoot) / (xToeMid - xFoot)
+        let xToeCtrl = xFoot + 0.5 * (xToeMid - xFoot)
+        let yToeCtrl = yFoot + dydxToeMid * (xToeCtrl - xFoot)
+        let segs = [
+            SmoothSegmentedCurve.corner(x0, y0, dydx0, xToeCtrl, yToeCtrl, dydxToeMid, c),
+            SmoothSegmentedCurve.corner(xToeCtrl, yToeCtrl, dydxToeMid, xToe, yToe, kIso, c),
+        ]
+        return SmoothSegmentedCurve(segments: segs, xStart: x0, xEnd: xToe, yStart: y0, yEnd: yToe,
+                                    slopeStart: dydx0, slopeEnd: kIso)
+    }
+}
