@@ -1,0 +1,140 @@
+/// A muscle's path: points fixed on bodies (OpenSim PathPoint), points active only while a coordinate lies in a
+/// range (ConditionalPathPoint), and points whose location is a function of coordinates (MovingPathPoint).
+/// Length is the sum of straight segments between active points; tension pulls each point toward its neighbours.
+/// Wrapping surfaces are not modelled (the reader warns or refuses).
+public struct GeometryPath: Sendable {
+    public struct Point: Sendable {
+        public let name: String
+        public let body: Int
+        public let location: Vec3
+        /// Active only while q[coordinate] ∈ range.
+        public let condition: (coordinate: Int, range: ClosedRange<Double>)?
+        /// Location components (0 = x, 1 = y, 2 = z) that follow a function of a coordinate.
+        public let moving: [(component: Int, coordinate: Int, function: CoordinateFunction)]
+    }
+    public let points: [Point]
+
+    public init(points: [Point]) { self.points = points }
+
+    /// Builds the path from the parsed OpenSim description, resolving body and coordinate names.
+    public init(_ description: [MusclePathPoint], model: Model, muscle: String) throws {
+        func coordinate(_ name: String?) throws -> Int? {
+            guard let name else { return nil }
+            let short = String(name.split(separator: "/").last ?? Substring(name))
+            guard let c = model.coordinateIndex(short) else { throw SimError.invalid("muscle \(muscle): unknown coordinate '\(name)'") }
+            return c
+        }
+        func function(_ f: PathFunctionDescription?) throws -> CoordinateFunction? {
+            switch f {
+            case nil: return nil
+            case .simmSpline(let x, let y)?: return .spline(try .simm(x: x, y: y))
+            case .naturalCubicSpline(let x, let y)?: return .spline(try .natural(x: x, y: y))
+            case .linear(let a, let b)?: return .linear(slope: a, intercept: b)
+            case .constant(let c)?: return .constant(c)
+            case .polynomial(let c)?: return .polynomial(c)
+            case .other(let name)?: throw SimError.unsupported("muscle \(muscle): path point function \(name) is not supported")
+            }
+        }
+        points = try description.map { p in
+            guard let body = model.bodyIndex(p.body) ?? (p.body == "ground" ? -1 : nil) else {
+                throw SimError.invalid("muscle \(muscle): path point \(p.name) is on unknown body '\(p.body)'")
+            }
+            switch p.kind {
+            case .fixed:
+                return Point(name: p.name, body: body, location: p.location, condition: nil, moving: [])
+            case .conditional(let c, let range):
+                return Point(name: p.name, body: body, location: p.location, condition: (try coordinate(c)!, range), moving: [])
+            case .moving(let x, let xc, let y, let yc, let z, let zc):
+                var moving: [(Int, Int, CoordinateFunction)] = []
+                for (component, f, c) in [(0, x, xc), (1, y, yc), (2, z, zc)] {
+                    guard let fn = try function(f) else { continue }
+                    guard let ci = try coordinate(c) else { throw SimError.invalid("muscle \(muscle): path point \(p.name) has a location function without a coordinate") }
+                    moving.append((component, ci, fn))
+                }
+                return Point(name: p.name, body: body, location: p.location, condition: nil, moving: moving)
+            }
+        }
+        if points.count < 2 { throw SimError.invalid("muscle \(muscle): a path needs at least two points") }
+    }
+
+    @inline(__always) func isActive(_ p: Point, _ d: SimData) -> Bool {
+        guard let c = p.condition else { return true }
+        return c.range.contains(d.q[c.coordinate])
+    }
+
+    /// Location on its body and its rate of change (body frame) for the current coordinates and speeds.
+    @inline(__always) func local(_ p: Point, _ d: SimData) -> (Vec3, Vec3) {
+        var location = p.location, rate = Vec3.zero
+        for m in p.moving {
+            let (value, slope, _) = m.function.evaluate(d.q[m.coordinate])
+            location[m.component] = value
+            rate[m.component] = slope * d.u[m.coordinate]
+        }
+        return (location, rate)
+    }
+
+    @inline(__always) func ground(_ p: Point, _ d: SimData) -> (position: Vec3, velocity: Vec3) {
+        let (location, rate) = local(p, d)
+        if p.body < 0 { return (location, rate) }
+        let r = d.rotation[p.body] * location
+        return (d.origin[p.body] + r, d.velocity[p.body] + cross(d.angularVelocity[p.body], r) + d.rotation[p.body] * rate)
+    }
+
+    /// Path length (m) and lengthening speed (m/s). Needs `updateKinematics`.
+    public func lengthAndSpeed(_ d: SimData) -> (length: Double, speed: Double) {
+        var length = 0.0, speed = 0.0
+        var previous: (position: Vec3, velocity: Vec3)?
+        for p in points where isActive(p, d) {
+            let here = ground(p, d)
+            if let prev = previous {
+                let segment = here.position - prev.position
+                let l = norm(segment)
+                if l > 0 { length += l; speed += dot(segment, here.velocity - prev.velocity) / l }
+            }
+            previous = here
+        }
+        return (length, speed)
+    }
+
+    /// Applies a tension (N, pulling the path shorter) to the bodies and, for moving points, to the coordinates their
+    /// location depends on (the virtual work of the point force through dlocation/dq).
+    public func applyTension(_ tension: Double, _ d: inout SimData) {
+        var previous: (point: Point, position: Vec3)?
+        for p in points where isActive(p, d) {
+            let here = ground(p, d).position
+            if let prev = previous {
+                let segment = here - prev.position
+                let l = norm(segment)
+                if l > 0 {
+                    // Each segment pulls its two ends toward each other.
+                    let pull = segment * (tension / l)
+                    apply(pull, at: prev.position, point: prev.point, &d)
+                    apply(-pull, at: here, point: p, &d)
+                }
+            }
+            previous = (p, here)
+        }
+    }
+
+    @inline(__always) private func apply(_ force: Vec3, at position: Vec3, point p: Point, _ d: inout SimData) {
+        if p.body >= 0 { d.applyForce(force, at: position, on: p.body) }
+        for m in p.moving {
+            let slope = m.function.evaluate(d.q[m.coordinate]).1
+            var axis = Vec3.zero
+            axis[m.component] = slope
+            let direction = p.body < 0 ? axis : d.rotation[p.body] * axis
+            d.applyGeneralizedForce(dot(force, direction), coordinate: m.coordinate)
+        }
+    }
+}
+
+extension Model {
+    /// Moment arms r = −∂L/∂q of a path at the current pose: the generalized forces of a unit tension.
+    /// Needs `updateKinematics`; uses the data's force scratch.
+    public func momentArms(of path: GeometryPath, _ d: inout SimData) -> [Double] {
+        clearForces(&d)
+        path.applyTension(1, &d)
+        projectBodyForces(&d, gravity: false, inertial: false)
+        return d.generalized
+    }
+}
