@@ -25,7 +25,7 @@ let package = Package(
             name: "ImitationCLI",
             dependencies: ["Sim", "RL", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .testTarget(name: "RLTests", dependencies: ["RL"]),
-        .testTarget(name: "SimTests", dependencies: ["Sim"]),
+        .testTarget(name: "SimTests", dependencies: ["Sim"], exclude: ["MuscleReference"]),
         .testTarget(name: "CLITests", dependencies: ["ImitationCLI", "Sim", "RL"]),
     ],
     swiftLanguageModes: [.v5]
