@@ -22,7 +22,7 @@ struct Bench: ParsableCommand {
         for stem in ["gait0914_2d", "gait1422_3d"] {
             var model: Model
             do {
-                model = try OsimLoader.load(path: "\(models)/\(stem).osim")
+                model = try OsimLoader.load(path: "\(models)/\(stem).osim").removing { $0 is MuscleForce }
                 if model.forces.first(where: { $0 is HuntCrossleyForce }) == nil { model = try model.withRestoredFootContact() }
             } catch { throw CLIError("\(error)") }
             var rates: [Double] = [], stepsPerInterval = 0.0

@@ -27,12 +27,12 @@ final class OsimLoaderErrorTests: XCTestCase {
         XCTAssertNil(load(body("<PinJoint name=\"p\"><parent_body>ground</parent_body><CoordinateSet><objects><Coordinate name=\"a\"><range>-1 1</range></Coordinate></objects></CoordinateSet></PinJoint>")))
     }
 
-    func testSharedModelsLoadWithMuscleWarningsOnly() throws {
-        for stem in ["gait0914_2d", "gait1422_3d", "gait10dof18musc"] {
+    func testSharedModelsLoadCompletelyWithoutWarnings() throws {
+        for (stem, muscles) in [("gait0914_2d", 14), ("gait1422_3d", 22), ("gait10dof18musc", 18)] {
             let model = try ReferenceTable.model(stem)
-            XCTAssertEqual(model.warnings.count, 1, "\(stem): \(model.warnings)")
-            XCTAssertTrue(model.warnings[0].contains("muscles skipped"))
+            XCTAssertEqual(model.warnings, [], stem)
+            XCTAssertEqual(model.muscles.count, muscles, stem)
         }
-        XCTAssertEqual(try ReferenceTable.model("gait0914_2d").forces.count, 4)  // 2 Hunt–Crossley + 2 knee limits
+        XCTAssertEqual(try ReferenceTable.model("gait0914_2d").forces.count, 18)  // 14 muscles, 2 Hunt–Crossley, 2 knee limits
     }
 }

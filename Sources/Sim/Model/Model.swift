@@ -88,11 +88,11 @@ public final class Model: @unchecked Sendable {
 extension Model {
     /// A copy with more force elements and contact geometry (e.g. contact a file leaves out, perturbation pushes).
     public func adding(forces extra: [ForceElement], spheres: [ContactGeometrySet.Sphere] = [],
-                       halfSpaces: [ContactGeometrySet.HalfSpace] = []) -> Model {
+                       halfSpaces: [ContactGeometrySet.HalfSpace] = [], warnings moreWarnings: [String] = []) -> Model {
         var geometry = contactGeometry
         geometry.spheres += spheres; geometry.halfSpaces += halfSpaces
         return Model(name: name, bodies: bodies, joints: joints, coordinates: coordinates, gravity: gravity,
-                     forces: forces + extra, contactGeometry: geometry, warnings: warnings)
+                     forces: forces + extra, contactGeometry: geometry, warnings: warnings + moreWarnings)
     }
 
     /// A copy without the force elements `drop` selects.

@@ -1,8 +1,8 @@
 import Foundation
 
 /// Reads OpenSim `.osim` models (file formats 30000 and 40000): bodies, joints and coordinates, contact geometry,
-/// Hunt–Crossley contact, coordinate limit forces and coordinate actuators. Muscles are reported as skipped until
-/// the muscle models are wired in. Errors name the file and the element.
+/// Hunt–Crossley and smooth contact, coordinate limit forces, coordinate actuators and muscles (Thelen, Millard,
+/// DeGroote–Fregly) with their paths. Errors name the file and the element.
 public enum OsimLoader {
     public static func load(path: String) throws -> Model {
         guard let data = FileManager.default.contents(atPath: path) else { throw SimError.invalid("\(path): cannot read model file") }
@@ -14,7 +14,16 @@ public enum OsimLoader {
         guard root.name == "OpenSimDocument", let model = root.child("Model") else {
             throw SimError.invalid("\(source): not an OpenSim model (expected <OpenSimDocument><Model>)")
         }
-        return try Builder(source: source, model: model, version: Int(root.attributes["Version"] ?? "") ?? 0).build()
+        let skeleton = try Builder(source: source, model: model, version: Int(root.attributes["Version"] ?? "") ?? 0).build()
+        // Muscles: parameters and path descriptions, then their geometry resolved against the skeleton.
+        let parsed: MuscleParameterReader.Result
+        do { parsed = try MuscleParameterReader.read(data: data, source: source, wrapping: .error) } catch {
+            throw SimError.invalid("\(error)")
+        }
+        let muscles = try parsed.muscles.filter(\.appliesForce).map { p in
+            MuscleForce(muscle: MuscleModel(p), path: try GeometryPath(p.path, model: skeleton, muscle: p.name))
+        }
+        return skeleton.adding(forces: muscles, warnings: parsed.warnings)
     }
 
     private struct RawJoint {
@@ -274,7 +283,6 @@ public enum OsimLoader {
         func forceElements(index: [String: Int], coordIndex: [String: Int], coordinates: [Coordinate],
                            geometry: ContactGeometrySet) throws -> [ForceElement] {
             var forces: [ForceElement] = []
-            var skippedMuscles = 0
             for f in objects("ForceSet") {
                 let name = f.attributes["name"] ?? ""
                 if bool(f.child("isDisabled"), default: false) || !bool(f.child("appliesForce"), default: true) { continue }
@@ -312,12 +320,11 @@ public enum OsimLoader {
                         constantContactForce: try g("constant_contact_force", 1e-5), hertzSmoothing: try g("hertz_smoothing", 300),
                         huntCrossleySmoothing: try g("hunt_crossley_smoothing", 50)))
                 case "Thelen2003Muscle", "Millard2012EquilibriumMuscle", "DeGrooteFregly2016Muscle":
-                    skippedMuscles += 1
+                    continue  // read by MuscleParameterReader after the skeleton
                 default:
                     warnings.append("\(source): force <\(f.name) name=\"\(name)\"> is not supported and was skipped")
                 }
             }
-            if skippedMuscles > 0 { warnings.append("\(source): \(skippedMuscles) muscles skipped (muscle models are not built yet)") }
             return forces
         }
 

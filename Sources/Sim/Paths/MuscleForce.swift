@@ -1,0 +1,65 @@
+/// A Hill-type muscle-tendon unit as a force element: its `MuscleModel` (Thelen, Millard or DeGroote–Fregly
+/// mechanics) pulls along its `GeometryPath`. It owns the activation state and, with a compliant tendon, the fiber
+/// length state; its control is the excitation, clipped to the muscle's control range.
+public final class MuscleForce: ForceElement {
+    public let name: String
+    public let muscle: MuscleModel
+    public let path: GeometryPath
+
+    public init(muscle: MuscleModel, path: GeometryPath) {
+        name = muscle.parameters.name; self.muscle = muscle; self.path = path
+    }
+
+    public var stateCount: Int { muscle.rigidTendon ? 1 : 2 }
+    public var controlCount: Int { 1 }
+    /// Reported after each evaluation, in this order.
+    public static let outputNames = ["tendon_force", "activation", "norm_fiber_length", "norm_fiber_velocity", "fiber_velocity", "active_fiber_force"]
+    public var outputCount: Int { Self.outputNames.count }
+
+    public func initialize(model: Model, state: inout [Double], offset: Int) {
+        let p = muscle.parameters
+        state[offset] = p.defaultActivation
+        if !muscle.rigidTendon { state[offset + 1] = p.defaultFiberLength ?? p.optimalFiberLength }
+    }
+
+    public func apply(model: Model, data d: inout SimData, slots: ForceSlots, stateRates: inout [Double]) {
+        let (length, speed) = path.lengthAndSpeed(d)
+        let p = muscle.parameters
+        let excitation = min(max(d.controls[slots.control], p.minControl), p.maxControl)
+        let fiber = muscle.rigidTendon ? 0 : d.z[slots.state + 1]
+        let e = muscle.evaluate(activation: d.z[slots.state], fiberLength: fiber, mtuLength: length,
+                                mtuLengtheningSpeed: speed, excitation: excitation)
+        path.applyTension(e.tendonForce, &d)
+        stateRates[slots.state] = e.activationDerivative
+        if !muscle.rigidTendon { stateRates[slots.state + 1] = e.fiberLengthDerivative }
+        let o = slots.output
+        d.outputs[o] = e.tendonForce; d.outputs[o + 1] = e.activation; d.outputs[o + 2] = e.normFiberLength
+        d.outputs[o + 3] = e.normFiberVelocity; d.outputs[o + 4] = e.fiberVelocity; d.outputs[o + 5] = e.activeFiberForce
+    }
+}
+
+extension Model {
+    /// The muscles, in model order.
+    public var muscles: [MuscleForce] { forces.compactMap { $0 as? MuscleForce } }
+
+    /// Sets every compliant muscle's fiber length to static equilibrium (fiber force along the tendon equals tendon
+    /// force) at its current activation and the current pose, as OpenSim's equilibrateMuscles does at zero speed.
+    public func equilibrateMuscles(_ d: inout SimData) {
+        updateKinematics(&d)
+        for (i, f) in forces.enumerated() {
+            guard let m = f as? MuscleForce, !m.muscle.rigidTendon else { continue }
+            let length = m.path.lengthAndSpeed(d).length
+            d.z[stateOffsets[i] + 1] = m.muscle.equilibriumFiberLength(activation: d.z[stateOffsets[i]], mtuLength: length)
+        }
+    }
+
+    /// A copy whose muscles all use rigid (or all compliant) tendons.
+    public func withTendons(rigid: Bool) -> Model {
+        let replaced: [ForceElement] = forces.map { f in
+            guard let m = f as? MuscleForce else { return f }
+            return MuscleForce(muscle: MuscleModel(m.muscle.parameters, rigidTendon: rigid), path: m.path)
+        }
+        return Model(name: name, bodies: bodies, joints: joints, coordinates: coordinates, gravity: gravity,
+                     forces: replaced, contactGeometry: contactGeometry, warnings: warnings)
+    }
+}
