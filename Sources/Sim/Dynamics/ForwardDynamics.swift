@@ -23,6 +23,9 @@ extension Model {
 public struct Integrator {
     public enum Mode: Equatable, Sendable { case adaptive(accuracy: Double), fixed(step: Double) }
     public var mode: Mode
+    /// Optional controls as a function of time, evaluated at every stage (open-loop excitations); when nil the
+    /// controls in `SimData` are held over each `advance`.
+    public var controlLaw: ((Double, inout [Double]) -> Void)?
     public private(set) var steps = 0
     public private(set) var rejected = 0
     var h = 1e-3
@@ -60,6 +63,7 @@ public struct Integrator {
         for i in 0..<n { d.q[i] = state[i]; d.u[i] = state[n + i] }
         for i in 0..<nz { d.z[i] = state[2 * n + i] }
         d.time = t
+        controlLaw?(t, &d.controls)
         try model.computeAccelerations(&d, stateRates: &zRates)
         for i in 0..<n { k[stage][i] = d.u[i]; k[stage][n + i] = d.udot[i] }
         for i in 0..<nz { k[stage][2 * n + i] = zRates[i] }
@@ -124,6 +128,7 @@ public struct Integrator {
         for i in 0..<n { d.q[i] = y[i]; d.u[i] = y[n + i] }
         for i in 0..<nz { d.z[i] = y[2 * n + i] }
         d.time = end
+        controlLaw?(end, &d.controls)
         try model.computeAccelerations(&d, stateRates: &zRates)
     }
 

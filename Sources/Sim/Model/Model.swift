@@ -101,3 +101,15 @@ extension Model {
               forces: forces.filter { !drop($0) }, contactGeometry: contactGeometry, warnings: warnings)
     }
 }
+
+extension Model {
+    /// A copy with the named coordinates locked (held at their values, zero speed) or unlocked.
+    public func setting(locked names: Set<String>, to locked: Bool = true) -> Model {
+        let changed = coordinates.map { c in
+            names.contains(c.name) ? Coordinate(name: c.name, joint: c.joint, motion: c.motion, defaultValue: c.defaultValue,
+                                                defaultSpeed: c.defaultSpeed, range: c.range, locked: locked, clamped: c.clamped) : c
+        }
+        return Model(name: name, bodies: bodies, joints: joints, coordinates: changed, gravity: gravity, forces: forces,
+                     contactGeometry: contactGeometry, warnings: warnings)
+    }
+}

@@ -9,8 +9,10 @@ public struct GeometryPath: Sendable {
         public let location: Vec3
         /// Active only while q[coordinate] ∈ range.
         public let condition: (coordinate: Int, range: ClosedRange<Double>)?
-        /// Location components (0 = x, 1 = y, 2 = z) that follow a function of a coordinate.
-        public let moving: [(component: Int, coordinate: Int, function: CoordinateFunction)]
+        /// Location components (0 = x, 1 = y, 2 = z) that follow a function of a coordinate. As OpenSim 4.6's
+        /// MovingPathPoint: the location uses the coordinate clamped to its range, but the point's velocity and its
+        /// dlocation/dq (so moment arms and the force it transmits) use the function's slope at the unclamped value.
+        public let moving: [(component: Int, coordinate: Int, function: CoordinateFunction, range: ClosedRange<Double>)]
     }
     public let points: [Point]
 
@@ -45,11 +47,11 @@ public struct GeometryPath: Sendable {
             case .conditional(let c, let range):
                 return Point(name: p.name, body: body, location: p.location, condition: (try coordinate(c)!, range), moving: [])
             case .moving(let x, let xc, let y, let yc, let z, let zc):
-                var moving: [(Int, Int, CoordinateFunction)] = []
+                var moving: [(Int, Int, CoordinateFunction, ClosedRange<Double>)] = []
                 for (component, f, c) in [(0, x, xc), (1, y, yc), (2, z, zc)] {
                     guard let fn = try function(f) else { continue }
                     guard let ci = try coordinate(c) else { throw SimError.invalid("muscle \(muscle): path point \(p.name) has a location function without a coordinate") }
-                    moving.append((component, ci, fn))
+                    moving.append((component, ci, fn, model.coordinates[ci].range))
                 }
                 return Point(name: p.name, body: body, location: p.location, condition: nil, moving: moving)
             }
@@ -66,9 +68,10 @@ public struct GeometryPath: Sendable {
     @inline(__always) func local(_ p: Point, _ d: SimData) -> (Vec3, Vec3) {
         var location = p.location, rate = Vec3.zero
         for m in p.moving {
-            let (value, slope, _) = m.function.evaluate(d.q[m.coordinate])
+            let q = d.q[m.coordinate]
+            let (value, slope, _) = m.function.evaluate(min(max(q, m.range.lowerBound), m.range.upperBound))
             location[m.component] = value
-            rate[m.component] = slope * d.u[m.coordinate]
+            rate[m.component] = (m.range.contains(q) ? slope : m.function.evaluate(q).1) * d.u[m.coordinate]
         }
         return (location, rate)
     }
