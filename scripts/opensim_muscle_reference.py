@@ -35,6 +35,11 @@ def downcast(m):
     raise RuntimeError("unsupported muscle class " + m.getConcreteClassName())
 
 
+def slow_twitch_for(name):
+    """A deterministic spread of slow-twitch ratios so the energetics comparison covers several."""
+    return 0.3 + 0.2 * (sum(map(ord, name)) % 3)
+
+
 def slider_model(muscle):
     """Tiny model: ground -> slider (x) -> body; the muscle spans the ground and body origins."""
     model = osim.Model()
@@ -54,6 +59,14 @@ def slider_model(muscle):
     m.addNewPathPoint("origin", model.getGround(), osim.Vec3(0))
     m.addNewPathPoint("insertion", body, osim.Vec3(0))
     model.addForce(m)
+    # Umberger (2010) probes, basal rate off, OpenSim defaults otherwise; with and without
+    # the Bhargava recruitment model (OpenSim's default is on).
+    for name, bhargava in (("umberger_bhargava", True), ("umberger_plain", False)):
+        probe = osim.Umberger2010MuscleMetabolicsProbe(True, True, False, True)
+        probe.setName(name)
+        probe.set_use_Bhargava_recruitment_model(bhargava)
+        model.addProbe(probe)
+        probe.addMuscle(m.getName(), slow_twitch_for(m.getName()))
     state = model.initSystem()
     return model, state, downcast(model.updForceSet().get(m.getName())), model.getCoordinateSet().get("lmt")
 
@@ -80,7 +93,11 @@ def evaluate(model, state, m, coord, a, lmt, v, e, fiber_length=None, norm_tendo
             if n.endswith(suffix):
                 return m.getStateVariableDerivativeValue(state, n.split("/")[-1])
         return 0.0
+    probes = model.getProbeSet()
     return dict(
+        slow_twitch=slow_twitch_for(m.getName()),
+        metabolic_bhargava=probes.get("umberger_bhargava").getProbeOutputs(state).get(0),
+        metabolic_plain=probes.get("umberger_plain").getProbeOutputs(state).get(0),
         fiber_length=m.getFiberLength(state), tendon_force=m.getTendonForce(state),
         fiber_force=m.getFiberForce(state), active_fiber_force=m.getActiveFiberForce(state),
         passive_fiber_force=m.getPassiveFiberForce(state),
@@ -93,7 +110,7 @@ def evaluate(model, state, m, coord, a, lmt, v, e, fiber_length=None, norm_tendo
 COLS = ["model", "muscle", "class", "rigid", "activation", "excitation", "mtu_length", "mtu_speed",
         "fiber_length", "tendon_force", "fiber_force", "active_fiber_force", "passive_fiber_force",
         "norm_fiber_length", "norm_fiber_velocity", "fiber_velocity", "pennation", "tendon_length",
-        "dadt", "dlcedt"]
+        "dadt", "dlcedt", "slow_twitch", "metabolic_bhargava", "metabolic_plain"]
 
 
 def fmt(x):

@@ -13,6 +13,9 @@ public struct UmbergerEnergetics: Sendable, Equatable {
     public var includeNegativeMechanicalWork = true
     public var forbidNegativeTotalPower = true
     public var enforceMinimumHeatRatePerMuscle = true
+    /// Bhargava et al. (2004) orderly recruitment: the slow-twitch share of the recruited fibers
+    /// depends on excitation (on by default in OpenSim 4.6's probe).
+    public var useBhargavaRecruitment = true
     public init() {}
 
     /// Slow-twitch fractions of the gait-model muscles: Uchida et al. (2016) PLoS ONE 11(3):e0150378,
@@ -76,7 +79,12 @@ extension UmbergerEnergetics {
     public func rate(_ m: MuscleMetabolicProperties, excitation u: Double, state s: MuscleEvaluation) -> MuscleMetabolicRate {
         let a = s.activation
         let A = u > a ? u : 0.5 * (u + a)
-        let r = m.slowTwitchFraction
+        var r = m.slowTwitchFraction
+        if useBhargavaRecruitment {
+            let uSlow = r * sin(0.5 * Double.pi * u)
+            let uFast = (1 - r) * (1 - cos(0.5 * Double.pi * u))
+            r = u == 0 ? 1 : uSlow / (uSlow + uFast)
+        }
         let lN = s.normFiberLength, fIso = s.activeForceLengthMultiplier
         let vN = s.fiberVelocity / m.optimalFiberLength  // lopt/s, as the probe uses
         // Activation-maintenance heat (W/kg): 128 * fast-twitch fraction + 25.
