@@ -154,17 +154,29 @@ def equilibrium_rows(tag, muscle):
     model, state, m, coord = slider_model(downcast(muscle).clone())
     lopt, lts = m.getOptimalFiberLength(), m.getTendonSlackLength()
     alpha = m.getPennationAngleAtOptimalFiberLength()
+    vscale = lopt * m.getMaxContractionVelocity()
     for a in ACTIVATIONS:
         for f in [0.9, 1.0, 1.1]:
-            lmt = lts * 1.02 + f * lopt * np.cos(alpha)
-            coord.setValue(state, lmt, False)
-            coord.setSpeedValue(state, 0.0)
-            m.setActivation(state, a)
-            set_controls(model, state, a)
-            model.equilibrateMuscles(state)
-            model.realizeDynamics(state)
-            rows.append([tag, m.getName(), m.getConcreteClassName(), a, lmt, m.getFiberLength(state),
-                         m.getTendonForce(state)])
+            for v in [0.0, -0.2 * vscale, 0.1 * vscale]:
+                lmt = lts * 1.02 + f * lopt * np.cos(alpha)
+                coord.setValue(state, lmt, False)
+                coord.setSpeedValue(state, v)
+                m.setActivation(state, a)
+                set_controls(model, state, a)
+                try:
+                    model.equilibrateMuscles(state)
+                except RuntimeError as err:  # OpenSim's solver can fail; leave such states out
+                    print("skipped equilibrium", tag, m.getName(), a, lmt, v, str(err).splitlines()[0][:80])
+                    continue
+                model.realizeDynamics(state)
+                rows.append([tag, m.getName(), m.getConcreteClassName(), a, lmt, v, 0, m.getFiberLength(state),
+                             m.getTendonForce(state)])
+                if v != 0 and m.getConcreteClassName() == "Millard2012EquilibriumMuscle":
+                    # Millard's velocity-aware solve (not what equilibrateMuscles uses).
+                    m.computeFiberEquilibrium(state, True)
+                    model.realizeDynamics(state)
+                    rows.append([tag, m.getName(), m.getConcreteClassName(), a, lmt, v, 1,
+                                 m.getFiberLength(state), m.getTendonForce(state)])
     return rows
 
 
@@ -224,7 +236,7 @@ def main():
                 states += state_rows(tag + "+degroote", degroote_from(mus), rigid=True)
     write("muscle_states.csv", COLS, states)
     write("muscle_equilibrium.csv", ["model", "muscle", "class", "activation", "mtu_length",
-                                     "fiber_length", "tendon_force"], equil)
+                                     "mtu_speed", "solve_velocity", "fiber_length", "tendon_force"], equil)
     write("millard_curves.csv", ["model", "muscle", "curve", "x", "value", "slope"], curves)
 
 

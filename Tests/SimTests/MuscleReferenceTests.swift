@@ -76,19 +76,24 @@ final class MuscleReferenceTests: XCTestCase {
     func testEquilibriumFiberLengthsMatchOpenSim() throws {
         let params = try MuscleTestSupport.allParameters()
         let rows = try MuscleTestSupport.table("muscle_equilibrium.csv")
-        XCTAssertEqual(rows.count, 486)
+        XCTAssertGreaterThan(rows.count, 3 * 486 * 9 / 10)
         var worstL = 0.0, worstT = 0.0
+        // Rows with solve_velocity = 1 come from Millard's computeFiberEquilibrium(s, true), which in
+        // OpenSim 4.6 still returns the static solution (the flag reaches estimateMuscleFiberState as
+        // its staticSolution argument), so they too are held against the class default.
         for r in rows {
             let key = r["model"]! + "/" + r["muscle"]!
             let p = try XCTUnwrap(params[key])
             let model = MuscleModel(p)
-            let lce = model.equilibriumFiberLength(activation: r.num("activation"), mtuLength: r.num("mtu_length"))
+            let lce = model.equilibriumFiberLength(activation: r.num("activation"), mtuLength: r.num("mtu_length"),
+                                                   mtuLengtheningSpeed: r.num("mtu_speed"),
+                                                   solveForVelocity: nil)
             let errL = abs(lce - r.num("fiber_length")) / p.optimalFiberLength
             let e = model.evaluate(activation: r.num("activation"), fiberLength: lce, mtuLength: r.num("mtu_length"),
-                                   mtuLengtheningSpeed: 0, excitation: r.num("activation"))
+                                   mtuLengtheningSpeed: r.num("mtu_speed"), excitation: r.num("activation"))
             let errT = abs(e.tendonForce - r.num("tendon_force")) / p.maxIsometricForce
             worstL = max(worstL, errL); worstT = max(worstT, errT)
-            XCTAssertLessThan(errL, 1e-3, "\(key) a=\(r["activation"]!) lmt=\(r["mtu_length"]!): \(lce) vs \(r["fiber_length"]!)")
+            XCTAssertLessThan(errL, 1e-3, "\(key) a=\(r["activation"]!) lmt=\(r["mtu_length"]!) v=\(r["mtu_speed"]!) solveV=\(r["solve_velocity"]!): \(lce) vs \(r["fiber_length"]!)")
             XCTAssertLessThan(errT, 0.01, "\(key) tendon force at equilibrium")
         }
         print(String(format: "equilibrium vs OpenSim: max |dl|/lopt = %.3e, max |dFt|/Fmax = %.3e", worstL, worstT))
