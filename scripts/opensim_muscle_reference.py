@@ -231,6 +231,10 @@ def main():
                 if i == 0:
                     curves += curve_rows(tag, mus)
             if fname == "gait10dof18musc.osim":
+                # Undamped Millard (fiber_damping 0): the inverse force-velocity branch.
+                und = downcast(mus).clone()
+                und.set_fiber_damping(0.0)
+                states += state_rows(tag + "+undamped", und, rigid=False)
                 # DeGroote muscles with the same basic parameters (no shared model has them).
                 states += state_rows(tag + "+degroote", degroote_from(mus), rigid=False)
                 states += state_rows(tag + "+degroote", degroote_from(mus), rigid=True)
