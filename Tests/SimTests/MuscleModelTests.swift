@@ -82,3 +82,22 @@ final class MuscleModelTests: XCTestCase {
         XCTAssertGreaterThan(ecc.tendonForce, iso.tendonForce)
     }
 }
+
+final class MuscleFlagTests: XCTestCase {
+    func testFileFlagsFollowOpenSimPerClass() {
+        var p = MuscleParameters(name: "m", muscleClass: .millard2012)
+        p.ignoreTendonCompliance = true
+        p.ignoreActivationDynamics = true
+        let mil = MuscleModel(p)
+        XCTAssertTrue(mil.rigidTendon)
+        XCTAssertFalse(mil.hasActivationState)
+        let e = mil.evaluate(activation: 0.9, fiberLength: 0, mtuLength: 0.3, mtuLengtheningSpeed: 0, excitation: 0.4)
+        XCTAssertEqual(e.activation, 0.4)            // excitation drives force directly
+        XCTAssertEqual(e.activationDerivative, 0)
+        p.muscleClass = .thelen2003                  // Thelen2003Muscle ignores both flags
+        let th = MuscleModel(p)
+        XCTAssertFalse(th.rigidTendon)
+        XCTAssertTrue(th.hasActivationState)
+        XCTAssertTrue(MuscleModel(p, rigidTendon: true).rigidTendon)
+    }
+}

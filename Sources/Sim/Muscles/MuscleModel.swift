@@ -40,9 +40,14 @@ public struct MuscleModel: Sendable {
     public let minimumFiberLength: Double
     let useDamping: Bool
 
+    /// `rigidTendon` nil follows the file's ignore_tendon_compliance, except for Thelen2003Muscle, which
+    /// in OpenSim ignores that flag and ignore_activation_dynamics (Thelen2003Muscle.cpp never reads
+    /// them); passing true gives the rigid-tendon variant for any class.
     public init(_ p: MuscleParameters, rigidTendon: Bool? = nil) {
+        var p = p
+        if p.muscleClass == .thelen2003 { p.ignoreActivationDynamics = false }
         parameters = p
-        let rigid = rigidTendon ?? p.ignoreTendonCompliance
+        let rigid = rigidTendon ?? (p.muscleClass == .thelen2003 ? false : p.ignoreTendonCompliance)
         self.rigidTendon = rigid
         switch p.muscleClass {
         case .thelen2003, .millard2012:
