@@ -101,3 +101,24 @@ final class MuscleFlagTests: XCTestCase {
         XCTAssertTrue(MuscleModel(p, rigidTendon: true).rigidTendon)
     }
 }
+
+final class MuscleClampTests: XCTestCase {
+    func testFiberHeldAtMinimumLengthWhenShortening() {
+        var p = MuscleParameters(name: "m", muscleClass: .millard2012)
+        p.optimalFiberLength = 0.1; p.tendonSlackLength = 0.2
+        let m = MuscleModel(p)
+        XCTAssertEqual(m.minimumFiberLength, 0.4441 * 0.1, accuracy: 1e-12)  // active-force-length minimum
+        // Slack tendon, fiber below its minimum: it would not lengthen, so it is held there.
+        let held = m.evaluate(activation: 1, fiberLength: 0.03, mtuLength: 0.2, mtuLengtheningSpeed: 0, excitation: 1)
+        XCTAssertTrue(held.fiberStateClamped)
+        XCTAssertEqual(held.fiberLengthDerivative, 0)
+        XCTAssertEqual(held.fiberForce, 0)
+        XCTAssertEqual(held.tendonForce, 0)
+        XCTAssertEqual(held.fiberLength, m.minimumFiberLength)
+        // Stretched tendon pulls the fiber longer: it is free.
+        let free = m.evaluate(activation: 1, fiberLength: 0.03, mtuLength: 0.3, mtuLengtheningSpeed: 0, excitation: 1)
+        XCTAssertFalse(free.fiberStateClamped)
+        XCTAssertGreaterThan(free.tendonForce, 0)
+        XCTAssertGreaterThan(free.fiberLengthDerivative, 0)
+    }
+}

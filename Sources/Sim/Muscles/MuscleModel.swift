@@ -248,8 +248,9 @@ public struct MuscleModel: Sendable {
                 vN = inverseForceVelocity(fv)
             }
         }
-        if (lceRaw <= minimumFiberLength && vN <= 0) || lceRaw < minimumFiberLength {
-            // isFiberStateClamped: the fiber is held at its minimum length, carrying no force.
+        if lceRaw <= minimumFiberLength && vN <= 0 {
+            // isFiberStateClamped (Millard2012, Thelen2003): a fiber at its minimum length that would
+            // shorten further is held there and carries no force; the tendon force stays.
             r.fiberStateClamped = true
             r.forceVelocityMultiplier = 1
             return r
