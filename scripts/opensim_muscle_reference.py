@@ -35,6 +35,11 @@ def downcast(m):
     raise RuntimeError("unsupported muscle class " + m.getConcreteClassName())
 
 
+def slow_twitch_for(name):
+    """A deterministic spread of slow-twitch ratios so the energetics comparison covers several."""
+    return 0.3 + 0.2 * (sum(map(ord, name)) % 3)
+
+
 def slider_model(muscle):
     """Tiny model: ground -> slider (x) -> body; the muscle spans the ground and body origins."""
     model = osim.Model()
@@ -54,6 +59,14 @@ def slider_model(muscle):
     m.addNewPathPoint("origin", model.getGround(), osim.Vec3(0))
     m.addNewPathPoint("insertion", body, osim.Vec3(0))
     model.addForce(m)
+    # Umberger (2010) probes, basal rate off, OpenSim defaults otherwise; with and without
+    # the Bhargava recruitment model (OpenSim's default is on).
+    for name, bhargava in (("umberger_bhargava", True), ("umberger_plain", False)):
+        probe = osim.Umberger2010MuscleMetabolicsProbe(True, True, False, True)
+        probe.setName(name)
+        probe.set_use_Bhargava_recruitment_model(bhargava)
+        model.addProbe(probe)
+        probe.addMuscle(m.getName(), slow_twitch_for(m.getName()))
     state = model.initSystem()
     return model, state, downcast(model.updForceSet().get(m.getName())), model.getCoordinateSet().get("lmt")
 
@@ -80,7 +93,11 @@ def evaluate(model, state, m, coord, a, lmt, v, e, fiber_length=None, norm_tendo
             if n.endswith(suffix):
                 return m.getStateVariableDerivativeValue(state, n.split("/")[-1])
         return 0.0
+    probes = model.getProbeSet()
     return dict(
+        slow_twitch=slow_twitch_for(m.getName()),
+        metabolic_bhargava=probes.get("umberger_bhargava").getProbeOutputs(state).get(0),
+        metabolic_plain=probes.get("umberger_plain").getProbeOutputs(state).get(0),
         fiber_length=m.getFiberLength(state), tendon_force=m.getTendonForce(state),
         fiber_force=m.getFiberForce(state), active_fiber_force=m.getActiveFiberForce(state),
         passive_fiber_force=m.getPassiveFiberForce(state),
@@ -93,7 +110,7 @@ def evaluate(model, state, m, coord, a, lmt, v, e, fiber_length=None, norm_tendo
 COLS = ["model", "muscle", "class", "rigid", "activation", "excitation", "mtu_length", "mtu_speed",
         "fiber_length", "tendon_force", "fiber_force", "active_fiber_force", "passive_fiber_force",
         "norm_fiber_length", "norm_fiber_velocity", "fiber_velocity", "pennation", "tendon_length",
-        "dadt", "dlcedt"]
+        "dadt", "dlcedt", "slow_twitch", "metabolic_bhargava", "metabolic_plain"]
 
 
 def fmt(x):
@@ -137,17 +154,29 @@ def equilibrium_rows(tag, muscle):
     model, state, m, coord = slider_model(downcast(muscle).clone())
     lopt, lts = m.getOptimalFiberLength(), m.getTendonSlackLength()
     alpha = m.getPennationAngleAtOptimalFiberLength()
+    vscale = lopt * m.getMaxContractionVelocity()
     for a in ACTIVATIONS:
         for f in [0.9, 1.0, 1.1]:
-            lmt = lts * 1.02 + f * lopt * np.cos(alpha)
-            coord.setValue(state, lmt, False)
-            coord.setSpeedValue(state, 0.0)
-            m.setActivation(state, a)
-            set_controls(model, state, a)
-            model.equilibrateMuscles(state)
-            model.realizeDynamics(state)
-            rows.append([tag, m.getName(), m.getConcreteClassName(), a, lmt, m.getFiberLength(state),
-                         m.getTendonForce(state)])
+            for v in [0.0, -0.2 * vscale, 0.1 * vscale]:
+                lmt = lts * 1.02 + f * lopt * np.cos(alpha)
+                coord.setValue(state, lmt, False)
+                coord.setSpeedValue(state, v)
+                m.setActivation(state, a)
+                set_controls(model, state, a)
+                try:
+                    model.equilibrateMuscles(state)
+                except RuntimeError as err:  # OpenSim's solver can fail; leave such states out
+                    print("skipped equilibrium", tag, m.getName(), a, lmt, v, str(err).splitlines()[0][:80])
+                    continue
+                model.realizeDynamics(state)
+                rows.append([tag, m.getName(), m.getConcreteClassName(), a, lmt, v, 0, m.getFiberLength(state),
+                             m.getTendonForce(state)])
+                if v != 0 and m.getConcreteClassName() == "Millard2012EquilibriumMuscle":
+                    # Millard's velocity-aware solve (not what equilibrateMuscles uses).
+                    m.computeFiberEquilibrium(state, True)
+                    model.realizeDynamics(state)
+                    rows.append([tag, m.getName(), m.getConcreteClassName(), a, lmt, v, 1,
+                                 m.getFiberLength(state), m.getTendonForce(state)])
     return rows
 
 
@@ -202,12 +231,16 @@ def main():
                 if i == 0:
                     curves += curve_rows(tag, mus)
             if fname == "gait10dof18musc.osim":
+                # Undamped Millard (fiber_damping 0): the inverse force-velocity branch.
+                und = downcast(mus).clone()
+                und.set_fiber_damping(0.0)
+                states += state_rows(tag + "+undamped", und, rigid=False)
                 # DeGroote muscles with the same basic parameters (no shared model has them).
                 states += state_rows(tag + "+degroote", degroote_from(mus), rigid=False)
                 states += state_rows(tag + "+degroote", degroote_from(mus), rigid=True)
     write("muscle_states.csv", COLS, states)
     write("muscle_equilibrium.csv", ["model", "muscle", "class", "activation", "mtu_length",
-                                     "fiber_length", "tendon_force"], equil)
+                                     "mtu_speed", "solve_velocity", "fiber_length", "tendon_force"], equil)
     write("millard_curves.csv", ["model", "muscle", "curve", "x", "value", "slope"], curves)
 
 

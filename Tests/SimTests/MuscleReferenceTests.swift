@@ -12,7 +12,7 @@ final class MuscleReferenceTests: XCTestCase {
         func track(_ what: String, _ err: Double, _ where_: String) {
             if err > (worst[what]?.0 ?? -1) { worst[what] = (err, where_) }
         }
-        var count = 0
+        var count = 0, skippedEnergetics = 0
         for r in rows {
             let key = r["model"]! + "/" + r["muscle"]!
             let p = try XCTUnwrap(params[key], "no parameters for \(key)")
@@ -44,6 +44,21 @@ final class MuscleReferenceTests: XCTestCase {
             XCTAssertLessThan(errP, 1e-9, "pennation \(tag)")
             XCTAssertLessThan(errV, 1e-3, "fiber velocity \(tag): \(e.fiberVelocity) vs \(refV)")
             XCTAssertLessThan(errA, 1e-9, "activation derivative \(tag): \(e.activationDerivative) vs \(r["dadt"]!)")
+            // Umberger (2010) energetics against OpenSim's probe, with and without Bhargava recruitment.
+            // Rows whose forces imply absurd fiber speeds (DeGroote's sinh inverse at a = 0.05 and
+            // a strained tendon: |v| up to 1e12 l_opt/s) only compare round-off; skip them here.
+            if abs(r.num("norm_fiber_velocity")) > 5 { skippedEnergetics += 1 }
+            let props = MuscleMetabolicProperties(parameters: p, slowTwitchFraction: r.num("slow_twitch"))
+            var umb = UmbergerEnergetics()
+            for (col, bhargava) in [("metabolic_bhargava", true), ("metabolic_plain", false)]
+                where abs(r.num("norm_fiber_velocity")) <= 5 {
+                umb.useBhargavaRecruitment = bhargava
+                let mine = umb.rate(props, excitation: r.num("excitation"), state: e).total
+                let ref = r.num(col)
+                let err = abs(mine - ref) / max(1, abs(ref))
+                track("metabolic rate \(col) (rel)", err, tag)
+                XCTAssertLessThan(err, 1e-3, "\(col) \(tag): \(mine) vs \(ref)")
+            }
             if p.muscleClass != .deGrooteFregly2016 {
                 let refD = r.num("dlcedt")
                 XCTAssertLessThan(abs(e.fiberLengthDerivative - refD) / max(vscale, abs(refD)), 1e-3,
@@ -51,6 +66,8 @@ final class MuscleReferenceTests: XCTestCase {
             }
             count += 1
         }
+        print("energetics compared on \(count - skippedEnergetics) rows (\(skippedEnergetics) with |v| > 5 vmax skipped)")
+        XCTAssertLessThan(skippedEnergetics, count / 10)
         for (k, v) in worst.sorted(by: { $0.key < $1.key }) {
             print(String(format: "muscle states vs OpenSim (%d rows): max %@ = %.3e at %@", count, k, v.0, v.1))
         }
@@ -59,19 +76,24 @@ final class MuscleReferenceTests: XCTestCase {
     func testEquilibriumFiberLengthsMatchOpenSim() throws {
         let params = try MuscleTestSupport.allParameters()
         let rows = try MuscleTestSupport.table("muscle_equilibrium.csv")
-        XCTAssertEqual(rows.count, 486)
+        XCTAssertGreaterThan(rows.count, 3 * 486 * 9 / 10)
         var worstL = 0.0, worstT = 0.0
+        // Rows with solve_velocity = 1 come from Millard's computeFiberEquilibrium(s, true), which in
+        // OpenSim 4.6 still returns the static solution (the flag reaches estimateMuscleFiberState as
+        // its staticSolution argument), so they too are held against the class default.
         for r in rows {
             let key = r["model"]! + "/" + r["muscle"]!
             let p = try XCTUnwrap(params[key])
             let model = MuscleModel(p)
-            let lce = model.equilibriumFiberLength(activation: r.num("activation"), mtuLength: r.num("mtu_length"))
+            let lce = model.equilibriumFiberLength(activation: r.num("activation"), mtuLength: r.num("mtu_length"),
+                                                   mtuLengtheningSpeed: r.num("mtu_speed"),
+                                                   solveForVelocity: nil)
             let errL = abs(lce - r.num("fiber_length")) / p.optimalFiberLength
             let e = model.evaluate(activation: r.num("activation"), fiberLength: lce, mtuLength: r.num("mtu_length"),
-                                   mtuLengtheningSpeed: 0, excitation: r.num("activation"))
+                                   mtuLengtheningSpeed: r.num("mtu_speed"), excitation: r.num("activation"))
             let errT = abs(e.tendonForce - r.num("tendon_force")) / p.maxIsometricForce
             worstL = max(worstL, errL); worstT = max(worstT, errT)
-            XCTAssertLessThan(errL, 1e-3, "\(key) a=\(r["activation"]!) lmt=\(r["mtu_length"]!): \(lce) vs \(r["fiber_length"]!)")
+            XCTAssertLessThan(errL, 1e-3, "\(key) a=\(r["activation"]!) lmt=\(r["mtu_length"]!) v=\(r["mtu_speed"]!) solveV=\(r["solve_velocity"]!): \(lce) vs \(r["fiber_length"]!)")
             XCTAssertLessThan(errT, 0.01, "\(key) tendon force at equilibrium")
         }
         print(String(format: "equilibrium vs OpenSim: max |dl|/lopt = %.3e, max |dFt|/Fmax = %.3e", worstL, worstT))

@@ -26,7 +26,8 @@ enum MuscleTestSupport {
     }
 
     /// Muscle parameters of every shared model, keyed "model/muscle"; the "+degroote" variants copy
-    /// the basic parameters of gait10dof18musc into DeGrooteFregly2016Muscle defaults as the script does.
+    /// the basic parameters of gait10dof18musc into DeGrooteFregly2016Muscle defaults and "+undamped" sets its
+    /// fiber damping to 0, as the script does.
     static func allParameters() throws -> [String: MuscleParameters] {
         var out: [String: MuscleParameters] = [:]
         for tag in modelTags {
@@ -40,6 +41,9 @@ enum MuscleTestSupport {
                     d.pennationAngleAtOptimal = m.pennationAngleAtOptimal
                     d.maxContractionVelocity = m.maxContractionVelocity
                     out[tag + "+degroote/" + m.name] = d
+                    var u = m
+                    u.fiberDamping = 0
+                    out[tag + "+undamped/" + m.name] = u
                 }
             }
         }

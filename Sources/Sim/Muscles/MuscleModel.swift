@@ -40,9 +40,14 @@ public struct MuscleModel: Sendable {
     public let minimumFiberLength: Double
     let useDamping: Bool
 
+    /// `rigidTendon` nil follows the file's ignore_tendon_compliance, except for Thelen2003Muscle, which
+    /// in OpenSim ignores that flag and ignore_activation_dynamics (Thelen2003Muscle.cpp never reads
+    /// them); passing true gives the rigid-tendon variant for any class.
     public init(_ p: MuscleParameters, rigidTendon: Bool? = nil) {
+        var p = p
+        if p.muscleClass == .thelen2003 { p.ignoreActivationDynamics = false }
         parameters = p
-        let rigid = rigidTendon ?? p.ignoreTendonCompliance
+        let rigid = rigidTendon ?? (p.muscleClass == .thelen2003 ? false : p.ignoreTendonCompliance)
         self.rigidTendon = rigid
         switch p.muscleClass {
         case .thelen2003, .millard2012:
@@ -243,8 +248,9 @@ public struct MuscleModel: Sendable {
                 vN = inverseForceVelocity(fv)
             }
         }
-        if (lceRaw <= minimumFiberLength && vN <= 0) || lceRaw < minimumFiberLength {
-            // isFiberStateClamped: the fiber is held at its minimum length, carrying no force.
+        if lceRaw <= minimumFiberLength && vN <= 0 {
+            // isFiberStateClamped (Millard2012, Thelen2003): a fiber at its minimum length that would
+            // shorten further is held there and carries no force; the tendon force stays.
             r.fiberStateClamped = true
             r.forceVelocityMultiplier = 1
             return r

@@ -1,0 +1,124 @@
+import Foundation
+import XCTest
+@testable import Sim
+
+final class MuscleModelTests: XCTestCase {
+    func testMillardCurvesAreContinuousAndMonotonic() {
+        var p = MuscleParameters(name: "m", muscleClass: .millard2012)
+        p.maxIsometricForce = 1000
+        let c = MuscleModel(p).millardCurves!
+        for (name, curve, lo, hi, increasing) in [
+            ("fv", c.forceVelocity, -1.5, 1.5, true), ("fpe", c.fiberForceLength, 0.8, 2.0, true),
+            ("fse", c.tendonForceLength, 0.95, 1.1, true), ("fal", c.activeForceLength, 0.3, 1.0, true),
+        ] {
+            var prev = curve.value(lo)
+            let n = 3000
+            for i in 1...n {
+                let x = lo + (hi - lo) * Double(i) / Double(n)
+                let y = curve.value(x)
+                if increasing { XCTAssertGreaterThanOrEqual(y, prev - 1e-12, "\(name) not monotonic at \(x)") }
+                XCTAssertLessThan(abs(y - prev), 0.01, "\(name) jumps at \(x)")
+                prev = y
+            }
+            // Continuity of value and slope across every segment joint.
+            for s in 0..<curve.segmentCount {
+                let x = curve.px[6 * s + 5]
+                let l = curve.evaluate(x - 1e-9), r = curve.evaluate(x + 1e-9)
+                XCTAssertEqual(l.value, r.value, accuracy: 1e-7, "\(name) value at joint \(x)")
+                XCTAssertEqual(l.slope, r.slope, accuracy: 1e-4 * max(1, abs(l.slope)), "\(name) slope at joint \(x)")
+            }
+        }
+        XCTAssertEqual(c.activeForceLength.value(1), 1, accuracy: 1e-12)
+        XCTAssertEqual(c.forceVelocity.value(0), 1, accuracy: 1e-12)
+        XCTAssertEqual(c.tendonForceLength.value(1.049), 1, accuracy: 1e-12)
+        XCTAssertEqual(c.fiberForceLength.value(1.7), 1, accuracy: 1e-12)
+    }
+
+    func testActivationDynamics() {
+        let fo = ActivationDynamics.firstOrder(activationTime: 0.01, deactivationTime: 0.04, minimumActivation: 0.01)
+        XCTAssertEqual(fo.derivative(activation: 0.4, excitation: 0.4), 0)
+        XCTAssertEqual(fo.derivative(activation: 0.5, excitation: 1), 0.5 / (0.01 * 1.25), accuracy: 1e-12)
+        XCTAssertEqual(fo.derivative(activation: 0.5, excitation: 0), -0.5 * 1.25 / 0.04, accuracy: 1e-12)
+        XCTAssertEqual(fo.clamp(0), 0.01)
+        let th = ActivationDynamics.tanhSmoothed(activationTime: 0.015, deactivationTime: 0.06, smoothing: 10)
+        XCTAssertEqual(th.derivative(activation: 0.3, excitation: 0.3), 0)
+        XCTAssertGreaterThan(th.derivative(activation: 0.2, excitation: 0.9), 0)
+        XCTAssertLessThan(th.derivative(activation: 0.9, excitation: 0.2), 0)
+    }
+
+    /// A very stiff compliant tendon must behave like the rigid tendon.
+    func testRigidTendonMatchesStiffCompliantTendon() {
+        for cls in [MuscleClass.millard2012, .deGrooteFregly2016, .thelen2003] {
+            var p = MuscleParameters(name: "m", muscleClass: cls)
+            p.maxIsometricForce = 1500; p.optimalFiberLength = 0.1; p.tendonSlackLength = 0.25
+            p.pennationAngleAtOptimal = 0.2
+            p.curves.tendonStrainAtOneNormForce = 0.0005
+            p.tendonStrainAtOneNormForce = 0.0005
+            p.fmaxTendonStrain = 0.0005
+            let compliant = MuscleModel(p, rigidTendon: false), rigid = MuscleModel(p, rigidTendon: true)
+            for a in [0.2, 0.7, 1.0] {
+                for lmt in [0.33, 0.35, 0.37] {
+                    let lce = compliant.equilibriumFiberLength(activation: a, mtuLength: lmt)
+                    let ec = compliant.evaluate(activation: a, fiberLength: lce, mtuLength: lmt, mtuLengtheningSpeed: 0, excitation: a)
+                    let er = rigid.evaluate(activation: a, fiberLength: 0, mtuLength: lmt, mtuLengtheningSpeed: 0, excitation: a)
+                    XCTAssertEqual(ec.tendonForce, er.tendonForce, accuracy: 0.01 * p.maxIsometricForce, "\(cls) a=\(a) lmt=\(lmt)")
+                    XCTAssertEqual(ec.fiberLength, er.fiberLength, accuracy: 0.005 * p.optimalFiberLength, "\(cls)")
+                    XCTAssertEqual(ec.normFiberVelocity, 0, accuracy: 1e-6, "\(cls) equilibrium is static")
+                    XCTAssertEqual(rigid.hasFiberLengthState, false)
+                }
+            }
+        }
+    }
+
+    func testRigidTendonFiberVelocityFollowsPath() {
+        var p = MuscleParameters(name: "m", muscleClass: .millard2012)
+        p.optimalFiberLength = 0.1; p.tendonSlackLength = 0.2; p.maxContractionVelocity = 10
+        let m = MuscleModel(p, rigidTendon: true)
+        let slow = m.evaluate(activation: 1, fiberLength: 0, mtuLength: 0.3, mtuLengtheningSpeed: -0.2, excitation: 1)
+        let iso = m.evaluate(activation: 1, fiberLength: 0, mtuLength: 0.3, mtuLengtheningSpeed: 0, excitation: 1)
+        let ecc = m.evaluate(activation: 1, fiberLength: 0, mtuLength: 0.3, mtuLengtheningSpeed: 0.2, excitation: 1)
+        XCTAssertEqual(slow.normFiberVelocity, -0.2, accuracy: 1e-12)
+        XCTAssertLessThan(slow.tendonForce, iso.tendonForce)
+        XCTAssertGreaterThan(ecc.tendonForce, iso.tendonForce)
+    }
+}
+
+final class MuscleFlagTests: XCTestCase {
+    func testFileFlagsFollowOpenSimPerClass() {
+        var p = MuscleParameters(name: "m", muscleClass: .millard2012)
+        p.ignoreTendonCompliance = true
+        p.ignoreActivationDynamics = true
+        let mil = MuscleModel(p)
+        XCTAssertTrue(mil.rigidTendon)
+        XCTAssertFalse(mil.hasActivationState)
+        let e = mil.evaluate(activation: 0.9, fiberLength: 0, mtuLength: 0.3, mtuLengtheningSpeed: 0, excitation: 0.4)
+        XCTAssertEqual(e.activation, 0.4)            // excitation drives force directly
+        XCTAssertEqual(e.activationDerivative, 0)
+        p.muscleClass = .thelen2003                  // Thelen2003Muscle ignores both flags
+        let th = MuscleModel(p)
+        XCTAssertFalse(th.rigidTendon)
+        XCTAssertTrue(th.hasActivationState)
+        XCTAssertTrue(MuscleModel(p, rigidTendon: true).rigidTendon)
+    }
+}
+
+final class MuscleClampTests: XCTestCase {
+    func testFiberHeldAtMinimumLengthWhenShortening() {
+        var p = MuscleParameters(name: "m", muscleClass: .millard2012)
+        p.optimalFiberLength = 0.1; p.tendonSlackLength = 0.2
+        let m = MuscleModel(p)
+        XCTAssertEqual(m.minimumFiberLength, 0.4441 * 0.1, accuracy: 1e-12)  // active-force-length minimum
+        // Slack tendon, fiber below its minimum: it would not lengthen, so it is held there.
+        let held = m.evaluate(activation: 1, fiberLength: 0.03, mtuLength: 0.2, mtuLengtheningSpeed: 0, excitation: 1)
+        XCTAssertTrue(held.fiberStateClamped)
+        XCTAssertEqual(held.fiberLengthDerivative, 0)
+        XCTAssertEqual(held.fiberForce, 0)
+        XCTAssertEqual(held.tendonForce, 0)
+        XCTAssertEqual(held.fiberLength, m.minimumFiberLength)
+        // Stretched tendon pulls the fiber longer: it is free.
+        let free = m.evaluate(activation: 1, fiberLength: 0.03, mtuLength: 0.3, mtuLengtheningSpeed: 0, excitation: 1)
+        XCTAssertFalse(free.fiberStateClamped)
+        XCTAssertGreaterThan(free.tendonForce, 0)
+        XCTAssertGreaterThan(free.fiberLengthDerivative, 0)
+    }
+}
