@@ -35,31 +35,47 @@ extension Model {
         }
     }
 
-    /// Joint-space mass matrix M(q) into `data.massMatrix` (needs `updateKinematics`): Σ_b m·J_vᵀJ_v + J_ωᵀ·I·J_ω
-    /// over the coordinates of each body's ancestor joints.
+    /// Joint-space mass matrix M(q) into `data.massMatrix` (needs `updateKinematics`), by composite rigid bodies:
+    /// each joint's columns see the whole subtree it moves as one body. With subtree mass m, first moment h = Σm·c and
+    /// inertia J about the ground origin, and motion columns (ω, v) taken at the ground origin,
+    /// M_kl = m·v_k·v_l + v_k·(ω_l × h) + v_l·(ω_k × h) + ω_k·J·ω_l (Featherstone's CRBA in ground coordinates).
     func computeMassMatrix(_ d: inout SimData) {
         let n = coordinateCount
         for i in 0..<(n * n) { d.massMatrix[i] = 0 }
         for (b, body) in bodies.enumerated() {
             let c = d.position(of: body.massCenter, on: b)
-            let inertia = d.rotation[b] * body.inertia * d.rotation[b].transposed
-            var j = b
-            while j >= 0 {
-                for k in joints[j].coordinates {
-                    let wk = d.columnAngular[k], vk = d.columnLinear[k] + cross(wk, c - d.jointOrigin[j])
-                    let iw = inertia * wk
-                    var l = b
-                    while l >= 0 {
-                        for m in joints[l].coordinates where m <= k {
-                            let wm = d.columnAngular[m], vm = d.columnLinear[m] + cross(wm, c - d.jointOrigin[l])
-                            let value = body.mass * dot(vk, vm) + dot(iw, wm)
-                            d.massMatrix[k * n + m] += value
-                            if m != k { d.massMatrix[m * n + k] += value }
-                        }
-                        l = joints[l].parent
+            let r = d.rotation[b]
+            let inertia = r * body.inertia * r.transposed
+            let cc = dot(c, c)
+            d.compositeMass[b] = body.mass
+            d.compositeMoment[b] = body.mass * c
+            d.compositeInertia[b] = Mat3(inertia.r0 + body.mass * (Vec3(cc, 0, 0) - c.x * c),
+                                         inertia.r1 + body.mass * (Vec3(0, cc, 0) - c.y * c),
+                                         inertia.r2 + body.mass * (Vec3(0, 0, cc) - c.z * c))
+        }
+        for j in joints.indices.reversed() where joints[j].parent >= 0 {
+            let p = joints[j].parent, b = joints[j].child
+            d.compositeMass[p] += d.compositeMass[b]
+            d.compositeMoment[p] += d.compositeMoment[b]
+            let a = d.compositeInertia[p], c = d.compositeInertia[b]
+            d.compositeInertia[p] = Mat3(a.r0 + c.r0, a.r1 + c.r1, a.r2 + c.r2)
+        }
+        for (j, joint) in joints.enumerated() {
+            let b = joint.child
+            let m = d.compositeMass[b], h = d.compositeMoment[b], inertia = d.compositeInertia[b]
+            for k in joint.coordinates {
+                let wk = d.columnAngular[k], vk = d.columnLinear[k] - cross(wk, d.jointOrigin[j])
+                let jw = inertia * wk, wkh = cross(wk, h)
+                var i = j
+                while i >= 0 {
+                    for l in joints[i].coordinates where i != j || l <= k {
+                        let wl = d.columnAngular[l], vl = d.columnLinear[l] - cross(wl, d.jointOrigin[i])
+                        let value = m * dot(vk, vl) + dot(vk, cross(wl, h)) + dot(vl, wkh) + dot(jw, wl)
+                        d.massMatrix[k * n + l] = value
+                        d.massMatrix[l * n + k] = value
                     }
+                    i = joints[i].parent
                 }
-                j = joints[j].parent
             }
         }
     }

@@ -32,6 +32,10 @@ public struct SimData {
     var bodyMoment: [Vec3]     // net applied moment per body, about the ground origin
     var generalized: [Double]  // generalized forces
     var massMatrix: [Double]   // n×n row-major
+    // Composite rigid bodies (each body with its subtree): mass, first moment Σm·c and inertia about the ground origin.
+    var compositeMass: [Double]
+    var compositeMoment: [Vec3]
+    var compositeInertia: [Mat3]
     var factor: [Double]       // Cholesky workspace over the unlocked coordinates
     var free: [Int]            // indices of unlocked coordinates
     public internal(set) var udot: [Double]
@@ -50,6 +54,9 @@ public struct SimData {
         bodyForce = origin; bodyMoment = origin
         generalized = [Double](repeating: 0, count: n)
         massMatrix = [Double](repeating: 0, count: n * n)
+        compositeMass = [Double](repeating: 0, count: b)
+        compositeMoment = origin
+        compositeInertia = [Mat3](repeating: .identity, count: b)
         factor = massMatrix
         free = model.coordinates.indices.filter { !model.coordinates[$0].locked }
         udot = generalized
