@@ -1,0 +1,23 @@
+extension Model {
+    /// The torque-driven variant: muscles removed, and a CoordinateActuator (optimal force 1 N·m, so the control is
+    /// the torque) on every rotational, unlocked coordinate. Pelvis translations stay unactuated.
+    public func torqueDriven() -> Model {
+        let actuators: [ForceElement] = coordinates.indices
+            .filter { coordinates[$0].motion == .rotational && !coordinates[$0].locked }
+            .map { CoordinateActuator(name: "\(coordinates[$0].name)_torque", coordinate: $0, optimalForce: 1) }
+        return removing { $0 is MuscleForce }.adding(forces: actuators)
+    }
+
+    /// The locked-knee (prosthesis-like) variant of the original environments: the left knee and ankle are locked
+    /// and the left gastrocnemius, soleus and tibialis anterior are removed. Apply before `torqueDriven()` so the
+    /// locked coordinates get no actuator.
+    public func lockedLeftKnee() throws -> Model {
+        for name in ["knee_angle_l", "ankle_angle_l"] where coordinateIndex(name) == nil {
+            throw SimError.invalid("\(self.name): the locked-knee variant needs coordinate \(name)")
+        }
+        let removed = ["gastroc_l", "soleus_l", "tib_ant_l", "med_gas_l", "lat_gas_l"]
+        return setting(locked: ["knee_angle_l", "ankle_angle_l"]).removing { f in
+            f is MuscleForce && removed.contains(f.name)
+        }
+    }
+}
