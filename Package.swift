@@ -19,7 +19,7 @@ let package = Package(
         // OpenBLAS from Debian's libopenblas-dev, seen through cblas.h.
         .systemLibrary(name: "CBLAS", path: "Sources/CBLAS",
                        providers: [.apt(["libopenblas-dev"])]),
-        .target(name: "Sim", swiftSettings: fast),
+        .target(name: "Sim", resources: [.copy("BuiltinModels")], swiftSettings: fast),
         .target(name: "RL", dependencies: ["CBLAS"], swiftSettings: fast),
         .executableTarget(
             name: "ImitationCLI",

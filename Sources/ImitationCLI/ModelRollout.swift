@@ -6,7 +6,7 @@ enum ModelRollout {
     static func run(model path: String, initialState: String?, t0: Double, duration: Double, controls: String?,
                     accuracy: Double, out: String) throws {
         let model: Model
-        do { model = try OsimLoader.load(path: path) } catch { throw CLIError("\(error)") }
+        do { model = try Model.load(path) } catch { throw CLIError("\(error)") }
         for warning in model.warnings { FileHandle.standardError.write(Data("warning: \(warning)\n".utf8)) }
         var d = SimData(model: model)
         if let initialState {

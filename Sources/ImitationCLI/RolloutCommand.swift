@@ -14,7 +14,7 @@ struct Rollout: ParsableCommand {
     @Option(help: "Environment ID (see `bioimitate envs`).")
     var env: String?
 
-    @Option(help: "OpenSim model file (.osim) to simulate instead of an environment.")
+    @Option(help: "Model to simulate instead of an environment: a built-in name (gait2d, gait3d), an OpenSim .osim or a spec .json.")
     var model: String?
 
     @Option(name: .customLong("initial-state"), help: "Pose (.mot/.sto) for --model; coordinates matched by name.")

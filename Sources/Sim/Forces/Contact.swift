@@ -20,6 +20,9 @@ public final class HuntCrossleyForce: ForceElement {
     public let name: String
     let pairs: [(sphere: ContactGeometrySet.Sphere, plane: ContactGeometrySet.HalfSpace, k: Double, c: Double, us: Double, ud: Double, uv: Double)]
     let transitionVelocity: Double
+    /// The surfaces as given (kept so the model can be written back out).
+    let surfaces: [Surface]
+    let planeSurface: Surface?
 
     /// Reports the total force (x, y, z) the contact applies to the model's non-ground bodies and its moment about
     /// the ground origin (x, y, z), ground frame.
@@ -29,6 +32,8 @@ public final class HuntCrossleyForce: ForceElement {
                 planeSurface: Surface, transitionVelocity: Double) {
         self.name = name
         self.transitionVelocity = transitionVelocity
+        self.surfaces = spheres.map(\.1)
+        self.planeSurface = planeSurface
         pairs = spheres.map { sphere, s in
             let p = planeSurface
             let k = Foundation.pow(Foundation.pow(s.stiffness, -2.0 / 3) + Foundation.pow(p.stiffness, -2.0 / 3), -1.5)

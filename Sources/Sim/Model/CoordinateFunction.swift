@@ -1,6 +1,6 @@
 /// A function of one coordinate as OpenSim's transform axes and moving path points use them, with first and second
 /// derivatives (needed exactly for joint velocities and the velocity-product terms of the dynamics).
-public indirect enum CoordinateFunction: Equatable, Sendable {
+public indirect enum CoordinateFunction: Equatable, Codable, Sendable {
     case constant(Double)
     /// slope·x + intercept (OpenSim LinearFunction coefficients "slope intercept").
     case linear(slope: Double, intercept: Double)
@@ -35,7 +35,7 @@ public indirect enum CoordinateFunction: Equatable, Sendable {
 }
 
 /// A piecewise cubic y = y_k + b_k·dx + c_k·dx² + d_k·dx³ on [x_k, x_{k+1}], linear beyond the ends with the end slopes.
-public struct CubicSpline: Equatable, Sendable {
+public struct CubicSpline: Equatable, Codable, Sendable {
     public let x: [Double], y: [Double]
     let b: [Double], c: [Double], d: [Double]
 

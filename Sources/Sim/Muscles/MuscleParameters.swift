@@ -11,14 +11,14 @@ public enum MuscleModelError: Error, CustomStringConvertible, Equatable {
     }
 }
 
-public enum MuscleClass: String, Sendable, CaseIterable {
+public enum MuscleClass: String, Codable, Sendable, CaseIterable {
     case thelen2003 = "Thelen2003Muscle"
     case millard2012 = "Millard2012EquilibriumMuscle"
     case deGrooteFregly2016 = "DeGrooteFregly2016Muscle"
 }
 
 /// Raw description of an OpenSim function (kept as written; evaluation belongs to the simulator).
-public enum PathFunctionDescription: Equatable, Sendable {
+public enum PathFunctionDescription: Equatable, Codable, Sendable {
     case simmSpline(x: [Double], y: [Double])
     case naturalCubicSpline(x: [Double], y: [Double])
     case linear(slope: Double, intercept: Double)  // LinearFunction coefficients "slope intercept"
@@ -27,7 +27,7 @@ public enum PathFunctionDescription: Equatable, Sendable {
     case other(String)
 }
 
-public enum MusclePathPointKind: Equatable, Sendable {
+public enum MusclePathPointKind: Equatable, Codable, Sendable {
     case fixed
     /// Active only while `coordinate` lies within `range` (inclusive), as ConditionalPathPoint.
     case conditional(coordinate: String, range: ClosedRange<Double>)
@@ -37,7 +37,7 @@ public enum MusclePathPointKind: Equatable, Sendable {
                 z: PathFunctionDescription?, zCoordinate: String?)
 }
 
-public struct MusclePathPoint: Equatable, Sendable {
+public struct MusclePathPoint: Equatable, Codable, Sendable {
     public var name: String
     /// Body name (the last component of the 4.0 socket path, or the 3.x `<body>`).
     public var body: String
@@ -47,7 +47,7 @@ public struct MusclePathPoint: Equatable, Sendable {
 
 /// Millard curve properties (ActiveForceLengthCurve, ForceVelocityCurve, FiberForceLengthCurve,
 /// TendonForceLengthCurve); defaults from the OpenSim 4.x constructors.
-public struct MillardCurveParameters: Equatable, Sendable {
+public struct MillardCurveParameters: Equatable, Codable, Sendable {
     public var minNormActiveFiberLength = 0.47 - 0.0259
     public var transitionNormFiberLength = 0.73
     public var maxNormActiveFiberLength = 1.8123
@@ -74,7 +74,7 @@ public struct MillardCurveParameters: Equatable, Sendable {
 }
 
 /// Everything a muscle element carries, with OpenSim 4.6 defaults where the file omits a property.
-public struct MuscleParameters: Equatable, Sendable {
+public struct MuscleParameters: Equatable, Codable, Sendable {
     public var name: String
     public var muscleClass: MuscleClass
     public var maxIsometricForce = 1000.0
