@@ -15,6 +15,8 @@ enum ModelRollout {
             let matched = model.setState(&d, from: pose, at: t0)
             if matched.isEmpty { throw CLIError("\(initialState): no column matches a coordinate of \(path)") }
         }
+        // Muscle fibers start in equilibrium with their tendons at the initial pose, as OpenSim's equilibrateMuscles.
+        model.equilibrateMuscles(&d)
         // Controls: each column names an actuator; values are held over each 0.01 s output step.
         var controlColumns: [(column: Int, control: Int)] = []
         var controlTable: MotionTable?

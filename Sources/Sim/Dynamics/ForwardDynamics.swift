@@ -93,26 +93,37 @@ public struct Integrator {
             while t < end - 1e-12 {
                 let hStep = min(h, end - t)
                 y0 = y
-                for s in 1...6 {
-                    for i in 0..<size {
-                        var sum = 0.0
-                        for j in 0..<s { sum += Self.a[s][j] * k[j][i] }
-                        y[i] = y0[i] + hStep * sum
+                // A stage that lands on a state with non-finite forces (a trial step too long for a stiff moment)
+                // is a rejected step, not a failure, until the step size collapses.
+                do {
+                    for s in 1...6 {
+                        for i in 0..<size {
+                            var sum = 0.0
+                            for j in 0..<s { sum += Self.a[s][j] * k[j][i] }
+                            y[i] = y0[i] + hStep * sum
+                        }
+                        try rates(model, &d, y, t + Self.c[s] * hStep, stage: s)
                     }
-                    try rates(model, &d, y, t + Self.c[s] * hStep, stage: s)
+                    // y now holds the 5th-order solution (stage 6 uses the b weights); k[6] is its rate (FSAL).
+                    for i in 0..<size { y[i] = y0[i] + hStep * (Self.a[6][0] * k[0][i] + Self.a[6][2] * k[2][i] + Self.a[6][3] * k[3][i] + Self.a[6][4] * k[4][i] + Self.a[6][5] * k[5][i]) }
+                    try rates(model, &d, y, t + hStep, stage: 6)
+                } catch let error as SimError {
+                    guard hStep > 1e-9 else { throw error }
+                    rejected += 1
+                    y = y0
+                    h = hStep * 0.25
+                    continue
                 }
-                // y now holds the 5th-order solution (stage 6 uses the b weights); k[6] is its rate (FSAL).
-                for i in 0..<size { y[i] = y0[i] + hStep * (Self.a[6][0] * k[0][i] + Self.a[6][2] * k[2][i] + Self.a[6][3] * k[3][i] + Self.a[6][4] * k[4][i] + Self.a[6][5] * k[5][i]) }
-                try rates(model, &d, y, t + hStep, stage: 6)
                 var errorNorm = 0.0
                 for i in 0..<size {
                     var e = 0.0
                     for j in 0..<7 { e += Self.e[j] * k[j][i] }
                     // Relative accuracy on each state, with unit floor so small quantities are held absolutely.
                     let scale = accuracy * max(1, abs(y0[i]), abs(y[i]))
-                    errorNorm = max(errorNorm, abs(hStep * e) / scale)
+                    let r = abs(hStep * e) / scale
+                    errorNorm = r.isNaN || !y[i].isFinite ? .infinity : max(errorNorm, r)  // max() would drop a NaN
                 }
-                if errorNorm <= 1 || hStep < 1e-10 {
+                if errorNorm <= 1 || (hStep < 1e-10 && errorNorm.isFinite) {
                     t += hStep; steps += 1
                     k.swapAt(0, 6)  // first-same-as-last: the accepted step's end rate starts the next
                     try check(model, t)
@@ -120,6 +131,9 @@ public struct Integrator {
                 } else {
                     rejected += 1
                     y = y0
+                    if hStep < 1e-10 {  // nothing finite left to try
+                        throw SimError.nonFinite("non-finite state near t = \(t) that no step size avoids")
+                    }
                     h = hStep * max(0.2, 0.9 * Foundation.pow(errorNorm, -0.25))
                 }
             }
