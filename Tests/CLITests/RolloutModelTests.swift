@@ -69,3 +69,24 @@ private func XCTAssertEqual(_ a: [Double], _ b: [Double], accuracy: Double, file
     XCTAssertEqual(a.count, b.count, file: file, line: line)
     for (x, y) in zip(a, b) { XCTAssertEqual(x, y, accuracy: accuracy, file: file, line: line) }
 }
+
+final class RolloutMuscleControlsTests: XCTestCase {
+    /// A controls file with one column per muscle name drives the built-in model's muscles.
+    func testExcitationsDriveMusclesOfABuiltinModel() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("bioimitate-muscle-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        func swing(_ excitation: Double) throws -> Double {
+            let controls = dir.appendingPathComponent("c\(excitation).sto").path
+            try MotionTable(name: "controls", labels: ["vasti_r", "hamstrings_r"], time: [0, 1], rows: [[excitation, 0], [excitation, 0]], inDegrees: false)
+                .write(path: controls)
+            let out = dir.appendingPathComponent("out\(excitation)").path
+            let r = try runBioimitate(["rollout", "--model", "gait2d", "--controls", controls, "--duration", "0.1", "--out", out])
+            XCTAssertEqual(r.status, 0, r.err)
+            let states = try MotionTable.read(path: out + "/states.sto")
+            return states.rows.last![states.column("knee_angle_r")!]
+        }
+        // From the crouched default pose the knee extensor, fully excited, straightens the right knee (less negative).
+        XCTAssertGreaterThan(try swing(1) - swing(0), 0.1)
+    }
+}

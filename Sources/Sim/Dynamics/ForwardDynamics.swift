@@ -78,7 +78,7 @@ public struct Integrator {
         case .fixed(let step):
             while t < end - 1e-12 {
                 let hStep = min(step, end - t)
-                y0 = y
+                copy(y, into: &y0)  // element-wise: assigning would share the buffer and copy-on-write each step
                 try rates(model, &d, y0, t, stage: 0)
                 for (stage, frac) in Self.rk4Stages {
                     for i in 0..<size { y[i] = y0[i] + frac * hStep * k[stage - 1][i] }
@@ -92,7 +92,7 @@ public struct Integrator {
             try rates(model, &d, y, t, stage: 0)
             while t < end - 1e-12 {
                 let hStep = min(h, end - t)
-                y0 = y
+                copy(y, into: &y0)  // element-wise: assigning would share the buffer and copy-on-write each step
                 // A stage that lands on a state with non-finite forces (a trial step too long for a stiff moment)
                 // is a rejected step, not a failure, until the step size collapses.
                 do {
@@ -110,7 +110,7 @@ public struct Integrator {
                 } catch let error as SimError {
                     guard hStep > 1e-9 else { throw error }
                     rejected += 1
-                    y = y0
+                    copy(y0, into: &y)
                     h = hStep * 0.25
                     continue
                 }
@@ -130,7 +130,7 @@ public struct Integrator {
                     h = hStep * min(5, max(0.2, 0.9 * Foundation.pow(max(errorNorm, 1e-10), -0.2)))
                 } else {
                     rejected += 1
-                    y = y0
+                    copy(y0, into: &y)
                     if hStep < 1e-10 {  // nothing finite left to try
                         throw SimError.nonFinite("non-finite state near t = \(t) that no step size avoids")
                     }
@@ -144,6 +144,10 @@ public struct Integrator {
         d.time = end
         controlLaw?(end, &d.controls)
         try model.computeAccelerations(&d, stateRates: &zRates)
+    }
+
+    @inline(__always) private func copy(_ source: [Double], into target: inout [Double]) {
+        for i in 0..<source.count { target[i] = source[i] }
     }
 
     private func check(_ model: Model, _ t: Double) throws {
