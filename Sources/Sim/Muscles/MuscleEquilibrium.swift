@@ -103,15 +103,6 @@ extension MuscleModel {
             let fiber = (a * activeForceLength(lN) * v.fv + passiveForceLength(lN) + beta * v.vN) * pen.cos
             return fiber - tendonForceLength((mtuLength - lce * pen.cos) / p.tendonSlackLength)
         }
-        var lo = minimumFiberLength
-        var hi = max(rigidTendonFiberLength(mtuLength: mtuLength), lo)
-        if residual(lo) >= 0 { return lo }
-        if residual(hi) <= 0 { return hi }
-        for _ in 0..<200 {
-            let mid = 0.5 * (lo + hi)
-            if residual(mid) < 0 { lo = mid } else { hi = mid }
-            if hi - lo < 1e-15 * hi { break }
-        }
-        return 0.5 * (lo + hi)
+        return bisectFiberLength(mtuLength: mtuLength, residual: residual)
     }
 }

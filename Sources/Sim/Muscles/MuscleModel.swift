@@ -331,6 +331,21 @@ public struct MuscleModel: Sendable {
 
     // MARK: equilibrium
 
+    /// The fiber length in [minimum, rigid-tendon length] where `residual` (fiber force along the tendon minus
+    /// tendon force, increasing in fiber length) changes sign, by bisection; an end when it does not.
+    func bisectFiberLength(mtuLength: Double, residual: (Double) -> Double) -> Double {
+        var lo = minimumFiberLength
+        var hi = max(rigidTendonFiberLength(mtuLength: mtuLength), lo)
+        if residual(lo) >= 0 { return lo }
+        if residual(hi) <= 0 { return hi }
+        for _ in 0..<200 {
+            let mid = 0.5 * (lo + hi)
+            if residual(mid) < 0 { lo = mid } else { hi = mid }
+            if hi - lo < 1e-15 * hi { break }
+        }
+        return 0.5 * (lo + hi)
+    }
+
     /// Fiber length at which the fiber force along the tendon equals the tendon force, at the given
     /// activation, MTU length and zero fiber velocity (the static case of OpenSim's
     /// computeInitialFiberEquilibrium). For a rigid tendon this is the geometric fiber length.
@@ -345,16 +360,7 @@ public struct MuscleModel: Sendable {
             let lt = mtuLength - lce * pen.cos
             return fiber - tendonForceLength(lt / parameters.tendonSlackLength)
         }
-        var lo = minimumFiberLength
-        var hi = max(rigidTendonFiberLength(mtuLength: mtuLength), lo)
-        if residual(lo) >= 0 { return lo }
-        if residual(hi) <= 0 { return hi }
-        for _ in 0..<200 {
-            let mid = 0.5 * (lo + hi)
-            if residual(mid) < 0 { lo = mid } else { hi = mid }
-            if hi - lo < 1e-15 * hi { break }
-        }
-        return 0.5 * (lo + hi)
+        return bisectFiberLength(mtuLength: mtuLength, residual: residual)
     }
 }
 
