@@ -36,6 +36,7 @@ public struct Joint: Sendable {
 public struct Coordinate: Sendable {
     public enum Motion: String, Sendable { case rotational, translational, coupled }
     public let name: String
+    /// Index of the joint that owns it (joints are indexed by their child body).
     public let joint: Int
     public let motion: Motion
     public let defaultValue: Double

@@ -149,9 +149,12 @@ public enum MuscleParameterReader {
     public enum WrapPolicy: Sendable { case warn, error }
 
     public static func read(data: Data, source: String = "<data>", wrapping: WrapPolicy = .warn) throws -> Result {
-        let root = try MuscleXMLTreeBuilder.parse(data: data)
-        var elems: [MuscleXMLElement] = []
-        root.collect({ MuscleClass(rawValue: $0.name) != nil }, into: &elems)
+        try read(root: try XMLElement.parse(data, source: source), source: source, wrapping: wrapping)
+    }
+
+    /// Reads the muscles of an already parsed document (the model loader passes its own tree).
+    public static func read(root: XMLElement, source: String, wrapping: WrapPolicy = .warn) throws -> Result {
+        let elems = root.collect { MuscleClass(rawValue: $0.name) != nil }
         var muscles: [MuscleParameters] = []
         var warnings: [String] = []
         for e in elems {
@@ -172,10 +175,10 @@ public enum MuscleParameterReader {
         s.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" }).compactMap { Double($0) }
     }
 
-    static func parseMuscle(_ e: MuscleXMLElement, source: String) throws -> MuscleParameters {
+    static func parseMuscle(_ e: XMLElement, source: String) throws -> MuscleParameters {
         let name = e.attributes["name"] ?? ""
         var m = MuscleParameters(name: name, muscleClass: MuscleClass(rawValue: e.name)!)
-        func num(_ key: String, _ el: MuscleXMLElement? = nil) throws -> Double? {
+        func num(_ key: String, _ el: XMLElement? = nil) throws -> Double? {
             guard let c = (el ?? e).child(key) else { return nil }
             guard let v = Double(c.trimmedText) else {
                 throw MuscleModelError.badValue("\(source): muscle \(name): <\(key)> is not a number: '\(c.trimmedText)'")
@@ -263,7 +266,7 @@ public enum MuscleParameterReader {
         String(s.split(separator: "/").last ?? Substring(s))
     }
 
-    static func parseFunction(_ holder: MuscleXMLElement?) -> PathFunctionDescription? {
+    static func parseFunction(_ holder: XMLElement?) -> PathFunctionDescription? {
         guard let f = holder?.children.first else { return nil }
         switch f.name {
         case "SimmSpline":
@@ -282,7 +285,7 @@ public enum MuscleParameterReader {
         }
     }
 
-    static func parsePath(_ e: MuscleXMLElement, muscle: String, source: String) throws -> [MusclePathPoint] {
+    static func parsePath(_ e: XMLElement, muscle: String, source: String) throws -> [MusclePathPoint] {
         guard let objs = e.child("GeometryPath")?.child("PathPointSet")?.child("objects") else { return [] }
         var out: [MusclePathPoint] = []
         for p in objs.children {

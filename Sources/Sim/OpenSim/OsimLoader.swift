@@ -17,7 +17,7 @@ public enum OsimLoader {
         let skeleton = try Builder(source: source, model: model, version: Int(root.attributes["Version"] ?? "") ?? 0).build()
         // Muscles: parameters and path descriptions, then their geometry resolved against the skeleton.
         let parsed: MuscleParameterReader.Result
-        do { parsed = try MuscleParameterReader.read(data: data, source: source, wrapping: .error) } catch {
+        do { parsed = try MuscleParameterReader.read(root: root, source: source, wrapping: .error) } catch {
             throw SimError.invalid("\(error)")
         }
         let muscles = try parsed.muscles.filter(\.appliesForce).map { p in
@@ -118,7 +118,6 @@ public enum OsimLoader {
                     let range = try numbers(c.child("range"), 2, in: c)
                     let motion = Coordinate.Motion(rawValue: c.child("motion_type")?.trimmedText ?? "") ?? defaultMotion(raw, coordinate: mine.count)
                     guard let childBody = index[raw.child] else { throw fail(raw.element, "unknown child body '\(raw.child)'") }
-                    _ = jointNumber
                     coordIndex[name] = coordinates.count
                     mine.append(coordinates.count)
                     coordinates.append(Coordinate(name: name, joint: childBody, motion: motion,
@@ -136,7 +135,6 @@ public enum OsimLoader {
                 guard let parent = index[raw.parent] else { throw fail(raw.element, "unknown parent body '\(raw.parent)'") }
                 let mine = jointCoordinates[raw.element.attributes["name"] ?? ""] ?? []
                 let (rotations, translations) = try axes(raw, coordinates: mine, coordIndex: coordIndex)
-                // Coordinates owned by the joint are re-indexed to the child body so `Coordinate.joint` is the joint index.
                 joints[child] = Joint(name: raw.element.attributes["name"] ?? "", parent: parent, child: child,
                                       parentRotation: raw.parentRotation, parentOffset: raw.parentOffset,
                                       childRotation: raw.childRotation, childOffset: raw.childOffset,

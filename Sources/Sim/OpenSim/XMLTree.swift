@@ -21,6 +21,11 @@ public final class XMLElement {
         children.flatMap { ($0.name == name ? [$0] : []) + $0.descendants(name) }
     }
 
+    /// Descendants (depth first) satisfying `match`, without descending into the matches themselves.
+    public func collect(_ match: (XMLElement) -> Bool) -> [XMLElement] {
+        children.flatMap { match($0) ? [$0] : $0.collect(match) }
+    }
+
     public static func parse(_ data: Data, source: String) throws -> XMLElement {
         let builder = Builder()
         let parser = XMLParser(data: data)
