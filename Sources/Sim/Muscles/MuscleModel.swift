@@ -216,12 +216,7 @@ public struct MuscleModel: Sendable {
                 vN = dlmt * pen.cos / vscale  // calcFiberVelocity with zero tendon velocity
                 fv = forceVelocity(vN, activation: a).value
             }
-            r.normFiberVelocity = vN
-            r.fiberVelocity = vN * vscale
-            r.forceVelocityMultiplier = fv
-            r.activeFiberForce = a * fal * fv * fiso
-            r.passiveFiberForce = (fpe + beta * vN) * fiso
-            r.fiberForce = r.activeFiberForce + r.passiveFiberForce
+            setFiberForces(&r, vN: vN, fv: fv, activation: a, fal: fal, fpe: fpe, beta: beta)
             if r.fiberForce < 0 && p.muscleClass == .millard2012 {  // rigid Millard fiber cannot push
                 r.fiberForce = 0
                 r.passiveFiberForce = -r.activeFiberForce
@@ -255,15 +250,23 @@ public struct MuscleModel: Sendable {
             r.forceVelocityMultiplier = 1
             return r
         }
+        setFiberForces(&r, vN: vN, fv: fv, activation: a, fal: fal, fpe: fpe, beta: beta)
+        r.fiberForceAlongTendon = r.fiberForce * pen.cos
+        r.fiberLengthDerivative = r.fiberVelocity
+        return r
+    }
+
+    /// Fiber velocity and the active, passive (elastic + damping) and total fiber forces, shared by both tendon models.
+    @inline(__always)
+    private func setFiberForces(_ r: inout MuscleEvaluation, vN: Double, fv: Double, activation a: Double,
+                                fal: Double, fpe: Double, beta: Double) {
+        let fiso = parameters.maxIsometricForce
         r.normFiberVelocity = vN
-        r.fiberVelocity = vN * vscale
+        r.fiberVelocity = vN * parameters.maxContractionVelocity * parameters.optimalFiberLength
         r.forceVelocityMultiplier = fv
         r.activeFiberForce = a * fal * fv * fiso
         r.passiveFiberForce = (fpe + beta * vN) * fiso
         r.fiberForce = r.activeFiberForce + r.passiveFiberForce
-        r.fiberForceAlongTendon = r.fiberForce * pen.cos
-        r.fiberLengthDerivative = r.fiberVelocity
-        return r
     }
 
     /// Thelen2003Muscle::calcdlceN: Thelen's inverse force-velocity with linear extrapolation
