@@ -17,6 +17,8 @@ public final class PPO {
     var rng: Random
     let slots: [EnvSlot]
     let obsSize: Int, actSize: Int
+    /// The filtered observations of all copies, one row each (the policy's input while sampling).
+    var stepObservations: Matrix
 
     public init(config: PPOConfig, environments: [Environment]) {
         precondition(!environments.isEmpty)
@@ -32,6 +34,7 @@ public final class PPO {
         klCoeff = config.klCoeff
         filter = config.observationFilter == "MeanStdFilter" ? RunningMeanStd(size: obsSize) : nil
         slots = environments.enumerated().map { EnvSlot(env: $0.element, seed: UInt64(bitPattern: Int64(config.seed)), index: $0.offset) }
+        stepObservations = Matrix(rows: environments.count, cols: obsSize)
     }
 
     // MARK: Sampling
@@ -51,19 +54,6 @@ public final class PPO {
         var openEnd: Bool { ends.last.map { $0.0 != rewards.count - 1 } ?? !rewards.isEmpty }
     }
 
-    private func normalizeObservations() {
-        for s in slots {
-            s.normalized = s.raw
-            filter?.normalize(&s.normalized)
-        }
-    }
-
-    private func observationMatrix() -> Matrix {
-        var m = Matrix(rows: slots.count, cols: obsSize)
-        for (i, s) in slots.enumerated() { for j in 0..<obsSize { m[i, j] = s.normalized[j] } }
-        return m
-    }
-
     private func collect() -> Batch {
         let trajectories = slots.map { _ in Trajectory() }
         var active = [Bool](repeating: true, count: slots.count)
@@ -73,24 +63,21 @@ public final class PPO {
         var bootstrapRequests: [(slot: Int, end: Int, obs: [Float])] = []
 
         for s in slots where s.needsReset { s.reset(); filter?.update(s.raw) }
-        normalizeObservations()
+        filterObservations(slots, filter, into: &stepObservations)
         while active.contains(true) {
-            let obs = observationMatrix()
-            let means = policy.forward(obs)
-            let values = value.forward(obs)
-            let std = logStd.value.map { Foundation.exp($0) }
+            let means = policy.forward(stepObservations)
+            let values = value.forward(stepObservations)
             for (i, s) in slots.enumerated() where active[i] {
-                for j in 0..<actSize { s.action[j] = means[i, j] + std[j] * Float(s.rng.normal()) }
+                for j in 0..<actSize { s.action[j] = means[i, j] + Foundation.exp(logStd.value[j]) * Float(s.rng.normal()) }
             }
             forEachParallel(slots.count) { i in if active[i] { slots[i].step() } }
             for (i, s) in slots.enumerated() where active[i] {
                 let t = trajectories[i]
                 t.obs += s.normalized
                 t.actions += s.action
-                let meanRow = Array(means.storage[(i * actSize)..<((i + 1) * actSize)])
-                t.means += meanRow
-                t.logp.append(s.action.withUnsafeBufferPointer { a in meanRow.withUnsafeBufferPointer { m in
-                    logStd.value.withUnsafeBufferPointer { ls in diagonalGaussianLogProb(a.baseAddress!, mean: m.baseAddress!, logStd: ls.baseAddress!, count: actSize) } } })
+                t.means += means.storage[(i * actSize)..<((i + 1) * actSize)]
+                t.logp.append(s.action.withUnsafeBufferPointer { a in means.storage.withUnsafeBufferPointer { m in
+                    logStd.value.withUnsafeBufferPointer { ls in diagonalGaussianLogProb(a.baseAddress!, mean: m.baseAddress! + i * actSize, logStd: ls.baseAddress!, count: actSize) } } })
                 t.values.append(values[i, 0])
                 t.rewards.append(Float(s.outcome.reward))
                 collected += 1
@@ -99,16 +86,16 @@ public final class PPO {
                     episodes.record(return: s.episodeReturn, length: s.episodeLength, failed: s.failed != nil)
                     if s.outcome.terminated { t.ends.append((t.rewards.count - 1, 0)) }
                     else {
-                        var next = s.raw; filter?.normalize(&next)
-                        bootstrapRequests.append((i, t.ends.count, next)); t.ends.append((t.rewards.count - 1, .nan))
+                        filterNext(s, filter)
+                        bootstrapRequests.append((i, t.ends.count, s.next)); t.ends.append((t.rewards.count - 1, .nan))
                     }
                 }
                 if complete && done && collected >= target { active[i] = false }
                 if done && active[i] { s.reset() }
                 filter?.update(s.raw)
             }
-            if !complete && collected >= target { active = active.map { _ in false } }
-            normalizeObservations()
+            if !complete && collected >= target { for i in active.indices { active[i] = false } }
+            filterObservations(slots, filter, into: &stepObservations)
         }
         // Cut segments (batch full mid-episode, or time limits) bootstrap from the value of the next state.
         for (i, s) in slots.enumerated() where trajectories[i].openEnd {

@@ -9,6 +9,7 @@ final class EnvSlot {
     var normalized: [Float]   // after the observation filter
     var action: [Float]       // sampled action in the learner's normalized space
     var scaled: [Float]       // action rescaled to the environment's bounds
+    var next: [Float]         // scratch: the filtered observation after a step
     var outcome = StepOutcome(reward: 0, terminated: false, truncated: true)
     var needsReset = true
     var episodeReturn = 0.0
@@ -20,6 +21,7 @@ final class EnvSlot {
         rng = Random(seed: seed, stream: UInt64(index) + 1)
         raw = [Float](repeating: 0, count: env.observationSize)
         normalized = raw
+        next = raw
         action = [Float](repeating: 0, count: env.actionSize)
         scaled = action
     }
@@ -42,6 +44,23 @@ final class EnvSlot {
         episodeLength += 1
         if outcome.terminated || outcome.truncated { needsReset = true }
     }
+}
+
+/// Writes each copy's raw observation through the filter into `normalized` and row i of `matrix` (the batch the
+/// policy sees), allocating nothing.
+func filterObservations(_ slots: [EnvSlot], _ filter: RunningMeanStd?, into matrix: inout Matrix) {
+    let width = matrix.cols
+    for (i, s) in slots.enumerated() {
+        for j in 0..<width { s.normalized[j] = s.raw[j] }
+        filter?.normalize(&s.normalized)
+        for j in 0..<width { matrix.storage[i * width + j] = s.normalized[j] }
+    }
+}
+
+/// Writes the filtered copy of a slot's current raw observation into its `next` scratch.
+func filterNext(_ s: EnvSlot, _ filter: RunningMeanStd?) {
+    for j in 0..<s.raw.count { s.next[j] = s.raw[j] }
+    filter?.normalize(&s.next)
 }
 
 /// Runs `body` for each index, on all cores when there is more than one.

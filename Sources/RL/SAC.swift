@@ -17,6 +17,8 @@ public final class SAC {
     var rng: Random
     let slots: [EnvSlot]
     let obsSize: Int, actSize: Int
+    /// The filtered observations of all copies, one row each (the actor's input while acting).
+    var stepObservations: Matrix
     var buffer: ReplayBuffer
     let targetEntropy: Float
     static let logStdMin: Float = -5, logStdMax: Float = 2
@@ -47,6 +49,7 @@ public final class SAC {
         targetEntropy = -Float(config.targetEntropyScale) * Float(actSize)
         filter = config.observationFilter == "MeanStdFilter" ? RunningMeanStd(size: obsSize) : nil
         slots = environments.enumerated().map { EnvSlot(env: $0.element, seed: UInt64(bitPattern: Int64(config.seed)), index: $0.offset) }
+        stepObservations = Matrix(rows: environments.count, cols: obsSize)
         buffer = ReplayBuffer(capacity: max(min(config.bufferSize, config.totalSteps), config.batchSize),
                               observationSize: obsSize, actionSize: actSize)
         let b = config.batchSize
@@ -87,15 +90,9 @@ public final class SAC {
     public func step() -> [(String, Double)] {
         for s in slots where s.needsReset { s.reset(); filter?.update(s.raw) }
         let learning = envSteps >= config.learningStarts
-        var obs = Matrix(rows: slots.count, cols: obsSize)
-        var before: [[Float]] = []
-        for (i, s) in slots.enumerated() {
-            s.normalized = s.raw; filter?.normalize(&s.normalized)
-            before.append(s.normalized)
-            for j in 0..<obsSize { obs[i, j] = s.normalized[j] }
-        }
+        filterObservations(slots, filter, into: &stepObservations)
         if learning {
-            let out = actor.forward(obs)
+            let out = actor.forward(stepObservations)
             for (i, s) in slots.enumerated() {
                 for j in 0..<actSize {
                     let std = Foundation.exp(Self.logStd(out[i, actSize + j]))
@@ -106,9 +103,10 @@ public final class SAC {
             for s in slots { for j in 0..<actSize { s.action[j] = Float(s.rng.uniform(-1, 1)) } }
         }
         forEachParallel(slots.count) { slots[$0].step() }
-        for (i, s) in slots.enumerated() {
-            var next = s.raw; filter?.normalize(&next)
-            buffer.add(obs: before[i], action: s.action, reward: Float(s.outcome.reward), nextObs: next, terminal: s.outcome.terminated)
+        for s in slots {
+            // `normalized` still holds the observation the action was chosen from; stepping only writes `raw`.
+            filterNext(s, filter)
+            buffer.add(obs: s.normalized, action: s.action, reward: Float(s.outcome.reward), nextObs: s.next, terminal: s.outcome.terminated)
             if s.outcome.terminated || s.outcome.truncated {
                 episodes.record(return: s.episodeReturn, length: s.episodeLength, failed: s.failed != nil)
             }
