@@ -2,14 +2,14 @@ import Foundation
 
 /// Anything with parameters and gradients an optimizer can update, visited in a fixed order.
 public protocol Trainable: AnyObject {
-    func visitParameters(_ body: (String, inout [Float], [Float]) -> Void)
+    func visitParameters(_ body: (inout [Float], [Float]) -> Void)
 }
 
 extension MLP: Trainable {
-    public func visitParameters(_ body: (String, inout [Float], [Float]) -> Void) {
+    public func visitParameters(_ body: (inout [Float], [Float]) -> Void) {
         for l in 0..<layerCount {
-            body("\(l).weight", &weights[l].storage, weightGrads[l].storage)
-            body("\(l).bias", &biases[l], biasGrads[l])
+            body(&weights[l].storage, weightGrads[l].storage)
+            body(&biases[l], biasGrads[l])
         }
     }
 }
@@ -20,7 +20,7 @@ public final class ParameterVector: Trainable {
     public var grad: [Float]
     public init(_ value: [Float]) { self.value = value; grad = [Float](repeating: 0, count: value.count) }
     public func zeroGradients() { for i in grad.indices { grad[i] = 0 } }
-    public func visitParameters(_ body: (String, inout [Float], [Float]) -> Void) { body("value", &value, grad) }
+    public func visitParameters(_ body: (inout [Float], [Float]) -> Void) { body(&value, grad) }
 }
 
 /// Adam (Kingma & Ba 2015) with PyTorch's defaults (β = 0.9, 0.999, ε = 1e-8) and optional clipping of the
@@ -37,7 +37,7 @@ public final class Adam {
         self.modules = modules
         self.learningRate = learningRate
         for module in modules {
-            module.visitParameters { _, p, _ in
+            module.visitParameters { p, _ in
                 m.append([Float](repeating: 0, count: p.count)); v.append([Float](repeating: 0, count: p.count))
             }
         }
@@ -46,7 +46,7 @@ public final class Adam {
     /// √(Σ g²) over every gradient of every module.
     public func gradientNorm() -> Float {
         var sum: Double = 0
-        for module in modules { module.visitParameters { _, _, g in for x in g { sum += Double(x * x) } } }
+        for module in modules { module.visitParameters { _, g in for x in g { sum += Double(x * x) } } }
         return Float(sum.squareRoot())
     }
 
@@ -61,7 +61,7 @@ public final class Adam {
         let stepSize = learningRate / c1, c2root = c2.squareRoot()
         var slot = 0
         for module in modules {
-            module.visitParameters { _, p, g in
+            module.visitParameters { p, g in
                 m[slot].withUnsafeMutableBufferPointer { m in
                     v[slot].withUnsafeMutableBufferPointer { v in
                         for i in 0..<p.count {

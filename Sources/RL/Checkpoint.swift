@@ -138,15 +138,13 @@ public enum Checkpoint {
         let t = try tensors(checkpoint, optimizerFile)
         guard steps.count == optimizers.count else { throw RLError("\(checkpoint.path): optimizer count differs") }
         for (k, opt) in optimizers.enumerated() {
-            let slots = opt.state.m.count
-            let m = try (0..<slots).map { i in
-                guard let x = t["opt\(k).m.\(i)"] else { throw RLError("\(checkpoint.path): optimizer tensor opt\(k).m.\(i) missing") }
-                return x.values
+            func moments(_ kind: String) throws -> [[Float]] {
+                try (0..<opt.state.m.count).map { i in
+                    guard let x = t["opt\(k).\(kind).\(i)"] else { throw RLError("\(checkpoint.path): optimizer tensor opt\(k).\(kind).\(i) missing") }
+                    return x.values
+                }
             }
-            let v = try (0..<slots).map { i in
-                guard let x = t["opt\(k).v.\(i)"] else { throw RLError("\(checkpoint.path): optimizer tensor opt\(k).v.\(i) missing") }
-                return x.values
-            }
+            let m = try moments("m"), v = try moments("v")
             try opt.restore(steps: steps[k], m: m, v: v)
         }
     }

@@ -59,27 +59,6 @@ public enum Safetensors {
     }
 }
 
-extension Trainable {
-    /// Parameters as named tensors (`prefix.0.weight`, …); weights keep PyTorch's (out, in) shape.
-    public func tensors(prefix: String) -> [(String, Safetensors.Tensor)] {
-        var out: [(String, Safetensors.Tensor)] = []
-        visitParameters { name, p, _ in out.append(("\(prefix).\(name)", Safetensors.Tensor(shape: [p.count], values: p))) }
-        return out
-    }
-
-    /// Loads parameters by name, checking every size.
-    public func load(_ tensors: [String: Safetensors.Tensor], prefix: String, source: String) throws {
-        var problem: String?
-        visitParameters { name, p, _ in
-            guard problem == nil else { return }
-            guard let t = tensors["\(prefix).\(name)"] else { problem = "missing tensor '\(prefix).\(name)'"; return }
-            guard t.values.count == p.count else { problem = "tensor '\(prefix).\(name)' has \(t.values.count) values, expected \(p.count)"; return }
-            p = t.values
-        }
-        if let problem { throw RLError("\(source): \(problem)") }
-    }
-}
-
 extension MLP {
     /// Named tensors with 2-D weight shapes, as `torch.nn.Linear` stores them.
     public func shapedTensors(prefix: String) -> [(String, Safetensors.Tensor)] {
