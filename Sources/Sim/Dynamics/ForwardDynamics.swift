@@ -29,7 +29,7 @@ public struct Integrator {
     public private(set) var steps = 0
     public private(set) var rejected = 0
     var h = 1e-3
-    var y: [Double], y0: [Double], err: [Double]
+    var y: [Double], y0: [Double]
     var k: [[Double]]
     var zRates: [Double]
     let n: Int, nz: Int
@@ -38,7 +38,7 @@ public struct Integrator {
         self.mode = mode
         n = model.coordinateCount; nz = model.stateCount
         let size = 2 * n + nz
-        y = [Double](repeating: 0, count: size); y0 = y; err = y
+        y = [Double](repeating: 0, count: size); y0 = y
         k = [[Double]](repeating: y, count: 7)
         zRates = [Double](repeating: 0, count: nz)
     }
