@@ -16,9 +16,13 @@ final class TrainingRun {
     private var bestReturn = -Double.infinity
     private let scalarNames: [String]
     private let interactive = isatty(STDOUT_FILENO) != 0
+    /// Throughput since the previous log line.
+    private var lastLog = Date()
+    private var lastSteps: Int
 
-    init(directory: URL, resolved: ResolvedTrainConfig, scalarNames: [String], resuming: Bool) throws {
+    init(directory: URL, resolved: ResolvedTrainConfig, scalarNames: [String], startSteps: Int, resuming: Bool) throws {
         self.directory = directory
+        lastSteps = startSteps
         self.envID = resolved.env
         self.resolved = resolved
         self.scalarNames = scalarNames
@@ -39,8 +43,10 @@ final class TrainingRun {
 
     var checkpoints: URL { directory.appendingPathComponent("checkpoints") }
 
-    func log(envSteps: Int, iteration: Int, totalSteps: Int, episodes: EpisodeStats, stepsPerSecond: Double,
-             scalars: [(String, Double)]) throws {
+    func log(envSteps: Int, iteration: Int, totalSteps: Int, episodes: EpisodeStats, scalars: [(String, Double)]) throws {
+        let now = Date()
+        let stepsPerSecond = Double(envSteps - lastSteps) / max(now.timeIntervalSince(lastLog), 1e-9)
+        lastLog = now; lastSteps = envSteps
         let values = Dictionary(scalars, uniquingKeysWith: { a, _ in a })
         let wall = Date().timeIntervalSince(started)
         let row = [String(envSteps), String(iteration), String(episodes.total), fmt(episodes.meanReturn), fmt(episodes.meanLength),
@@ -89,16 +95,11 @@ enum Trainer {
         let envs = try (0..<config.numEnvs).map { _ in try Environments.make(resolved.env, config: resolved.environment) }
         let ppo = PPO(config: config, environments: envs)
         if let resume { try Checkpoint.restore(ppo, from: resume) }
-        let run = try TrainingRun(directory: directory, resolved: resolved, scalarNames: ppoScalars, resuming: resume != nil)
+        let run = try TrainingRun(directory: directory, resolved: resolved, scalarNames: ppoScalars, startSteps: ppo.envSteps, resuming: resume != nil)
         let save = { (dir: URL, name: String) in try Checkpoint.save(ppo, envID: resolved.env, environment: envs[0], in: dir, name: name) }
-        var last = Date(), lastSteps = ppo.envSteps
         while ppo.envSteps < config.totalSteps && stopRequested == 0 {
             let scalars = ppo.trainIteration()
-            let now = Date()
-            let rate = Double(ppo.envSteps - lastSteps) / max(now.timeIntervalSince(last), 1e-9)
-            last = now; lastSteps = ppo.envSteps
-            try run.log(envSteps: ppo.envSteps, iteration: ppo.iterations, totalSteps: config.totalSteps, episodes: ppo.episodes,
-                        stepsPerSecond: rate, scalars: scalars)
+            try run.log(envSteps: ppo.envSteps, iteration: ppo.iterations, totalSteps: config.totalSteps, episodes: ppo.episodes, scalars: scalars)
             if ppo.iterations % config.checkpointEvery == 0 {
                 try run.checkpoint(envSteps: ppo.envSteps, meanReturn: ppo.episodes.meanReturn, save: save)
             }
@@ -111,20 +112,17 @@ enum Trainer {
         let envs = try (0..<config.numEnvs).map { _ in try Environments.make(resolved.env, config: resolved.environment) }
         let sac = SAC(config: config, environments: envs)
         if let resume { try Checkpoint.restore(sac, from: resume) }
-        let run = try TrainingRun(directory: directory, resolved: resolved, scalarNames: sacScalars, resuming: resume != nil)
+        let run = try TrainingRun(directory: directory, resolved: resolved, scalarNames: sacScalars, startSteps: sac.envSteps, resuming: resume != nil)
         let save = { (dir: URL, name: String) in try Checkpoint.save(sac, envID: resolved.env, environment: envs[0], in: dir, name: name) }
         let logEvery = max(1000, config.numEnvs)
-        var last = Date(), lastSteps = sac.envSteps, nextLog = sac.envSteps + logEvery
+        var nextLog = sac.envSteps + logEvery
         var nextCheckpoint = sac.envSteps + config.checkpointEvery
         var scalars: [(String, Double)] = []
         while sac.envSteps < config.totalSteps && stopRequested == 0 {
             scalars = sac.step()
             if sac.envSteps >= nextLog {
-                let now = Date()
-                let rate = Double(sac.envSteps - lastSteps) / max(now.timeIntervalSince(last), 1e-9)
-                last = now; lastSteps = sac.envSteps; nextLog += logEvery
-                try run.log(envSteps: sac.envSteps, iteration: sac.updates, totalSteps: config.totalSteps, episodes: sac.episodes,
-                            stepsPerSecond: rate, scalars: scalars)
+                nextLog += logEvery
+                try run.log(envSteps: sac.envSteps, iteration: sac.updates, totalSteps: config.totalSteps, episodes: sac.episodes, scalars: scalars)
             }
             if sac.envSteps >= nextCheckpoint {
                 nextCheckpoint += config.checkpointEvery

@@ -149,11 +149,16 @@ public enum Checkpoint {
         }
     }
 
+    /// The description and weights of a checkpoint that must come from `algo`.
+    static func contents(_ checkpoint: URL, algo: String) throws -> (CheckpointMeta, [String: Safetensors.Tensor]) {
+        let meta = try readMeta(checkpoint)
+        guard meta.algo == algo else { throw RLError("\(checkpoint.path): a \(meta.algo) checkpoint cannot resume \(algo.uppercased())") }
+        return (meta, try tensors(checkpoint, modelFile))
+    }
+
     /// Loads weights, optimizer moments, filter, counters and random state into a freshly built learner.
     public static func restore(_ ppo: PPO, from checkpoint: URL) throws {
-        let meta = try readMeta(checkpoint)
-        guard meta.algo == "ppo" else { throw RLError("\(checkpoint.path): a \(meta.algo) checkpoint cannot resume PPO") }
-        let t = try tensors(checkpoint, modelFile)
+        let (meta, t) = try contents(checkpoint, algo: "ppo")
         try loadShaped(ppo.policy, t, prefix: "policy", source: checkpoint.path)
         try loadShaped(ppo.value, t, prefix: "value", source: checkpoint.path)
         guard let ls = t["policy.log_std"], ls.values.count == ppo.logStd.value.count else {
@@ -167,9 +172,7 @@ public enum Checkpoint {
     }
 
     public static func restore(_ sac: SAC, from checkpoint: URL) throws {
-        let meta = try readMeta(checkpoint)
-        guard meta.algo == "sac" else { throw RLError("\(checkpoint.path): a \(meta.algo) checkpoint cannot resume SAC") }
-        let t = try tensors(checkpoint, modelFile)
+        let (meta, t) = try contents(checkpoint, algo: "sac")
         try loadShaped(sac.actor, t, prefix: "actor", source: checkpoint.path)
         try loadShaped(sac.q1, t, prefix: "q1", source: checkpoint.path)
         try loadShaped(sac.q2, t, prefix: "q2", source: checkpoint.path)
