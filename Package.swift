@@ -1,8 +1,10 @@
 // swift-tools-version:6.0
 import PackageDescription
 
-// Release builds of the numeric targets drop overflow/bounds traps in the hot loops.
-let fast: [SwiftSetting] = [.unsafeFlags(["-Ounchecked", "-wmo"], .when(configuration: .release))]
+// Release builds of the numeric targets drop overflow/bounds traps in the hot loops. Debug builds (what `swift test`
+// uses) still optimize them, keeping the traps, so tests can run thousands of simulated steps.
+let fast: [SwiftSetting] = [.unsafeFlags(["-Ounchecked", "-wmo"], .when(configuration: .release)),
+                            .unsafeFlags(["-O"], .when(configuration: .debug))]
 
 let package = Package(
     name: "bioimitate",
@@ -19,7 +21,7 @@ let package = Package(
         // OpenBLAS from Debian's libopenblas-dev, seen through cblas.h.
         .systemLibrary(name: "CBLAS", path: "Sources/CBLAS",
                        providers: [.apt(["libopenblas-dev"])]),
-        .target(name: "Sim", resources: [.copy("BuiltinModels")], swiftSettings: fast),
+        .target(name: "Sim", resources: [.copy("BuiltinModels"), .copy("BuiltinReferences")], swiftSettings: fast),
         .target(name: "RL", dependencies: ["CBLAS"], swiftSettings: fast),
         .executableTarget(
             name: "ImitationCLI",

@@ -1,17 +1,42 @@
 import RL
 import Sim
 
-/// Builds the learner-facing environment for an ID. Sim's imitation environments plug in here once built.
+/// Builds the learner-facing environment for an ID: Pendulum-v1 (the learners' known-answer task) or one of Sim's
+/// imitation environments behind `ImitationAdapter`. Sim errors become one-line CLI errors.
 enum Environments {
     static let knownAnswerIDs = [Pendulum.id]
 
     static func isKnown(_ id: String) -> Bool { knownAnswerIDs.contains(id) || EnvironmentSpec.named(id) != nil }
 
-    static func make(_ id: String, config: EnvironmentConfig) throws -> Environment {
-        if id == Pendulum.id { return Pendulum() }
+    static func make(_ id: String, config: EnvironmentConfig, reference: String? = nil) throws -> Environment {
+        if id == Pendulum.id {
+            if reference != nil { throw CLIError("--reference applies to the imitation environments, not \(id)") }
+            return Pendulum()
+        }
+        return ImitationAdapter(try imitation(id, config: config, reference: reference))
+    }
+
+    static func imitation(_ id: String, config: EnvironmentConfig, reference: String? = nil) throws -> ImitationEnvironment {
         guard EnvironmentSpec.named(id) != nil else {
             throw CLIError("unknown environment '\(id)' (run `bioimitate envs` for the list)")
         }
-        throw CLIError("environment '\(id)' is not built yet in this version; only \(knownAnswerIDs.joined(separator: ", ")) can be trained")
+        do { return try EnvironmentRegistry.make(id: id, config: config, referencePath: reference) } catch let e as SimError {
+            throw CLIError("\(id): \(e)")
+        }
+    }
+}
+
+/// An imitation environment seen through RL's `Environment` protocol (RL knows nothing of muscles).
+final class ImitationAdapter: Environment {
+    let env: ImitationEnvironment
+    init(_ env: ImitationEnvironment) { self.env = env }
+    var observationSize: Int { env.observationSize }
+    var actionSize: Int { env.actionSize }
+    var actionLow: [Float] { env.actionLow }
+    var actionHigh: [Float] { env.actionHigh }
+    func reset(seed: UInt64, observation: inout [Float]) { env.reset(seed: seed, observation: &observation) }
+    func step(_ action: [Float], observation: inout [Float]) -> StepOutcome {
+        let r = env.step(action, observation: &observation)
+        return StepOutcome(reward: r.reward, terminated: r.terminated, truncated: r.truncated)
     }
 }

@@ -13,11 +13,14 @@ struct ExportModel: ParsableCommand {
     @Option(help: "Source and license line stored in the spec.") var source = ""
     @Flag(name: .customLong("restore-foot-contact"), help: "Add gait1422_3d's commented-out foot contact.")
     var restoreFootContact = false
+    @Flag(name: .customLong("restore-limit-forces"), help: "Add gait1422_3d's commented-out coordinate limit forces.")
+    var restoreLimitForces = false
 
     func run() throws {
         do {
             var m = try Model.load(model)
             if restoreFootContact { m = try m.withRestoredFootContact() }
+            if restoreLimitForces { m = try m.withRestoredLimitForces() }
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys]
             try encoder.encode(try m.spec(source: source)).write(to: URL(fileURLWithPath: out), options: .atomic)

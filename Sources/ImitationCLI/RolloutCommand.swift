@@ -1,4 +1,5 @@
 import ArgumentParser
+import Sim
 
 struct Rollout: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -8,7 +9,12 @@ struct Rollout: ParsableCommand {
               [--controls C.sto] [--accuracy A] --out DIR
             simulates any .osim model from a pose (coordinates matched by name, degrees converted per the header) and
             writes DIR/states.sto (every coordinate, radians/metres, every 0.01 s) and DIR/speeds.sto. Controls columns
-            are matched to actuator names. Environment mode (--env) runs a policy, zero or random actions.
+            are matched to actuator names.
+            Environment mode: bioimitate rollout --env ID [--policy zero|random|CHECKPOINT] [--steps N] [--seed S] \
+              [--reference FILE.mot] [--env-config F] --out DIR
+            runs one episode (test mode: from the start of the reference to its end, or N steps) and writes
+            states.sto, speeds.sto, reference.sto, actions.sto, controls.sto and rewards.sto (reward terms, tracking
+            error, power and foot loads per step).
             """)
 
     @Option(help: "Environment ID (see `bioimitate envs`).")
@@ -35,8 +41,14 @@ struct Rollout: ParsableCommand {
     @Option(help: "Policy for --env: a checkpoint path, zero or random.")
     var policy = "zero"
 
-    @Option(help: "Number of 0.01 s control steps for --env.")
-    var steps = 500
+    @Option(help: "Most control steps for --env (the episode may end sooner).")
+    var steps = 10_000
+
+    @Option(help: "Motion (.mot/.sto) for --env to imitate instead of its built-in reference.")
+    var reference: String?
+
+    @Option(name: .customLong("env-config"), help: "JSON file overriding environment settings (--env).")
+    var envConfig: String?
 
     @Option(help: "Random seed.")
     var seed = 0
@@ -57,6 +69,9 @@ struct Rollout: ParsableCommand {
                                  accuracy: accuracy, out: out)
             return
         }
-        throw CLIError("rollout --env: the imitation environments are not built yet in this version; use --model FILE.osim")
+        var config = try ConfigLoader.load(EnvironmentConfig(), from: envConfig) { $0.firstProblem() }
+        if envConfig == nil { config.mode = "test" }
+        let environment = try Environments.imitation(env!, config: config, reference: reference)
+        try EnvRollout.run(env: environment, policy: policy, steps: steps, seed: seed, out: out)
     }
 }

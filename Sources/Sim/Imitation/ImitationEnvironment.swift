@@ -1,0 +1,378 @@
+import Foundation
+
+/// A gym-style imitation environment over flat Float32 buffers (DESIGN.md §4): `reset(seed:)` puts the body in the
+/// reference state at a start frame; `step` applies an action for one control step and scores how closely the body
+/// follows the reference. Muscle envs take one excitation in [0, 1] per muscle; torque envs take target angles of
+/// the actuated coordinates, turned into clipped PD torques. Stepping allocates nothing.
+public final class ImitationEnvironment {
+    public let task: ImitationTask
+    public let config: EnvironmentConfig
+    public var model: Model { task.model }
+    public var reference: ReferenceMotion { task.reference }
+    public let observationNames: [String]
+    public let actionNames: [String]
+    public let actionLow: [Float], actionHigh: [Float]
+    public var observationSize: Int { observationNames.count }
+    public var actionSize: Int { actionNames.count }
+
+    /// The simulation state; read it for logging, change it only through `reset`, `step` or `setToReference`.
+    public private(set) var data: SimData
+    /// Reference frame the state corresponds to.
+    public private(set) var frame = 0
+    public private(set) var startFrame = 0, endFrame = 0
+    public private(set) var info = StepInfo()
+    /// The action applied in the last step (after smoothing): excitations or torques.
+    public private(set) var appliedAction: [Double]
+
+    // Fixed layout, computed once.
+    let tracked: [Int]                 // coordinates whose angles are imitated and observed
+    let actuatorControl: [Int]         // control index per action (muscle or coordinate actuator)
+    let actuatedCoordinate: [Int]      // torque envs: coordinate per action
+    let muscleForces: [(force: MuscleForce, state: Int, output: Int)]
+    let metabolic: [MuscleMetabolicProperties]
+    let energetics = UmbergerEnergetics()
+    let footOutputs: [Int]
+    let limitForces: [CoordinateLimitForce]
+    let pushControl: Int?
+    let torso: Int, pelvis: Int
+    let velocityBodies: [Int]
+    let planar: Bool
+    let bodyWeight: Double, height: Double
+
+    // Scratch.
+    var integrator: Integrator
+    var rng = SplitMix(seed: 0)
+    var history: [[Double]]            // last `horizon` actions
+    var historyCount = 0, historyNext = 0
+    var previousAction: [Double]
+    var hasPrevious = false
+    var savedQ: [Double], savedU: [Double], savedZ: [Double]
+    var excitations: [Double], evaluations: [MuscleEvaluation]
+    var rates: [Double]
+    var pushDirection = Vec3.zero
+
+    public init(task: ImitationTask, config: EnvironmentConfig) throws {
+        if let problem = config.firstProblem() { throw SimError.invalid("environment config: \(problem.key) \(problem.reason)") }
+        var task = task
+        if config.applyPerturbations, let torso = task.model.bodyIndex("torso") {
+            task = ImitationTask(id: task.id, model: task.model.adding(forces: [PushForce(name: "push", body: torso)]), reference: task.reference,
+                                 pdGains: task.pdGains, minimumTorsoHeight: task.minimumTorsoHeight, summary: task.summary)
+        }
+        self.task = task; self.config = config
+        let model = task.model
+        guard let torso = model.bodyIndex("torso"), let pelvis = model.bodyIndex("pelvis") else {
+            throw SimError.invalid("\(model.name): an imitation model needs bodies 'pelvis' and 'torso'")
+        }
+        guard abs(task.reference.step - config.stepSize) < 1e-12 else {
+            throw SimError.invalid("reference \(task.reference.name) is sampled at \(task.reference.step) s, the environment steps \(config.stepSize) s")
+        }
+        self.torso = torso; self.pelvis = pelvis
+        planar = model.coordinateIndex("pelvis_tz") == nil
+        tracked = model.coordinates.indices.filter { model.coordinates[$0].motion != .translational && !model.coordinates[$0].locked }
+        velocityBodies = ["torso", "calcn_r", "calcn_l"].compactMap { model.bodyIndex($0) }
+        bodyWeight = model.totalMass * norm(model.gravity)
+        // Standing height from leg length: the hip joint sits at about 0.53 of body height (Winter, Biomechanics and
+        // Motor Control of Human Movement, 4th ed., segment lengths); used only to normalise foot moments.
+        var standing = SimData(model: model)
+        model.updateKinematics(&standing)
+        let lowest = ContactPoints.lowest(model: model, data: standing)
+        let hip = model.bodyIndex("femur_r").map { standing.origin[$0].y } ?? standing.origin[pelvis].y
+        height = lowest.sphere >= 0 ? max(hip - lowest.height, 0.5) / 0.53 : 1.8
+
+        var muscles: [(MuscleForce, Int, Int)] = [], controls: [Int] = [], coordinates: [Int] = [], names: [String] = []
+        var low: [Float] = [], high: [Float] = [], feet: [Int] = [], limits: [CoordinateLimitForce] = []
+        var push: Int?
+        for (i, f) in model.forces.enumerated() {
+            switch f {
+            case let m as MuscleForce:
+                muscles.append((m, model.stateOffsets[i], model.outputOffsets[i]))
+                controls.append(model.controlOffsets[i]); names.append(m.name); low.append(0); high.append(1)
+            case let a as CoordinateActuator:
+                let c = model.coordinates[a.coordinate]
+                controls.append(model.controlOffsets[i]); coordinates.append(a.coordinate); names.append(c.name)
+                low.append(Float(c.range.lowerBound)); high.append(Float(c.range.upperBound))
+            case is HuntCrossleyForce, is SmoothSphereHalfSpaceForce:
+                feet.append(model.outputOffsets[i])
+            case let l as CoordinateLimitForce:
+                limits.append(l)
+            case is PushForce:
+                push = model.controlOffsets[i]
+            default: break
+            }
+        }
+        guard !controls.isEmpty else { throw SimError.invalid("\(model.name) has no muscles or coordinate actuators to control") }
+        if !coordinates.isEmpty && task.pdGains.count != coordinates.count {
+            throw SimError.invalid("\(task.id): \(task.pdGains.count) PD gains for \(coordinates.count) actuated coordinates")
+        }
+        muscleForces = muscles.map { (force: $0.0, state: $0.1, output: $0.2) }
+        metabolic = muscles.map { MuscleMetabolicProperties(parameters: $0.0.muscle.parameters) }
+        actuatorControl = controls; actuatedCoordinate = coordinates; footOutputs = feet; limitForces = limits; pushControl = push
+        actionNames = names; actionLow = low; actionHigh = high
+
+        // Observation names, in the order `observe` writes them.
+        let coordinateNames = tracked.map { model.coordinates[$0].name }
+        let axes = planar ? ["x", "y"] : ["x", "y", "z"]
+        var obs = ["phase"]
+        obs += coordinateNames.map { "q:\($0)" } + coordinateNames.map { "u:\($0)" } + coordinateNames.map { "udot:\($0)" }
+        if config.useTargetObservation { obs += coordinateNames.map { "target_q:\($0)" } + coordinateNames.map { "target_u:\($0)" } }
+        for b in task.reference.trackedBodies { obs += axes.map { "pos:\(model.bodies[b].name).\($0)" } }
+        obs += axes.map { "pos:com.\($0)" }
+        for b in velocityBodies { obs += axes.map { "vel:\(model.bodies[b].name).\($0)" } }
+        obs += axes.map { "vel:com.\($0)" }
+        for m in muscles { obs += ["activation:\(m.0.name)", "fiber_length:\(m.0.name)", "fiber_velocity:\(m.0.name)"] }
+        if config.useGRF {
+            for (k, f) in model.forces.enumerated() where feet.contains(model.outputOffsets[k]) {
+                obs += (planar ? ["fx", "fy", "mz"] : ["fx", "fy", "fz", "mx", "my", "mz"]).map { "grf:\(f.name).\($0)" }
+            }
+        }
+        observationNames = obs
+
+        data = SimData(model: model)
+        integrator = Integrator(model: model, mode: .adaptive(accuracy: config.integrationAccuracy))
+        history = [[Double]](repeating: [Double](repeating: 0, count: names.count), count: config.horizon)
+        previousAction = [Double](repeating: 0, count: names.count)
+        appliedAction = previousAction
+        savedQ = data.q; savedU = data.u; savedZ = data.z
+        rates = [Double](repeating: 0, count: model.stateCount)
+        excitations = [Double](repeating: 0, count: muscles.count)
+        evaluations = [MuscleEvaluation](repeating: MuscleEvaluation(), count: muscles.count)
+        info.footLoads = [Double](repeating: 0, count: 6 * feet.count)
+    }
+
+    /// Starts an episode from the reference state at frame 0 (test mode) or at a random frame of the first gait
+    /// cycle (train mode), muscles in equilibrium; writes the first observation.
+    public func reset(seed: UInt64, observation: inout [Float]) {
+        rng = SplitMix(seed: seed)
+        let cycle = max(Int(reference.cycleFrames.rounded(.down)), 1)
+        if config.mode == "test" {
+            startFrame = 0; endFrame = reference.frameCount - 1
+        } else {
+            startFrame = min(Int(rng.uniform() * Double(cycle)), reference.frameCount - 2)
+            endFrame = min(startFrame + Int((2 * reference.cycleFrames).rounded()), reference.frameCount - 1)
+        }
+        setToReference(frame: startFrame)
+        integrator = Integrator(model: model, mode: .adaptive(accuracy: config.integrationAccuracy))
+        historyCount = 0; historyNext = 0; hasPrevious = false
+        for i in appliedAction.indices { appliedAction[i] = 0 }
+        pushDirection = .zero
+        info = StepInfo(); info.footLoads = [Double](repeating: 0, count: 6 * footOutputs.count)
+        try? model.computeAccelerations(&data, stateRates: &rates)
+        observe(&observation)
+    }
+
+    /// Puts the body exactly in the reference state of `frame` (coordinates and speeds; muscles at their default
+    /// activation, fibers in equilibrium). The kinematic replay check calls this at every step.
+    public func setToReference(frame f: Int) {
+        frame = f
+        for c in 0..<model.coordinateCount { data.q[c] = reference.position(f, c); data.u[c] = reference.speed(f, c) }
+        for i in 0..<data.z.count { data.z[i] = 0 }
+        for (i, force) in model.forces.enumerated() { force.initialize(model: model, state: &data.z, offset: model.stateOffsets[i]) }
+        for i in 0..<data.controls.count { data.controls[i] = 0 }
+        data.time = Double(f) * reference.step
+        model.equilibrateMuscles(&data)
+    }
+
+    /// Scores the current state (as `step` does, with no action change and no distance travelled) and writes its
+    /// observation; for the kinematic replay check after `setToReference`.
+    public func replayScore(observation: inout [Float]) -> StepInfo {
+        try? model.computeAccelerations(&data, stateRates: &rates)
+        _ = score(deltaSquared: 0, distance: 0)
+        observe(&observation)
+        return info
+    }
+
+    /// Applies `action` (excitations, or target angles for torque envs; clipped to the bounds) for one control step.
+    /// A simulator failure ends the episode with `info.fallReason` set and the last good state kept.
+    public func step(_ action: [Float], observation: inout [Float]) -> (reward: Double, terminated: Bool, truncated: Bool) {
+        let n = actionSize
+        // Smoothing: the applied action is the mean of the last `horizon` actions.
+        var deltaSquared = 0.0
+        for i in 0..<n {
+            let a = Double(min(max(action[i].isNaN ? actionLow[i] : action[i], actionLow[i]), actionHigh[i]))
+            history[historyNext][i] = a
+            if hasPrevious { deltaSquared += (a - previousAction[i]) * (a - previousAction[i]) }
+            previousAction[i] = a
+        }
+        hasPrevious = true
+        historyNext = (historyNext + 1) % history.count
+        historyCount = min(historyCount + 1, history.count)
+        for i in 0..<n {
+            var sum = 0.0
+            for k in 0..<historyCount { sum += history[k][i] }
+            appliedAction[i] = sum / Double(historyCount)
+        }
+        if actuatedCoordinate.isEmpty {
+            for i in 0..<n { data.controls[actuatorControl[i]] = appliedAction[i] }
+        } else {
+            // PD torques from the state at the start of the step, held over it, clipped to ±max_actuation.
+            for i in 0..<n {
+                let c = actuatedCoordinate[i], g = task.pdGains[i]
+                let torque = g.kp * (appliedAction[i] - data.q[c]) - g.kd * data.u[c]
+                data.controls[actuatorControl[i]] = min(max(torque, -config.maxActuation), config.maxActuation)
+            }
+        }
+        schedulePush()
+
+        for i in 0..<data.q.count { savedQ[i] = data.q[i]; savedU[i] = data.u[i] }
+        for i in 0..<data.z.count { savedZ[i] = data.z[i] }
+        let startX = model.centerOfMass(data).position.x
+        var failure: String?
+        do {
+            try integrator.advance(model, &data, to: Double(frame + 1) * reference.step)
+        } catch {
+            failure = "simulator failure: \(error)"
+            for i in 0..<data.q.count { data.q[i] = savedQ[i]; data.u[i] = savedU[i] }
+            for i in 0..<data.z.count { data.z[i] = savedZ[i] }
+            // The last good state evaluated afresh, so the final observation is finite.
+            do { try model.computeAccelerations(&data, stateRates: &rates) } catch {
+                model.updateKinematics(&data)
+                for i in 0..<data.udot.count { data.udot[i] = 0 }
+                for i in 0..<data.outputs.count { data.outputs[i] = 0 }
+            }
+        }
+        frame += 1
+
+        let reward = score(deltaSquared: deltaSquared, distance: model.centerOfMass(data).position.x - startX)
+        if failure == nil { failure = fallReason() }
+        info.fallReason = failure
+        observe(&observation)
+        let terminated = failure != nil
+        return (terminated ? 0 : reward, terminated, !terminated && frame >= endFrame)
+    }
+
+    /// Horizontal pushes of ±50 N on the torso, 0.2 s long, every 2 s of the episode, the first after 1 s
+    /// (DESIGN.md §4).
+    private func schedulePush() {
+        guard let c = pushControl else { return }
+        let (starts, active) = Self.pushSchedule(episodeTime: Double(frame - startFrame) * reference.step, step: reference.step)
+        if starts {
+            // A new push: random sign (2D) or random horizontal direction (3D).
+            let angle = 2 * Double.pi * rng.uniform()
+            pushDirection = planar ? Vec3(rng.uniform() < 0.5 ? -1 : 1, 0, 0) : Vec3(Foundation.cos(angle), 0, Foundation.sin(angle))
+        }
+        let force = active ? pushDirection * 50 : .zero
+        data.controls[c] = force.x; data.controls[c + 1] = force.y; data.controls[c + 2] = force.z
+    }
+
+    /// Whether a push starts at, and whether one acts over, the control step beginning at episode time t.
+    static func pushSchedule(episodeTime t: Double, step: Double) -> (starts: Bool, active: Bool) {
+        let shifted = t + 1  // pushes start at 1, 3, 5, ... s
+        let since = shifted.truncatingRemainder(dividingBy: 2)
+        guard shifted >= 2 - 1e-9 else { return (false, false) }
+        return (since < step / 2 || since > 2 - step / 2, since < 0.2 - 1e-9 || since > 2 - step / 2)
+    }
+
+    /// Reward and its terms at the current state against the reference frame (DESIGN.md §4).
+    private func score(deltaSquared: Double, distance: Double) -> Double {
+        let f = min(frame, reference.frameCount - 1)
+        var squared = 0.0
+        for c in tracked { let e = data.q[c] - reference.position(f, c); squared += e * e }
+        let jointMSE = squared / Double(max(tracked.count, 1))
+        let dims = planar ? 2 : 3
+        let com = model.centerOfMass(data).position, target = reference.centerOfMass[f]
+        var comSquared = 0.0
+        for k in 0..<dims { comSquared += (com[k] - target[k]) * (com[k] - target[k]) }
+        var imitation = Foundation.exp(-30 * jointMSE) * Foundation.exp(-20 * comSquared / Double(dims))
+        if !planar {
+            // Each foot: (1/2)·exp(−20 · Σ squared position errors of its femur, tibia, talus and calcaneus).
+            var feet = 0.0
+            for side in ["_r", "_l"] {
+                var sum = 0.0
+                for (k, b) in reference.trackedBodies.enumerated() where model.bodies[b].name.hasSuffix(side) {
+                    let e = data.origin[b] - reference.bodyPositions[f * reference.trackedBodies.count + k]
+                    sum += dot(e, e)
+                }
+                feet += 0.5 * Foundation.exp(-20 * sum)
+            }
+            imitation *= feet
+        }
+        // Effort: energy over the step per body weight per metre travelled (a cost of transport), with the distance
+        // floored at what 0.1 m/s covers so standing still is not infinitely costly.
+        let power = muscleForces.isEmpty ? mechanicalPower() : metabolicPower()
+        let effort = power * reference.step / (bodyWeight * max(abs(distance), 0.1 * reference.step))
+        let w = config.rewardWeights
+        info.imitation = imitation; info.effort = Foundation.exp(-effort); info.smoothness = Foundation.exp(-deltaSquared.squareRoot())
+        info.weightedImitation = (0.5 + w[0]) * info.imitation
+        info.weightedEffort = w[1] * info.effort
+        info.weightedSmoothness = w[2] * info.smoothness
+        info.jointRMSE = jointMSE.squareRoot(); info.comError = comSquared.squareRoot(); info.power = power
+        return info.weightedImitation + info.weightedEffort + info.weightedSmoothness
+    }
+
+    /// Whole-body metabolic power (W) from each muscle's state at the end of the step (Umberger energetics).
+    private func metabolicPower() -> Double {
+        for (i, m) in muscleForces.enumerated() {
+            let (length, speed) = m.force.path.lengthAndSpeed(data)
+            let p = m.force.muscle.parameters
+            excitations[i] = min(max(data.controls[actuatorControl[i]], p.minControl), p.maxControl)
+            evaluations[i] = m.force.muscle.evaluate(activation: data.z[m.state], fiberLength: m.force.muscle.rigidTendon ? 0 : data.z[m.state + 1],
+                                                     mtuLength: length, mtuLengtheningSpeed: speed, excitation: excitations[i])
+        }
+        return energetics.totalPower(bodyMass: model.totalMass, muscles: metabolic, excitations: excitations, states: evaluations)
+    }
+
+    /// Mechanical power of the joint torques (W), positive and negative work both cost.
+    private func mechanicalPower() -> Double {
+        var p = 0.0
+        for i in actuatedCoordinate.indices { p += abs(data.controls[actuatorControl[i]] * data.u[actuatedCoordinate[i]]) }
+        return p
+    }
+
+    /// Why the body counts as fallen or broken, nil when it does not.
+    private func fallReason() -> String? {
+        for i in 0..<data.q.count where !data.q[i].isFinite || !data.u[i].isFinite {
+            return "non-finite state of \(model.coordinates[i].name)"
+        }
+        if data.origin[torso].y < task.minimumTorsoHeight {
+            return String(format: "fell: torso at %.2f m, below %.2f m", data.origin[torso].y, task.minimumTorsoHeight)
+        }
+        for l in limitForces {
+            let c = l.coordinate
+            if abs(l.force(q: data.q[c], u: data.u[c])) > 1000 { return "coordinate-limit force above 1000 on \(model.coordinates[c].name)" }
+        }
+        for i in 0..<data.udot.count where abs(data.udot[i]) > 1e4 {
+            return "acceleration of \(model.coordinates[i].name) above 1e4"
+        }
+        return nil
+    }
+
+    /// Writes the observation in the order of `observationNames`.
+    private func observe(_ o: inout [Float]) {
+        var k = 0
+        @inline(__always) func put(_ x: Double) { o[k] = Float(x); k += 1 }
+        let t = Double(frame) * reference.step
+        put((t / reference.cycleDuration).truncatingRemainder(dividingBy: 1))
+        for c in tracked { put(data.q[c]) }
+        for c in tracked { put(data.u[c]) }
+        for c in tracked { put(data.udot[c]) }
+        let next = min(frame + 1, reference.frameCount - 1)
+        if config.useTargetObservation {
+            for c in tracked { put(reference.position(next, c)) }
+            for c in tracked { put(reference.speed(next, c)) }
+        }
+        let dims = planar ? 2 : 3
+        let origin = data.origin[pelvis]
+        for b in reference.trackedBodies { let p = data.origin[b] - origin; for a in 0..<dims { put(p[a]) } }
+        let (com, comVelocity) = model.centerOfMass(data)
+        for a in 0..<dims { put(com[a] - origin[a]) }
+        for b in velocityBodies { for a in 0..<dims { put(data.velocity[b][a]) } }
+        for a in 0..<dims { put(comVelocity[a]) }
+        for m in muscleForces {
+            put(data.outputs[m.output + 1]); put(data.outputs[m.output + 2]); put(data.outputs[m.output + 3])
+        }
+        for (j, out) in footOutputs.enumerated() {
+            let force = Vec3(data.outputs[out], data.outputs[out + 1], data.outputs[out + 2])
+            // Moments are reported about the ground origin; about the pelvis they do not grow with distance walked.
+            let moment = Vec3(data.outputs[out + 3], data.outputs[out + 4], data.outputs[out + 5]) - cross(origin, force)
+            for a in 0..<3 { info.footLoads[6 * j + a] = force[a]; info.footLoads[6 * j + 3 + a] = moment[a] }
+            guard config.useGRF else { continue }
+            if planar {
+                put(force.x / bodyWeight); put(force.y / bodyWeight); put(moment.z / (bodyWeight * height))
+            } else {
+                for a in 0..<3 { put(force[a] / bodyWeight) }
+                for a in 0..<3 { put(moment[a] / (bodyWeight * height)) }
+            }
+        }
+        precondition(k == o.count, "observation buffer holds \(o.count) numbers, the layout \(k)")
+    }
+}
