@@ -146,20 +146,28 @@ final class SyntheticMotionTests: XCTestCase {
             XCTAssertFalse(crouch.inDegrees)
             let f = evaluate(model, crouch)
             let lowest = f.bottoms.map { abs($0.min()!) }.max()!
-            // Stance of the right foot: its spheres on the floor. Knee flexion there, before and after.
+            // Stance of the right foot: all its spheres within 1 cm of the floor; knee flexion there, before and after.
+            // Flat on the floor (within 2 mm): how far the heel slides (in double support the two feet can disagree,
+            // and their mean is held).
             let spheres = model.contactGeometry.spheres.filter { $0.body >= 0 }
             let right = spheres.indices.filter { model.bodies[spheres[$0].body].name.hasSuffix("_r") }
             let kr = model.coordinateIndex("knee_angle_r")!, kw = walk.column("knee_angle_r")!
             var minStanceCrouch = Double.infinity, minStanceWalk = Double.infinity, stance = 0
+            var heelX: [Double] = [], walkHeelX: [Double] = []
+            let w = evaluate(model, MotionTable(name: "", labels: model.coordinates.map(\.name), time: walk.time,
+                                               rows: walk.rows.map { r in model.coordinates.map { c in c.locked ? c.defaultValue : (walk.column(c.name).map { r[$0] } ?? c.defaultValue) } }, inDegrees: false))
             for i in crouch.rows.indices where right.map({ f.bottoms[i][$0] }).max()! < 0.01 {
                 stance += 1
+                if right.map({ f.bottoms[i][$0] }).max()! < 0.002 { heelX.append(f.centers[i][right[0]].x); walkHeelX.append(w.centers[i][right[0]].x) }
                 minStanceCrouch = min(minStanceCrouch, -crouch.rows[i][kr])
                 minStanceWalk = min(minStanceWalk, -walk.rows[i][kw])
             }
-            print("\(name) crouch: \(crouch.rows.count) frames, lowest foot point |y| max \(lowest) m; right flat-foot stance frames \(stance); minimum stance knee flexion \(minStanceWalk * 180 / .pi)° walking → \(minStanceCrouch * 180 / .pi)° crouch")
+            print("\(name) crouch: \(crouch.rows.count) frames, lowest foot point |y| max \(lowest) m; right stance frames (within 1 cm) \(stance); minimum stance knee flexion \(minStanceWalk * 180 / .pi)° walking → \(minStanceCrouch * 180 / .pi)° crouch; right heel x range over \(heelX.count) flat frames \((heelX.max()! - heelX.min()!) * 1000) mm (walking \((walkHeelX.max()! - walkHeelX.min()!) * 1000) mm)")
             XCTAssertLessThan(lowest, 1e-9)
             XCTAssertGreaterThan(stance, 5)
             XCTAssertGreaterThan(minStanceCrouch, 25 * Double.pi / 180)
+            XCTAssertGreaterThanOrEqual(heelX.count, 3)
+            XCTAssertLessThan(heelX.max()! - heelX.min()!, 0.015)
             for (k, c) in model.coordinates.enumerated() {
                 XCTAssertGreaterThanOrEqual(crouch.rows.map { $0[k] }.min()!, c.range.lowerBound, "\(name) \(c.name)")
                 XCTAssertLessThanOrEqual(crouch.rows.map { $0[k] }.max()!, c.range.upperBound, "\(name) \(c.name)")

@@ -30,11 +30,16 @@ public enum SyntheticMotion {
     /// acceleration −g, i.e. zero ground force). Pelvis tilt leans forward in proportion to the depth. Every stance
     /// frame is solved by inverse kinematics so each foot sphere centre stays where it stood and the centre of mass
     /// is at its planned point. In flight the joint angles continue from their take-off speeds and accelerations and
-    /// come to rest over `settle` (so joint speeds and accelerations are continuous), and the pelvis translations put the centre of mass exactly on the parabola
-    /// y = y₀ + v₀s − g s²/2, x and z fixed. The second half is the first reversed in time (landing mirrors push-off).
-    /// Jump shape after countermovement-jump descriptions (e.g. Bobbert et al. 1996, Med Sci Sports Exerc 28:1402:
-    /// countermovement to roughly 0.2–0.3 m below standing, push-off ≈ 0.3 s); the feet stay flat until take-off,
-    /// unlike real jumps that end push-off on the toes, which limits the take-off speed and flight time.
+    /// come to rest over `settle` (so joint speeds and accelerations are continuous), and the pelvis translations put
+    /// the centre of mass exactly on the parabola y = y₀ + v₀s − g s²/2, x and z fixed. The second half is the first
+    /// reversed in time (landing mirrors push-off).
+    ///
+    /// The phase durations and depths are our round figures for a typical countermovement jump as described in the
+    /// jumping literature (e.g. Bobbert, Gerritsen, Litjens & van Soest 1996, Med Sci Sports Exerc 28:1402, and
+    /// Bobbert & van Ingen Schenau 1988, J Biomech 21:249: a countermovement of a few tenths of a metre, knees flexed
+    /// to ~90°, push-off of ~0.3 s, trunk leaning forward in the crouch). Approximations: the feet stay flat until
+    /// take-off, whereas real jumps end push-off on the toes, so take-off speed (1.27 m/s) and flight (0.26 s) are
+    /// modest; landing is the push-off reversed; only the kinematics are built (no forces are checked).
     public static func jumping(model: Model, step: Double) throws -> MotionTable {
         try jumping(model: model, step: step, shape: JumpShape())
     }
@@ -152,18 +157,22 @@ public enum SyntheticMotion {
     }
 
     /// Crouch gait (typical of cerebral palsy) made from a normal walking cycle. `walking` is in radians with model
-    /// coordinate names as columns (missing ones take the model default). Adds crouch offsets to hips, knees and
-    /// ankles, larger while a foot is in stance (judged from the walking kinematics: a foot whose contact spheres are
-    /// within ~2 cm of the lowest contact point of the frame), then re-grounds every frame: `pelvis_ty` is shifted
-    /// so the lowest foot contact point touches the floor (y = 0). Same time base as `walking`.
+    /// coordinate names as columns (missing and locked ones take the model default). Adds crouch offsets to hips,
+    /// knees and ankles, blended from swing to stance values by a stance weight judged from the walking kinematics
+    /// (1 while the mean height of a foot's sphere bottoms above the frame's lowest contact point is under 2 cm, 0 above
+    /// 6 cm, smooth between), then re-grounds every frame: `pelvis_ty` is shifted so the lowest foot contact point
+    /// touches the floor (y = 0). Same time base as `walking`.
     ///
     /// Offsets (rad), stance / swing: hip flexion +15° / +10°, knee flexion +25° / +5°, ankle dorsiflexion
     /// +10° / +5°. In stance they sum to zero along the sagittal chain, so a flat foot stays flat. The pattern follows
     /// published descriptions of crouch gait: excessive knee flexion through stance, with more hip flexion and ankle
     /// dorsiflexion (Hicks et al. 2008, J Biomech 41:960, mild to moderate crouch from 316 subjects; Steele et al.
-    /// 2010, J Biomech 43:2099; Wren et al. 2005, J Pediatr Orthop 25:79, crouch as stance knee flexion above ~20°).
+    /// 2010, J Biomech 43:2099; Wren et al. 2005, J Pediatr Orthop 25:79, on how common excessive stance knee flexion is).
     /// The walking input's stance knee flexion (5–15°) plus 25° gives a mild-to-moderate crouch. This is not patient
-    /// data; horizontal foot sliding the offsets cause is not corrected.
+    /// data. Horizontal sliding of the feet on the floor (from the offsets, and from replaying walking recorded on a
+    /// body of other proportions) is removed by moving `pelvis_tx`/`pelvis_tz` back by the motion of the contact
+    /// spheres touching the floor; in double support, when the two feet would slide differently, only their weighted
+    /// mean is held.
     public static func crouchGait(from walking: MotionTable, model: Model) throws -> MotionTable {
         if walking.inDegrees { throw SimError.invalid("crouch gait: the walking table must be in radians") }
         guard let ty = model.coordinateIndex("pelvis_ty") else { throw SimError.invalid("\(model.name): crouch gait needs pelvis_ty") }
@@ -189,10 +198,10 @@ public enum SyntheticMotion {
             let s = min(max((x - a) / (b - a), 0), 1)
             return s * s * (3 - 2 * s)
         }
-        var rows: [[Double]] = []
+        var rows: [[Double]] = [], grounded: [[Double]] = [], centers: [[Vec3]] = []
         for row in walking.rows {
             var q = model.defaultPositions
-            for (k, c) in columns.enumerated() { if let c { q[k] = row[c] } }
+            for (k, c) in columns.enumerated() where !model.coordinates[k].locked { if let c { q[k] = row[c] } }
             d.q = q
             let heights = bottoms()
             let floor = heights.min()!
@@ -203,8 +212,24 @@ public enum SyntheticMotion {
             }
             for o in offsets { q[o.index] += o.swing + stance[o.side]! * (o.stance - o.swing) }
             d.q = q
-            q[ty] -= bottoms().min()!
+            let lowest = bottoms().min()!
+            q[ty] -= lowest
             rows.append(q)
+            grounded.append(bottoms().map { $0 - lowest })
+            centers.append(spheres.map { d.position(of: $0.center, on: $0.body) })
+        }
+        // Foot-skate cleanup: between two frames the pelvis moves back by the horizontal motion of the contact spheres
+        // touching the floor in both (weight 1 within 3 mm, fading out by 15 mm), so they stay put; when several touch
+        // and would move differently, their weighted mean is held. Re-grounding keeps at least one sphere at y = 0.
+        let horizontal = [("pelvis_tx", 0), ("pelvis_tz", 2)].compactMap { name, axis in model.coordinateIndex(name).map { ($0, axis) } }
+        var shift = [0.0, 0.0, 0.0]
+        for i in rows.indices.dropFirst() {
+            let w = spheres.indices.map { 1 - smoothstep(0.003, 0.015, max(grounded[i][$0], grounded[i - 1][$0])) }
+            let total = w.reduce(0, +)
+            for (k, axis) in horizontal {
+                if total > 0 { shift[axis] += spheres.indices.reduce(0.0) { $0 + w[$1] * (centers[i][$1][axis] - centers[i - 1][$1][axis]) } / total }
+                rows[i][k] -= shift[axis]
+            }
         }
         return MotionTable(name: "synthetic_crouch_\(model.name)", labels: model.coordinates.map(\.name), time: walking.time, rows: rows, inDegrees: false)
     }
