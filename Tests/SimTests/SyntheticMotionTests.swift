@@ -54,8 +54,17 @@ final class SyntheticMotionTests: XCTestCase {
                 for (c, c0) in zip(f.centers[i], f.centers[0]) { drift = max(drift, ((c.x - c0.x) * (c.x - c0.x) + (c.z - c0.z) * (c.z - c0.z)).squareRoot()) }
                 comDrift = max(comDrift, abs(f.com[i].x - f.com[0].x))
             }
+            // The floor can only push: the centre of mass never accelerates down faster than gravity in stance.
+            let g = -model.gravity.y
+            var lowestForce = Double.infinity, highestForce = 0.0
+            for i in 1..<(table.time.count - 1) where table.time[i + 1] <= takeOff || table.time[i - 1] >= landing {
+                let a = (f.com[i + 1].y - 2 * f.com[i].y + f.com[i - 1].y) / (0.01 * 0.01)
+                lowestForce = min(lowestForce, (g + a) / g); highestForce = max(highestForce, (g + a) / g)
+            }
+            XCTAssertGreaterThan(lowestForce, -0.01)
+            XCTAssertLessThan(highestForce, 3)
             let knee = table.rows.map { $0[model.coordinateIndex("knee_angle_r")!] }
-            print("\(name) jump: \(table.time.count) frames, \(stanceFrames) in stance; stance foot-sphere bottom |y| max \(height * 1000) mm, horizontal drift max \(drift * 1000) mm, COM x drift \(comDrift * 1000) mm; knee \(knee.min()! * 180 / .pi)…\(knee.max()! * 180 / .pi)°")
+            print("\(name) jump: \(table.time.count) frames, \(stanceFrames) in stance; stance foot-sphere bottom |y| max \(height * 1000) mm, horizontal drift max \(drift * 1000) mm, COM x drift \(comDrift * 1000) mm; vertical ground force \(lowestForce)…\(highestForce) body weights; knee \(knee.min()! * 180 / .pi)…\(knee.max()! * 180 / .pi)°")
             XCTAssertGreaterThan(stanceFrames, table.time.count / 2)
             XCTAssertLessThan(height, 1e-3)
             XCTAssertLessThan(drift, 1e-3)

@@ -27,9 +27,9 @@ public enum SyntheticMotion {
     /// Construction: a quiet standing pose is solved with every foot sphere bottom at y = 0 and the centre of mass
     /// over the mean of the foot spheres. The centre-of-mass height then follows quintic segments (continuous position,
     /// speed and acceleration): quiet → the lowest point (speed 0, upward acceleration) → take-off (speed g·T_f/2,
-    /// acceleration −g, i.e. zero ground force). Pelvis tilt leans forward in proportion to the depth. Every stance
-    /// frame is solved by inverse kinematics so each foot sphere centre stays where it stood and the centre of mass
-    /// is at its planned point. In flight the joint angles continue from their take-off speeds and accelerations and
+    /// acceleration −g, i.e. zero ground force); the implied vertical ground force stays within 0.24–2.1 body weights
+    /// (never pulling). Pelvis tilt leans forward in proportion to the depth. Every stance frame is solved by inverse
+    /// kinematics so each foot sphere centre stays where it stood and the centre of mass is at its planned point. In flight the joint angles continue from their take-off speeds and accelerations and
     /// come to rest over `settle` (so joint speeds and accelerations are continuous), and the pelvis translations put
     /// the centre of mass exactly on the parabola y = y₀ + v₀s − g s²/2, x and z fixed. The second half is the first
     /// reversed in time (landing mirrors push-off).
@@ -39,7 +39,7 @@ public enum SyntheticMotion {
     /// Bobbert & van Ingen Schenau 1988, J Biomech 21:249: a countermovement of a few tenths of a metre, knees flexed
     /// to ~90°, push-off of ~0.3 s, trunk leaning forward in the crouch). Approximations: the feet stay flat until
     /// take-off, whereas real jumps end push-off on the toes, so take-off speed (1.27 m/s) and flight (0.26 s) are
-    /// modest; landing is the push-off reversed; only the kinematics are built (no forces are checked).
+    /// modest; landing is the push-off reversed; joint torques and muscle feasibility are not checked.
     public static func jumping(model: Model, step: Double) throws -> MotionTable {
         try jumping(model: model, step: step, shape: JumpShape())
     }
