@@ -5,14 +5,15 @@ extension Model {
     /// - Weakness: children with spastic CP produce well below typically developing peers' strength in every lower-limb
     ///   group tested, with larger deficits distally (Wiley & Damiano 1998, Dev Med Child Neurol 40:100; Darras et al.
     ///   2021, Front Neurol 12:617971). Plantarflexors at 50 %, hamstrings at 60 % of the model's force.
-    /// - Shortness: the medial gastrocnemius of children with CP has smaller volume and shorter fascicles and muscle
-    ///   belly (Barber et al. 2011, J Biomech 44:2496; Wren et al. 2010, J Pediatr Orthop 30:479), and hamstring and
-    ///   triceps-surae contractures limit passive range (Hicks et al. 2008, J Biomech 41:960, on crouch gait). Optimal
-    ///   fiber length × 0.8 and tendon slack length × 0.95 shorten each unit by ~6–10 % of its rest length, so
-    ///   passive force rises earlier in knee extension and ankle dorsiflexion.
+    /// - Shortness: the medial gastrocnemius in CP has a smaller volume and a shorter muscle belly while the Achilles
+    ///   tendon is not shorter (Barber et al. 2011, J Biomech 44:2496; Wren et al. 2010, J Pediatr Orthop 30:479):
+    ///   plantarflexor optimal fiber length × 0.8, tendon slack length kept. Tight hamstrings (reduced passive knee
+    ///   extension) are a common clinical finding in crouch gait (Hicks et al. 2008, J Biomech 41:960, discuss
+    ///   contracture as a cause): optimal fiber length × 0.85 and tendon slack length × 0.95. Shorter fibers on an
+    ///   unchanged path make passive force rise earlier in ankle dorsiflexion and knee extension (contracture-like).
     static let palsyScaling: [(names: [String], force: Double, fiber: Double, tendon: Double)] = [
-        (["gastroc", "med_gas", "lat_gas", "soleus"], 0.5, 0.8, 0.95),
-        (["hamstrings", "semimem", "semiten", "bifemlh"], 0.6, 0.8, 0.95),
+        (["gastroc", "med_gas", "lat_gas", "soleus"], 0.5, 0.8, 1.0),
+        (["hamstrings", "semimem", "semiten", "bifemlh"], 0.6, 0.85, 0.95),
     ]
 
     /// Cerebral-palsy-like impairment of a muscle model (built for the 3D model "gait3d"): weak and short plantar
