@@ -12,7 +12,7 @@ struct Bioimitate: ParsableCommand {
               bioimitate test --checkpoint runs/<run>                 # evaluates its latest checkpoint
             Defaults live in configs/*.json; pass --config / --env-config to override any key.
             """,
-        subcommands: [Train.self, Test.self, Rollout.self, Envs.self, Bench.self, BenchRL.self, ExportModel.self, MakeReference.self])
+        subcommands: [Train.self, Test.self, Rollout.self, Envs.self, Bench.self, BenchRL.self, ExportModel.self, MakeReference.self, BenchEnv.self])
 }
 
 /// A user-facing failure: printed as one line, exit status 1, no stack trace.

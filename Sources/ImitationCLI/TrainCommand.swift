@@ -24,6 +24,9 @@ struct Train: ParsableCommand {
     @Option(name: .customLong("env-config"), help: "JSON file overriding environment settings.")
     var envConfig: String?
 
+    @Option(help: "Motion (.mot/.sto) to imitate instead of the environment's built-in reference.")
+    var reference: String?
+
     @Option(help: "Total environment steps (overrides total_steps).")
     var steps: Int?
 
@@ -58,7 +61,7 @@ struct Train: ParsableCommand {
             print(try resolved.json())
             return
         }
-        _ = try Environments.make(resolved.env, config: resolved.environment)  // fail before creating a run directory
+        _ = try Environments.make(resolved.env, config: resolved.environment, reference: resolved.reference)  // fail before creating a run directory
         let directory = resumePoint.map { $0.deletingLastPathComponent().deletingLastPathComponent() } ?? newRunDirectory(resolved)
         do {
             switch resolved.algorithm {
@@ -85,31 +88,37 @@ struct Train: ParsableCommand {
     private func resolveFromCheckpoint(_ checkpoint: URL) throws -> ResolvedTrainConfig {
         let meta: CheckpointMeta
         do { meta = try Checkpoint.readMeta(checkpoint) } catch { throw CLIError("--resume \(error)") }
-        let environment = try ConfigLoader.load(EnvironmentConfig(), from: envConfig) { $0.firstProblem() }
+        // The run's own environment settings and reference, unless --env-config overrides them.
+        let run = try RunSettings.read(checkpoint: checkpoint)
+        let environment = try envConfig.map { try ConfigLoader.load(EnvironmentConfig(), from: $0) { $0.firstProblem() } }
+            ?? run?.environment ?? EnvironmentConfig()
+        let reference = self.reference ?? run?.reference
         if var c = meta.ppo {
             if let steps { c.totalSteps = steps }
-            return ResolvedTrainConfig(env: meta.envID, algorithm: .ppo(c), environment: environment)
+            return ResolvedTrainConfig(env: meta.envID, algorithm: .ppo(c), environment: environment, reference: reference)
         }
         guard var c = meta.sac else { throw CLIError("\(checkpoint.path)/meta.json: holds neither a PPO nor a SAC config") }
         if let steps { c.totalSteps = steps }
-        return ResolvedTrainConfig(env: meta.envID, algorithm: .sac(c), environment: environment)
+        return ResolvedTrainConfig(env: meta.envID, algorithm: .sac(c), environment: environment, reference: reference)
     }
 
     /// The algorithm config (defaults ← file ← flags) and the environment config (defaults ← file).
     func resolve() throws -> ResolvedTrainConfig {
         let chosen = try algo ?? declaredAlgorithm(in: config) ?? "ppo"
         let environment = try ConfigLoader.load(EnvironmentConfig(), from: envConfig) { $0.firstProblem() }
+        // Stored absolute, so tests and resumes from another directory find it.
+        let reference = self.reference.map { URL(fileURLWithPath: $0).standardizedFileURL.path }
         switch chosen {
         case "sac":
             var c = try ConfigLoader.load(SACConfig(), from: config) { $0.firstProblem() }
             if let steps { c.totalSteps = steps }
             if let seed { c.seed = seed }
-            return ResolvedTrainConfig(env: env, algorithm: .sac(c), environment: environment)
+            return ResolvedTrainConfig(env: env, algorithm: .sac(c), environment: environment, reference: reference)
         default:
             var c = try ConfigLoader.load(PPOConfig(), from: config) { $0.firstProblem() }
             if let steps { c.totalSteps = steps }
             if let seed { c.seed = seed }
-            return ResolvedTrainConfig(env: env, algorithm: .ppo(c), environment: environment)
+            return ResolvedTrainConfig(env: env, algorithm: .ppo(c), environment: environment, reference: reference)
         }
     }
 
@@ -131,6 +140,8 @@ struct ResolvedTrainConfig {
     let env: String
     let algorithm: Algorithm
     let environment: EnvironmentConfig
+    /// A motion file replacing the built-in reference, or nil.
+    let reference: String?
 
     func json() throws -> String {
         let train: String
@@ -140,6 +151,22 @@ struct ResolvedTrainConfig {
         }
         let envText = try ConfigLoader.json(environment)
         let indent = { (s: String) in s.replacingOccurrences(of: "\n", with: "\n  ") }
-        return "{\n  \"env_id\" : \"\(env)\",\n  \"environment\" : \(indent(envText)),\n  \"train\" : \(indent(train))\n}"
+        let referenceText = try reference.map { try ConfigLoader.json($0) } ?? "null"
+        return "{\n  \"env_id\" : \"\(env)\",\n  \"environment\" : \(indent(envText)),\n  \"reference\" : \(referenceText),\n  \"train\" : \(indent(train))\n}"
+    }
+}
+
+/// The environment part of a run's `config.json`, which `test` and `--resume` reuse.
+struct RunSettings: Decodable {
+    let environment: EnvironmentConfig
+    let reference: String?
+
+    /// The settings of the run a checkpoint belongs to (its directory's parent), nil when there is no config.json.
+    static func read(checkpoint: URL) throws -> RunSettings? {
+        let file = checkpoint.deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("config.json")
+        guard let data = FileManager.default.contents(atPath: file.path) else { return nil }
+        do { return try JSONDecoder().decode(RunSettings.self, from: data) } catch {
+            throw CLIError("\(file.path): not a bioimitate run config (\(error.localizedDescription))")
+        }
     }
 }

@@ -92,7 +92,7 @@ enum Trainer {
     static let sacScalars = ["loss/critic", "loss/actor", "policy/alpha", "policy/entropy", "train/learning_rate"]
 
     static func runPPO(_ config: PPOConfig, resolved: ResolvedTrainConfig, directory: URL, resume: URL?) throws {
-        let envs = try (0..<config.numEnvs).map { _ in try Environments.make(resolved.env, config: resolved.environment) }
+        let envs = try (0..<config.numEnvs).map { _ in try Environments.make(resolved.env, config: resolved.environment, reference: resolved.reference) }
         let ppo = PPO(config: config, environments: envs)
         if let resume { try Checkpoint.restore(ppo, from: resume) }
         let run = try TrainingRun(directory: directory, resolved: resolved, scalarNames: ppoScalars, startSteps: ppo.envSteps, resuming: resume != nil)
@@ -109,7 +109,7 @@ enum Trainer {
     }
 
     static func runSAC(_ config: SACConfig, resolved: ResolvedTrainConfig, directory: URL, resume: URL?) throws {
-        let envs = try (0..<config.numEnvs).map { _ in try Environments.make(resolved.env, config: resolved.environment) }
+        let envs = try (0..<config.numEnvs).map { _ in try Environments.make(resolved.env, config: resolved.environment, reference: resolved.reference) }
         let sac = SAC(config: config, environments: envs)
         if let resume { try Checkpoint.restore(sac, from: resume) }
         let run = try TrainingRun(directory: directory, resolved: resolved, scalarNames: sacScalars, startSteps: sac.envSteps, resuming: resume != nil)

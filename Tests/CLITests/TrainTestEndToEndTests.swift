@@ -52,9 +52,23 @@ final class TrainTestEndToEndTests: XCTestCase {
         }
     }
 
-    func testImitationEnvironmentsSayTheyAreNotBuiltYet() throws {
-        let r = try runBioimitate(["train", "--env", "MuscleWalkingImitation2D-v0", "--out", temporaryDirectory().path])
-        XCTAssertNotEqual(r.status, 0)
-        XCTAssertTrue(r.err.contains("not built yet"), r.err)
+    /// A few hundred steps of PPO on an imitation environment through the binary, then an evaluation of it.
+    func testPPOTrainsAndTestsOnAnImitationEnvironment() throws {
+        let dir = temporaryDirectory()
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let config = dir.appendingPathComponent("tiny.json")
+        try #"{"hidden": [16, 16], "train_batch_size": 200, "sgd_minibatch_size": 100, "num_sgd_iter": 2, "checkpoint_every": 1, "batch_mode": "truncate_episodes"}"#
+            .write(to: config, atomically: true, encoding: .utf8)
+        let id = "TorqueWalkingImitation2D-v0"
+        let train = try runBioimitate(["train", "--env", id, "--config", config.path, "--steps", "400", "--out", dir.path])
+        XCTAssertEqual(train.status, 0, train.err)
+        let runs = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasPrefix("\(id)_ppo_s0_") }
+        XCTAssertEqual(runs.count, 1)
+        let run = dir.appendingPathComponent(runs[0])
+        let csv = try String(contentsOf: run.appendingPathComponent("progress.csv"), encoding: .utf8).split(separator: "\n")
+        XCTAssertTrue(csv.last?.hasPrefix("400,2,") == true, "\(csv.last ?? "")")
+        let test = try runBioimitate(["test", "--checkpoint", run.path, "--episodes", "1"])
+        XCTAssertEqual(test.status, 0, test.err)
+        XCTAssertTrue(test.out.contains("env: \(id)"), test.out)
     }
 }

@@ -8,9 +8,9 @@ extension FourierCycle {
     /// centred on 0. Returns the cycle, the RMS fit residual per coordinate (rad or m) and mapping notes.
     public static func fit(recording path: String, model: Model, name: String, source: String, start: Double = 0,
                            harmonics: Int = 12) throws -> (cycle: FourierCycle, residual: [String: Double], notes: [String]) {
-        let table = try MotionTable.read(path: path)
+        let recording = try MotionTable.read(path: path)
         let spacing = 0.005
-        let mapped = try MappedMotion(table: table, model: model, step: spacing, smoothing: 0.008, source: path)
+        let mapped = try MappedMotion(table: recording, model: model, step: spacing, smoothing: 0.008, source: path)
         let samples = mapped.samples
         let angles = model.coordinates.indices.filter { model.coordinates[$0].motion == .rotational && !model.coordinates[$0].locked && !model.coordinates[$0].name.hasPrefix("pelvis") }
         guard let period = GaitCycle.detect(names: angles.map { model.coordinates[$0].name },
@@ -32,28 +32,47 @@ extension FourierCycle {
             return samples[i][c] * (1 - w) + samples[i + 1][c] * w
         }
         let count = 256
+        var rows = (0...count).map { i in model.coordinates.indices.map { sample(start + period * Double(i) / Double(count), $0) } }
+        // pelvis_tx over the cycle from what was recorded, extrapolated when the recording stops short.
+        if let tx = model.coordinateIndex("pelvis_tx") {
+            let speed = (sample(start + covered, tx) - rows[0][tx]) / covered
+            rows[count][tx] = rows[0][tx] + speed * period
+        }
+        let table = MotionTable(name: name, labels: model.coordinates.map(\.name), time: (0...count).map { period * Double($0) / Double(count) },
+                                rows: rows, inDegrees: false)
+        let (cycle, residual) = fit(cycle: table, model: model, name: name, source: source, harmonics: harmonics)
+        return (cycle, residual, notes)
+    }
+
+    /// Fits one cycle given as uniform samples from t = 0 to the period inclusive (rad and m, model coordinate
+    /// names). The end-to-start mismatch of each coordinate is removed linearly (for pelvis_tx it is the stride, kept
+    /// as the forward speed); pelvis_tx starts at 0 and pelvis_tz is centred on 0. Returns the cycle and the RMS fit
+    /// residual per coordinate.
+    public static func fit(cycle table: MotionTable, model: Model, name: String, source: String,
+                           harmonics: Int = 12) -> (cycle: FourierCycle, residual: [String: Double]) {
+        let count = table.time.count - 1, period = table.time[count] - table.time[0]
         var series: [Series] = [], residual: [String: Double] = [:]
-        for (c, coordinate) in model.coordinates.enumerated() where !coordinate.locked {
-            let values = (0...count).map { sample(start + period * Double($0) / Double(count), c) }
+        for coordinate in model.coordinates where !coordinate.locked {
+            guard let column = table.column(coordinate.name) else { continue }
+            let values = table.rows.map { $0[column] }
+            let drift = values[count] - values[0]
             let forward = coordinate.name == "pelvis_tx"
-            let drift = forward ? (sample(start + covered, c) - values[0]) * period / covered : values[count] - values[0]
             var window = Array(values[..<count])
             if !forward { for i in window.indices { window[i] -= drift * Double(i) / Double(count) } }
             var s = fit(name: coordinate.name, values: window, period: period, slope: forward ? drift / period : 0, harmonics: harmonics)
-            let probe = FourierCycle(name: name, source: source, model: model.name, period: period, coordinates: [s])
-            if forward { s.mean -= probe.evaluate(s, at: 0).value }
-            if coordinate.name == "pelvis_tz" { s.mean = 0 }
+            var offset = 0.0
+            if forward { offset = FourierCycle(name: name, source: source, model: model.name, period: period, coordinates: [s]).evaluate(s, at: 0).value }
+            if coordinate.name == "pelvis_tz" { offset = s.mean }
+            s.mean -= offset
             let check = FourierCycle(name: name, source: source, model: model.name, period: period, coordinates: [s])
             var sq = 0.0
             for i in 0..<count {
-                let t = period * Double(i) / Double(count)
-                let target = window[i] - (forward ? values[0] : (coordinate.name == "pelvis_tz" ? window.reduce(0, +) / Double(count) : 0))
-                let e = check.evaluate(s, at: t).value - target
+                let e = check.evaluate(s, at: period * Double(i) / Double(count)).value - (window[i] - offset)
                 sq += e * e
             }
             residual[coordinate.name] = (sq / Double(count)).squareRoot()
             series.append(s)
         }
-        return (FourierCycle(name: name, source: source, model: model.name, period: period, coordinates: series), residual, notes)
+        return (FourierCycle(name: name, source: source, model: model.name, period: period, coordinates: series), residual)
     }
 }

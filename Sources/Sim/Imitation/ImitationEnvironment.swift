@@ -21,6 +21,8 @@ public final class ImitationEnvironment {
     public private(set) var frame = 0
     public private(set) var startFrame = 0, endFrame = 0
     public private(set) var info = StepInfo()
+    /// Wall time spent inside the integrator and in whole `step` calls since creation (s), for benchmarks.
+    public private(set) var simulationSeconds = 0.0, stepSeconds = 0.0
     /// The action applied in the last step (after smoothing): excitations or torques.
     public private(set) var appliedAction: [Double]
 
@@ -184,6 +186,8 @@ public final class ImitationEnvironment {
     /// Applies `action` (excitations, or target angles for torque envs; clipped to the bounds) for one control step.
     /// A simulator failure ends the episode with `info.fallReason` set and the last good state kept.
     public func step(_ action: [Float], observation: inout [Float]) -> (reward: Double, terminated: Bool, truncated: Bool) {
+        let stepStart = DispatchTime.now().uptimeNanoseconds
+        defer { stepSeconds += Double(DispatchTime.now().uptimeNanoseconds - stepStart) * 1e-9 }
         let n = actionSize
         // Smoothing: the applied action is the mean of the last `horizon` actions.
         var deltaSquared = 0.0
@@ -217,6 +221,7 @@ public final class ImitationEnvironment {
         for i in 0..<data.z.count { savedZ[i] = data.z[i] }
         let startX = model.centerOfMass(data).position.x
         var failure: String?
+        let simulationStart = DispatchTime.now().uptimeNanoseconds
         do {
             try integrator.advance(model, &data, to: Double(frame + 1) * reference.step)
         } catch {
@@ -230,6 +235,7 @@ public final class ImitationEnvironment {
                 for i in 0..<data.outputs.count { data.outputs[i] = 0 }
             }
         }
+        simulationSeconds += Double(DispatchTime.now().uptimeNanoseconds - simulationStart) * 1e-9
         frame += 1
 
         let reward = score(deltaSquared: deltaSquared, distance: model.centerOfMass(data).position.x - startX)
