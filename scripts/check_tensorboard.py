@@ -24,10 +24,12 @@ def main(run):
     acc = EventAccumulator(run, size_guidance={"scalars": 0})
     acc.Reload()
     tags = set(acc.Tags()["scalars"])
-    missing = [t for t in COMMON + BY_ALGO[algo] if t not in tags]
+    # Imitation environments also log their reward terms (means per step since the previous row).
+    terms = [c for c in rows[0] if c.startswith("reward/")]
+    missing = [t for t in COMMON + BY_ALGO[algo] + terms if t not in tags]
     if missing:
         sys.exit(f"missing tags: {missing} (found {sorted(tags)})")
-    for tag in COMMON[:4]:  # logged at every row; learner scalars start once updates do
+    for tag in COMMON[:4] + terms:  # logged at every row; learner scalars start once updates do
         got = [e.step for e in acc.Scalars(tag)]
         if got != steps:
             sys.exit(f"{tag}: steps {got[:5]}... differ from progress.csv {steps[:5]}...")

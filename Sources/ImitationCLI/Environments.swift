@@ -26,9 +26,13 @@ enum Environments {
     }
 }
 
-/// An imitation environment seen through RL's `Environment` protocol (RL knows nothing of muscles).
+/// An imitation environment seen through RL's `Environment` protocol (RL knows nothing of muscles). It also sums
+/// the reward terms of every step, which the trainer logs as means since its last log line.
 final class ImitationAdapter: Environment {
     let env: ImitationEnvironment
+    static let termNames = ["reward/imitation", "reward/effort", "reward/smoothness", "reward/joint_rmse_deg", "reward/com_error_m"]
+    private var termSums = [Double](repeating: 0, count: termNames.count), termSteps = 0
+
     init(_ env: ImitationEnvironment) { self.env = env }
     var observationSize: Int { env.observationSize }
     var actionSize: Int { env.actionSize }
@@ -37,6 +41,20 @@ final class ImitationAdapter: Environment {
     func reset(seed: UInt64, observation: inout [Float]) { env.reset(seed: seed, observation: &observation) }
     func step(_ action: [Float], observation: inout [Float]) -> StepOutcome {
         let r = env.step(action, observation: &observation)
+        let i = env.info
+        termSums[0] += i.imitation; termSums[1] += i.effort; termSums[2] += i.smoothness
+        termSums[3] += i.jointRMSE * 180 / .pi; termSums[4] += i.comError
+        termSteps += 1
         return StepOutcome(reward: r.reward, terminated: r.terminated, truncated: r.truncated)
+    }
+
+    /// Mean reward terms per step over `adapters` since the last call (empty when none stepped), then zeroed.
+    static func drainTermMeans(_ environments: [Environment]) -> [(String, Double)] {
+        let adapters = environments.compactMap { $0 as? ImitationAdapter }
+        let steps = adapters.reduce(0) { $0 + $1.termSteps }
+        guard steps > 0 else { return [] }
+        let means = termNames.indices.map { k in adapters.reduce(0) { $0 + $1.termSums[k] } / Double(steps) }
+        for a in adapters { a.termSums = a.termSums.map { _ in 0 }; a.termSteps = 0 }
+        return Array(zip(termNames, means))
     }
 }

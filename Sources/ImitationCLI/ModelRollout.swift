@@ -36,6 +36,9 @@ enum ModelRollout {
         let step = 0.01
         let count = Int((duration / step).rounded())
         var times = [0.0], positions = [d.q], speeds = [d.u]
+        let figure = StickFigure(model: model)
+        model.updateKinematics(&d)
+        var frames = [figure.frame(d)], inputs = [controlColumns.map { d.controls[$0.control] }]
         d.time = 0
         let started = Date()
         for i in 1...max(count, 1) {
@@ -44,14 +47,38 @@ enum ModelRollout {
             }
             do { try integrator.advance(model, &d, to: Double(i) * step) } catch {
                 try write(model, times, positions, speeds, out)
+                try writeReport(model, path, times, positions, inputs, controlTable, controlColumns, figure, frames, out, ending: "stopped: \(error)")
                 throw CLIError("simulation stopped at t = \(String(format: "%.3f", d.time)) s: \(error) (states so far written to \(out))")
             }
             times.append(d.time); positions.append(d.q); speeds.append(d.u)
+            model.updateKinematics(&d)
+            frames.append(figure.frame(d)); inputs.append(controlColumns.map { d.controls[$0.control] })
         }
         let wall = Date().timeIntervalSince(started)
         try write(model, times, positions, speeds, out)
+        try writeReport(model, path, times, positions, inputs, controlTable, controlColumns, figure, frames, out,
+                        ending: String(format: "%.2f s simulated", duration))
         print("simulated \(String(format: "%.2f", duration)) s of \(model.name) in \(String(format: "%.3f", wall)) s (\(Int(Double(count) / max(wall, 1e-9))) steps of 0.01 s per second); \(integrator.steps) integrator steps")
-        print("states: \(URL(fileURLWithPath: out).appendingPathComponent("states.sto").path)")
+        print("states: \(URL(fileURLWithPath: out).appendingPathComponent("states.sto").path), report: \(out)/report.html")
+    }
+
+    /// report.html: every unlocked coordinate over time, the controls applied and the stick figure.
+    private static func writeReport(_ model: Model, _ path: String, _ times: [Double], _ q: [[Double]], _ inputs: [[Double]],
+                                    _ table: MotionTable?, _ columns: [(column: Int, control: Int)], _ figure: StickFigure,
+                                    _ frames: [[[Double]]], _ out: String, ending: String) throws {
+        let curves = model.coordinates.indices.filter { !model.coordinates[$0].locked }.map { c -> ReportData.Curve in
+            let rotational = model.coordinates[c].motion == .rotational, k = rotational ? 180 / Double.pi : 1
+            return .init(name: model.coordinates[c].name, unit: rotational ? "deg" : "m", simulated: q.map { $0[c] * k }, reference: nil)
+        }
+        let controls = columns.indices.map { j in
+            ReportData.Curve(name: table!.labels[columns[j].column], unit: "", simulated: inputs.map { $0[j] }, reference: nil)
+        }
+        let data = ReportData(title: "\(model.name): open-loop rollout, \(ending)", subtitle: path, time: times, curves: curves,
+                              rewardTerms: [], controls: controls, figure: figure.figure(frames: frames),
+                              spatial: model.coordinateIndex("pelvis_tz") != nil)
+        do { try HTMLReport.write(data, to: URL(fileURLWithPath: out).appendingPathComponent("report.html")) } catch {
+            throw CLIError("\(out)/report.html: \(error.localizedDescription)")
+        }
     }
 
     private static func write(_ model: Model, _ times: [Double], _ q: [[Double]], _ u: [[Double]], _ out: String) throws {

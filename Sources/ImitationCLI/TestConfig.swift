@@ -16,6 +16,7 @@ struct TestConfig: Codable, Equatable {
 
     func firstProblem() -> (key: String, reason: String)? {
         if episodes < 1 { return ("episodes", "must be at least 1") }
+        if !deterministic { return ("deterministic", "only deterministic evaluation (the policy mean) is supported") }
         return nil
     }
 }

@@ -30,6 +30,12 @@ final class TrainingRun {
         try fm.createDirectory(at: directory.appendingPathComponent("checkpoints"), withIntermediateDirectories: true)
         try Data(try resolved.json().utf8).write(to: directory.appendingPathComponent(resuming ? "config.resumed.json" : "config.json"), options: .atomic)
         let csv = directory.appendingPathComponent("progress.csv")
+        if resuming, let text = try? String(contentsOf: csv, encoding: .utf8) {
+            // Rows logged after the checkpoint being resumed describe steps that are about to be redone.
+            let lines = text.split(separator: "\n", omittingEmptySubsequences: true)
+            let kept = lines.prefix(1) + lines.dropFirst().filter { Int($0.prefix { $0 != "," }).map { $0 <= startSteps } ?? false }
+            try Data((kept.joined(separator: "\n") + "\n").utf8).write(to: csv, options: .atomic)
+        }
         if !fm.fileExists(atPath: csv.path) {
             let header = (["env_steps", "iteration", "episodes", "episode_return_mean", "episode_length_mean", "falls", "steps_per_second", "wall_seconds"] + scalarNames)
             _ = fm.createFile(atPath: csv.path, contents: Data((header.joined(separator: ",") + "\n").utf8))
@@ -91,14 +97,17 @@ enum Trainer {
                              "loss/grad_norm", "train/learning_rate", "train/batch_size"]
     static let sacScalars = ["loss/critic", "loss/actor", "policy/alpha", "policy/entropy", "train/learning_rate"]
 
+    /// The reward-term columns, for imitation environments.
+    static func termNames(_ envs: [Environment]) -> [String] { envs.first is ImitationAdapter ? ImitationAdapter.termNames : [] }
+
     static func runPPO(_ config: PPOConfig, resolved: ResolvedTrainConfig, directory: URL, resume: URL?) throws {
         let envs = try (0..<config.numEnvs).map { _ in try Environments.make(resolved.env, config: resolved.environment, reference: resolved.reference) }
         let ppo = PPO(config: config, environments: envs)
         if let resume { try Checkpoint.restore(ppo, from: resume) }
-        let run = try TrainingRun(directory: directory, resolved: resolved, scalarNames: ppoScalars, startSteps: ppo.envSteps, resuming: resume != nil)
+        let run = try TrainingRun(directory: directory, resolved: resolved, scalarNames: ppoScalars + termNames(envs), startSteps: ppo.envSteps, resuming: resume != nil)
         let save = { (dir: URL, name: String) in try Checkpoint.save(ppo, envID: resolved.env, environment: envs[0], in: dir, name: name) }
         while ppo.envSteps < config.totalSteps && stopRequested == 0 {
-            let scalars = ppo.trainIteration()
+            let scalars = ppo.trainIteration() + ImitationAdapter.drainTermMeans(envs)
             try run.log(envSteps: ppo.envSteps, iteration: ppo.iterations, totalSteps: config.totalSteps, episodes: ppo.episodes, scalars: scalars)
             if ppo.iterations % config.checkpointEvery == 0 {
                 try run.checkpoint(envSteps: ppo.envSteps, meanReturn: ppo.episodes.meanReturn, save: save)
@@ -112,7 +121,7 @@ enum Trainer {
         let envs = try (0..<config.numEnvs).map { _ in try Environments.make(resolved.env, config: resolved.environment, reference: resolved.reference) }
         let sac = SAC(config: config, environments: envs)
         if let resume { try Checkpoint.restore(sac, from: resume) }
-        let run = try TrainingRun(directory: directory, resolved: resolved, scalarNames: sacScalars, startSteps: sac.envSteps, resuming: resume != nil)
+        let run = try TrainingRun(directory: directory, resolved: resolved, scalarNames: sacScalars + termNames(envs), startSteps: sac.envSteps, resuming: resume != nil)
         let save = { (dir: URL, name: String) in try Checkpoint.save(sac, envID: resolved.env, environment: envs[0], in: dir, name: name) }
         let logEvery = max(1000, config.numEnvs)
         var nextLog = sac.envSteps + logEvery
@@ -122,7 +131,8 @@ enum Trainer {
             scalars = sac.step()
             if sac.envSteps >= nextLog {
                 nextLog += logEvery
-                try run.log(envSteps: sac.envSteps, iteration: sac.updates, totalSteps: config.totalSteps, episodes: sac.episodes, scalars: scalars)
+                try run.log(envSteps: sac.envSteps, iteration: sac.updates, totalSteps: config.totalSteps, episodes: sac.episodes,
+                            scalars: scalars + ImitationAdapter.drainTermMeans(envs))
             }
             if sac.envSteps >= nextCheckpoint {
                 nextCheckpoint += config.checkpointEvery

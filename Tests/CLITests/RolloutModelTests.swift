@@ -62,6 +62,17 @@ final class RolloutModelTests: XCTestCase {
         XCTAssertNotEqual(bad.status, 0)
         XCTAssertTrue(bad.err.contains("column 'biceps' names no actuator"), bad.err)
         XCTAssertEqual(bad.err.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: "\n").count, 1, bad.err)
+
+        // A row shorter than the header is a malformed file, named with its line.
+        try "controls\nnRows=2\nnColumns=2\ninDegrees=no\nendheader\ntime\tmotor\n0\t0.5\n1\n"
+            .write(to: dir.appendingPathComponent("ragged.sto"), atomically: true, encoding: .utf8)
+        let ragged = try runBioimitate(["rollout", "--model", dir.appendingPathComponent("arm.osim").path, "--controls",
+                                        dir.appendingPathComponent("ragged.sto").path, "--out", dir.path])
+        XCTAssertNotEqual(ragged.status, 0)
+        XCTAssertTrue(ragged.err.contains("ragged.sto"), ragged.err)
+        XCTAssertEqual(ragged.err.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: "\n").count, 1, ragged.err)
+        // The open-loop rollout also wrote its report.
+        XCTAssertTrue(try String(contentsOf: dir.appendingPathComponent("report.html"), encoding: .utf8).contains("\"motor\""))
     }
 }
 

@@ -2,7 +2,7 @@ import Foundation
 import XCTest
 
 /// The built `bioimitate` binary: the test bundle sits in the same build folder as the executable.
-private let binary: URL = {
+let bioimitateBinary: URL = {
     var dir = Bundle(for: CommandLineTests.self).bundleURL
     while dir.path != "/" && !FileManager.default.fileExists(atPath: dir.appendingPathComponent("bioimitate").path) {
         dir.deleteLastPathComponent()
@@ -13,7 +13,7 @@ private let binary: URL = {
 /// Runs the binary the way a user does; returns its exit status and both output streams.
 func runBioimitate(_ arguments: [String]) throws -> (status: Int32, out: String, err: String) {
     let process = Process()
-    process.executableURL = binary
+    process.executableURL = bioimitateBinary
     process.arguments = arguments
     let out = Pipe(), err = Pipe()
     process.standardOutput = out; process.standardError = err

@@ -17,9 +17,13 @@ struct ReportData: Encodable {
         let frames: [[[Double]]]
     }
     let title: String
+    /// A line under the title (model and reference).
+    var subtitle = ""
     let time: [Double]
     let curves: [Curve]
     let rewardTerms: [Curve]
+    /// Actuator inputs over time (excitations or torques); empty for none.
+    var controls: [Curve] = []
     let figure: Figure?
     let spatial: Bool
 }
@@ -55,13 +59,14 @@ enum HTMLReport {
     #player { display: flex; gap: 10px; align-items: center; } #slider { flex: 1; }
     canvas.fig { border: 1px solid #ddd; background: #fafafa; }
     </style></head><body>
-    <h1>__TITLE__</h1>
+    <h1>__TITLE__</h1><p id="subtitle"></p>
     <div class="legend"><span style="color:#1f77b4">&#9644; simulated</span><span style="color:#d62728">&#9644; reference</span></div>
     <h2>Stick figure</h2>
     <div id="figures"></div>
     <div id="player"><button id="play">Play</button><input id="slider" type="range" min="0" value="0"><span id="clock"></span></div>
     <h2>Coordinates</h2><div class="grid" id="curves"></div>
-    <h2>Reward terms</h2><div class="grid" id="rewards"></div>
+    <h2 id="rewards-title">Reward terms</h2><div class="grid" id="rewards"></div>
+    <h2 id="controls-title">Controls</h2><div class="grid" id="controls"></div>
     <script>
     const D = __DATA__;
     const T = D.time, n = T.length;
@@ -87,6 +92,10 @@ enum HTMLReport {
     }
     D.curves.forEach(c => plot(document.getElementById('curves'), c));
     D.rewardTerms.forEach(c => plot(document.getElementById('rewards'), c));
+    D.controls.forEach(c => plot(document.getElementById('controls'), c));
+    document.getElementById('subtitle').textContent = D.subtitle;
+    if (!D.rewardTerms.length) document.getElementById('rewards-title').style.display = 'none';
+    if (!D.controls.length) document.getElementById('controls-title').style.display = 'none';
     const views = [];
     if (D.figure) {
       const F = D.figure, all = F.frames.flat();

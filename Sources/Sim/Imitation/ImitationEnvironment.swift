@@ -342,6 +342,16 @@ public final class ImitationEnvironment {
         return nil
     }
 
+    /// The actuator inputs of the last step, one per action: excitations (muscle envs) or the clipped PD torques in
+    /// N·m (torque envs). Allocates; for recording, not for the step loop.
+    public func actuatorInputs() -> [Double] { actuatorControl.map { data.controls[$0] } }
+
+    /// Whether actions are target angles turned into PD torques (else muscle excitations).
+    public var isTorqueDriven: Bool { !actuatedCoordinate.isEmpty }
+
+    /// The coordinates whose angles are imitated (model coordinate indices), in observation order.
+    public var trackedCoordinates: [Int] { tracked }
+
     /// Writes the observation in the order of `observationNames`.
     private func observe(_ o: inout [Float]) {
         var k = 0

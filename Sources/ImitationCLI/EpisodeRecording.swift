@@ -1,0 +1,104 @@
+import Foundation
+import Sim
+
+/// One episode of an imitation environment, sample by sample (the reset state first): what `rollout --env` and
+/// `test` write as OpenSim storage files, summarize as metrics and draw in `report.html`.
+struct EpisodeRecording {
+    let env: ImitationEnvironment
+    let figure: StickFigure
+    var time: [Double] = [], positions: [[Double]] = [], speeds: [[Double]] = [], reference: [[Double]] = []
+    var actions: [[Double]] = [], inputs: [[Double]] = [], terms: [[Double]] = [], frames: [[[Double]]] = []
+    var totalReward = 0.0
+    var ending = ""
+    /// Centre-of-mass x at the start, for the distance travelled.
+    let startX: Double
+
+    static let termColumns = ["reward", "imitation", "effort", "smoothness", "weighted_imitation", "weighted_effort",
+                              "weighted_smoothness", "joint_rmse_deg", "com_error_m", "power_w"]
+
+    init(env: ImitationEnvironment) {
+        self.env = env
+        figure = StickFigure(model: env.model)
+        startX = env.model.centerOfMass(env.data).position.x
+        record(action: [Float](repeating: 0, count: env.actionSize), reward: 0)
+    }
+
+    var steps: Int { time.count - 1 }
+
+    mutating func record(action: [Float], reward: Double) {
+        let d = env.data, f = min(env.frame, env.reference.frameCount - 1)
+        time.append(d.time); positions.append(d.q); speeds.append(d.u)
+        reference.append(env.reference.positions(at: f))
+        actions.append(action.map(Double.init)); inputs.append(env.actuatorInputs())
+        let i = env.info
+        terms.append([reward, i.imitation, i.effort, i.smoothness, i.weightedImitation, i.weightedEffort, i.weightedSmoothness,
+                      i.jointRMSE * 180 / .pi, i.comError, i.power] + i.footLoads)
+        frames.append(figure.frame(d))
+        if time.count > 1 { totalReward += reward }
+    }
+
+    /// Per tracked coordinate: tracking RMSE over the episode (degrees for rotations, metres otherwise).
+    func trackingRMSE() -> [(name: String, rmse: Double)] {
+        env.trackedCoordinates.map { c in
+            let coordinate = env.model.coordinates[c]
+            var sum = 0.0
+            for k in 1..<time.count { let e = positions[k][c] - reference[k][c]; sum += e * e }
+            let rmse = (sum / Double(max(steps, 1))).squareRoot()
+            return (coordinate.name, coordinate.motion == .rotational ? rmse * 180 / .pi : rmse)
+        }
+    }
+
+    /// Mean centre-of-mass position error over the episode (m).
+    var meanCOMError: Double { terms.dropFirst().map { $0[8] }.reduce(0, +) / Double(max(steps, 1)) }
+    /// Distance the centre of mass travelled forward (m).
+    var distance: Double { env.model.centerOfMass(env.data).position.x - startX }
+    /// Energy (metabolic for muscles, mechanical for torques) per kg of body mass per metre travelled, J/(kg·m).
+    var costOfTransport: Double {
+        let energy = terms.dropFirst().map { $0[9] }.reduce(0, +) * env.reference.step
+        return energy / (env.model.totalMass * max(abs(distance), 1e-9))
+    }
+
+    /// Writes states.sto, motion.mot (the same coordinates: opens in OpenSim), speeds.sto, reference.sto,
+    /// actions.sto, controls.sto (excitations or torques) and rewards.sto into `out`.
+    func write(to out: String) throws {
+        let model = env.model
+        do {
+            try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+            let states = model.statesTable(name: "states", time: time, positions: positions)
+            try states.write(path: out + "/states.sto")
+            try model.statesTable(name: "motion", time: time, positions: positions).write(path: out + "/motion.mot")
+            try model.statesTable(name: "reference", time: time, positions: reference).write(path: out + "/reference.sto")
+            let names = model.coordinates.map(\.name)
+            try MotionTable(name: "speeds", labels: names, time: time, rows: speeds, inDegrees: false).write(path: out + "/speeds.sto")
+            try MotionTable(name: "actions", labels: env.actionNames, time: time, rows: actions, inDegrees: false).write(path: out + "/actions.sto")
+            try MotionTable(name: env.isTorqueDriven ? "torques" : "excitations", labels: env.actionNames, time: time, rows: inputs,
+                            inDegrees: false).write(path: out + "/controls.sto")
+            var feet: [String] = []
+            for f in model.forces where f is HuntCrossleyForce || f is SmoothSphereHalfSpaceForce {
+                feet += ["fx", "fy", "fz", "mx", "my", "mz"].map { "\(f.name)_\($0)" }
+            }
+            try MotionTable(name: "rewards", labels: Self.termColumns + feet, time: time, rows: terms, inDegrees: false).write(path: out + "/rewards.sto")
+            try HTMLReport.write(report(), to: URL(fileURLWithPath: out).appendingPathComponent("report.html"))
+        } catch let e as SimError { throw CLIError("\(e)") }
+    }
+
+    /// Every tracked coordinate against its reference, the reward terms, the controls and the stick figure.
+    func report() -> ReportData {
+        let model = env.model
+        let curves = env.trackedCoordinates.map { c -> ReportData.Curve in
+            let rotational = model.coordinates[c].motion == .rotational, k = rotational ? 180 / Double.pi : 1
+            return .init(name: model.coordinates[c].name, unit: rotational ? "deg" : "m",
+                         simulated: positions.map { $0[c] * k }, reference: reference.map { $0[c] * k })
+        }
+        let rewards = [0, 1, 2, 3, 7].map { j in
+            // The reset sample has no step behind it: left out of the plot.
+            ReportData.Curve(name: Self.termColumns[j], unit: j == 7 ? "deg" : "", simulated: [.nan] + terms.dropFirst().map { $0[j] }, reference: nil)
+        }
+        let controls = env.actionNames.indices.map { a in
+            ReportData.Curve(name: env.actionNames[a], unit: env.isTorqueDriven ? "N·m" : "excitation", simulated: inputs.map { $0[a] }, reference: nil)
+        }
+        let title = String(format: "%@: %d steps (%.2f s), return %.2f; %@", env.task.id, steps, Double(steps) * env.reference.step, totalReward, ending)
+        return ReportData(title: title, subtitle: env.task.summary, time: time, curves: curves, rewardTerms: rewards, controls: controls,
+                          figure: figure.figure(frames: frames), spatial: env.model.coordinateIndex("pelvis_tz") != nil)
+    }
+}
