@@ -13,6 +13,8 @@ let package = Package(
         .executable(name: "bioimitate", targets: ["ImitationCLI"]),
         .library(name: "Sim", targets: ["Sim"]),
         .library(name: "RL", targets: ["RL"]),
+        // The environments behind a C ABI (Sources/EnvABI/bioimitate_env.h), for Python and other languages.
+        .library(name: "bioimitate_env", type: .dynamic, targets: ["EnvABI"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -23,6 +25,7 @@ let package = Package(
                        providers: [.apt(["libopenblas-dev"])]),
         .target(name: "Sim", resources: [.copy("BuiltinModels"), .copy("BuiltinReferences")], swiftSettings: fast),
         .target(name: "RL", dependencies: ["CBLAS"], swiftSettings: fast),
+        .target(name: "EnvABI", dependencies: ["Sim"], exclude: ["bioimitate_env.h"], swiftSettings: fast),
         .executableTarget(
             name: "ImitationCLI",
             dependencies: ["Sim", "RL", .product(name: "ArgumentParser", package: "swift-argument-parser")]),

@@ -5,10 +5,17 @@ import Sim
 /// `bioimitate rollout --env`: one episode of an imitation environment under a checkpoint's deterministic policy,
 /// zero actions or uniformly random actions; writes what happened as OpenSim storage files and `report.html`.
 enum EnvRollout {
-    /// The action source for `--policy`: zero, random, or a checkpoint trained on this environment.
+    /// The action source for `--policy`: zero, random, reference (torque envs), or a checkpoint trained on this environment.
     static func policy(_ name: String, env: ImitationEnvironment, seed: Int) throws -> (_ obs: [Float], _ action: inout [Float]) -> Void {
         switch name {
         case "zero": return { _, a in for i in a.indices { a[i] = min(max(0, env.actionLow[i]), env.actionHigh[i]) } }
+        case "reference":
+            // Torque envs: PD targets at the reference pose of the next frame (how far plain tracking gets).
+            guard env.isTorqueDriven else { throw CLIError("--policy reference needs a torque-driven environment, \(env.task.id) is muscle-driven") }
+            return { _, a in
+                let f = min(env.frame + 1, env.reference.frameCount - 1)
+                for (i, c) in env.actionCoordinates.enumerated() { a[i] = Float(env.reference.position(f, c)) }
+            }
         case "random":
             var rng = Random(seed: UInt64(seed) &+ 7)
             return { _, a in for i in a.indices { a[i] = env.actionLow[i] + Float(rng.uniform()) * (env.actionHigh[i] - env.actionLow[i]) } }

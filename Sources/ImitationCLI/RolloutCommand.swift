@@ -38,7 +38,7 @@ struct Rollout: ParsableCommand {
     @Option(help: "Integrator accuracy (relative).")
     var accuracy = 1e-3
 
-    @Option(help: "Policy for --env: a checkpoint path, zero or random.")
+    @Option(help: "Policy for --env: a checkpoint path, zero, random, or reference (torque envs: PD targets on the reference pose).")
     var policy = "zero"
 
     @Option(help: "Most control steps for --env (the episode may end sooner).")

@@ -29,7 +29,7 @@ public final class PPO {
         let activation = Activation(rawValue: config.activation) ?? .tanh
         policy = MLP(sizes: [obsSize] + config.hidden + [actSize], activation: activation, outputGain: 0.01, rng: &rng)
         value = MLP(sizes: [obsSize] + config.hidden + [1], activation: activation, outputGain: 1, rng: &rng)
-        logStd = ParameterVector([Float](repeating: 0, count: actSize))
+        logStd = ParameterVector([Float](repeating: Float(config.initialLogStd), count: actSize))
         optimizer = Adam([policy, logStd, value], learningRate: Float(config.lr))
         klCoeff = config.klCoeff
         filter = config.observationFilter == "MeanStdFilter" ? RunningMeanStd(size: obsSize) : nil

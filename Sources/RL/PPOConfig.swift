@@ -30,6 +30,8 @@ public struct PPOConfig: Codable, Equatable, Sendable {
     public var gradClip = 0.5
     /// Checkpoint every this many training iterations.
     public var checkpointEvery = 10
+    /// Initial log standard deviation of the policy in its normalized [-1, 1] action space (0: std 1, RLlib's start).
+    public var initialLogStd = 0.0
 
     public init() {}
 
@@ -51,6 +53,7 @@ public struct PPOConfig: Codable, Equatable, Sendable {
         case observationFilter = "observation_filter"
         case gradClip = "grad_clip"
         case checkpointEvery = "checkpoint_every"
+        case initialLogStd = "initial_log_std"
     }
 
     public func firstProblem() -> (key: String, reason: String)? {
@@ -74,6 +77,7 @@ public struct PPOConfig: Codable, Equatable, Sendable {
         if !["MeanStdFilter", "NoFilter"].contains(observationFilter) { return ("observation_filter", "must be \"MeanStdFilter\" or \"NoFilter\"") }
         if !(gradClip >= 0) { return ("grad_clip", "must be non-negative (0 disables clipping)") }
         if checkpointEvery < 1 { return ("checkpoint_every", "must be at least 1") }
+        if !(initialLogStd >= -5 && initialLogStd <= 2) { return ("initial_log_std", "must be in [-5, 2]") }
         return nil
     }
 }

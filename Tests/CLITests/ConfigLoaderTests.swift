@@ -17,7 +17,7 @@ final class ConfigLoaderTests: XCTestCase {
     }
 
     private func message(_ body: () throws -> Void) -> String? {
-        do { try body(); return nil } catch let error as CLIError { return error.description } catch { return "\(error)" }
+        do { try body(); return nil } catch let error as ConfigError { return error.description } catch { return "\(error)" }
     }
 
     /// The shipped JSON files hold every key with exactly the built-in defaults, so neither can drift.

@@ -349,6 +349,9 @@ public final class ImitationEnvironment {
     /// Whether actions are target angles turned into PD torques (else muscle excitations).
     public var isTorqueDriven: Bool { !actuatedCoordinate.isEmpty }
 
+    /// Torque envs: the coordinate each action drives (model coordinate indices); empty for muscle envs.
+    public var actionCoordinates: [Int] { actuatedCoordinate }
+
     /// The coordinates whose angles are imitated (model coordinate indices), in observation order.
     public var trackedCoordinates: [Int] { tracked }
 

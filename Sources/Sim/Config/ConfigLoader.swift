@@ -1,31 +1,44 @@
 import Foundation
 
+/// A bad config: one line naming the file (or source) and the key.
+public struct ConfigError: Error, CustomStringConvertible {
+    public let description: String
+    init(_ message: String) { description = message }
+}
+
 /// Loads a JSON config over built-in defaults. A file may set any subset of the keys; an unknown key,
-/// a value of the wrong type or out of range is a `CLIError` naming the file and the key.
-enum ConfigLoader {
-    static func load<T: Codable>(_ defaults: T, from path: String?,
-                                 problem: (T) -> (key: String, reason: String)?) throws -> T {
+/// a value of the wrong type or out of range is a `ConfigError` naming the file and the key. Generic over the
+/// config type, so the CLI loads training configs with it and the C ABI environment configs.
+public enum ConfigLoader {
+    public static func load<T: Codable>(_ defaults: T, from path: String?,
+                                        problem: (T) -> (key: String, reason: String)?) throws -> T {
         guard let path else { return defaults }
         let url = URL(fileURLWithPath: path)
         guard let data = FileManager.default.contents(atPath: url.path) else {
-            throw CLIError("\(path): cannot read config file (does it exist?)")
+            throw ConfigError("\(path): cannot read config file (does it exist?)")
         }
+        return try load(defaults, json: data, source: path, problem: problem)
+    }
+
+    /// The same from JSON text held in memory; `source` names it in errors.
+    public static func load<T: Codable>(_ defaults: T, json data: Data, source path: String,
+                                        problem: (T) -> (key: String, reason: String)?) throws -> T {
         let object: Any
         do { object = try JSONSerialization.jsonObject(with: data) } catch {
-            throw CLIError("\(path): not valid JSON")
+            throw ConfigError("\(path): not valid JSON")
         }
         guard let overrides = object as? [String: Any] else {
-            throw CLIError("\(path): the top level must be a JSON object of key/value pairs")
+            throw ConfigError("\(path): the top level must be a JSON object of key/value pairs")
         }
         var merged = try dictionary(of: defaults)
         let integers = integerKeys(T.self, merged)
         for key in overrides.keys.sorted() {
             guard merged[key] != nil else {
                 let hint = closest(to: key, in: Array(merged.keys)).map { " (did you mean '\($0)'?)" } ?? ""
-                throw CLIError("\(path): unknown key '\(key)'\(hint)")
+                throw ConfigError("\(path): unknown key '\(key)'\(hint)")
             }
             if let problem = mismatch(overrides[key]!, like: merged[key]!, integer: integers.contains(key)) {
-                throw CLIError("\(path): key '\(key)' must be \(problem)")
+                throw ConfigError("\(path): key '\(key)' must be \(problem)")
             }
             merged[key] = overrides[key]
         }
@@ -33,14 +46,14 @@ enum ConfigLoader {
         do {
             value = try JSONDecoder().decode(T.self, from: JSONSerialization.data(withJSONObject: merged))
         } catch let error as DecodingError {
-            throw CLIError("\(path): \(describe(error))")
+            throw ConfigError("\(path): \(describe(error))")
         }
-        if let p = problem(value) { throw CLIError("\(path): key '\(p.key)' \(p.reason)") }
+        if let p = problem(value) { throw ConfigError("\(path): key '\(p.key)' \(p.reason)") }
         return value
     }
 
     /// Pretty, key-sorted JSON of a resolved config.
-    static func json<T: Encodable>(_ value: T) throws -> String {
+    public static func json<T: Encodable>(_ value: T) throws -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         return String(decoding: try encoder.encode(value), as: UTF8.self)

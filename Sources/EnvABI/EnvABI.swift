@@ -1,0 +1,187 @@
+import Foundation
+import Sim
+
+// The C ABI of bioimitate_env.h over Sim's imitation environments. Errors become -1/NULL plus a message for
+// bi_last_error(); Swift errors and bad pointers never cross the boundary.
+
+/// What a `bi_env*` points at: the environment and the C strings handed out for it (freed on close).
+final class EnvHandle {
+    let env: ImitationEnvironment
+    let observationNames: [UnsafeMutablePointer<CChar>]
+    let actionNames: [UnsafeMutablePointer<CChar>]
+    /// The last fall reason handed out.
+    var info: UnsafeMutablePointer<CChar>?
+    /// Scratch the environment reads and writes; copied to and from the caller's buffers (no allocation per step).
+    var observation: [Float], action: [Float]
+
+    init(_ env: ImitationEnvironment) {
+        self.env = env
+        observation = [Float](repeating: 0, count: env.observationSize)
+        action = [Float](repeating: 0, count: env.actionSize)
+        observationNames = env.observationNames.map { strdup($0)! }
+        actionNames = env.actionNames.map { strdup($0)! }
+    }
+
+    deinit {
+        for p in observationNames + actionNames { free(p) }
+        free(info)
+    }
+}
+
+/// Per-thread message of the last failure, kept as a C string until the next one.
+final class ErrorMessage {
+    var text: UnsafeMutablePointer<CChar> = strdup("")!
+    deinit { free(text) }
+}
+
+private func errorBox() -> ErrorMessage {
+    let dictionary = Thread.current.threadDictionary
+    if let box = dictionary["bioimitate.error"] as? ErrorMessage { return box }
+    let box = ErrorMessage()
+    dictionary["bioimitate.error"] = box
+    return box
+}
+
+private func fail(_ message: String) -> Int32 {
+    let box = errorBox()
+    free(box.text)
+    box.text = strdup(message)!
+    return -1
+}
+
+private func handle(_ pointer: OpaquePointer?) -> EnvHandle? {
+    pointer.map { Unmanaged<EnvHandle>.fromOpaque(UnsafeRawPointer($0)).takeUnretainedValue() }
+}
+
+private let ids: [UnsafeMutablePointer<CChar>] = EnvironmentSpec.all.map { strdup($0.id)! }
+
+@_cdecl("bi_last_error")
+public func biLastError() -> UnsafePointer<CChar> { UnsafePointer(errorBox().text) }
+
+@_cdecl("bi_env_id_count")
+public func biEnvIDCount() -> Int32 { Int32(ids.count) }
+
+@_cdecl("bi_env_id")
+public func biEnvID(_ index: Int32) -> UnsafePointer<CChar>? {
+    ids.indices.contains(Int(index)) ? UnsafePointer(ids[Int(index)]) : nil
+}
+
+@_cdecl("bi_env_create")
+public func biEnvCreate(_ id: UnsafePointer<CChar>?, _ configJSON: UnsafePointer<CChar>?, _ reference: UnsafePointer<CChar>?) -> OpaquePointer? {
+    guard let id else { _ = fail("bi_env_create: id is NULL"); return nil }
+    do {
+        var config = EnvironmentConfig()
+        if let configJSON {
+            config = try ConfigLoader.load(config, json: Data(String(cString: configJSON).utf8), source: "config_json") { $0.firstProblem() }
+        }
+        let env = try EnvironmentRegistry.make(id: String(cString: id), config: config, referencePath: reference.map { String(cString: $0) })
+        return OpaquePointer(Unmanaged.passRetained(EnvHandle(env)).toOpaque())
+    } catch {
+        _ = fail("\(error)")
+        return nil
+    }
+}
+
+@_cdecl("bi_env_close")
+public func biEnvClose(_ env: OpaquePointer?) {
+    guard let env else { return }
+    Unmanaged<EnvHandle>.fromOpaque(UnsafeRawPointer(env)).release()
+}
+
+@_cdecl("bi_env_observation_size")
+public func biEnvObservationSize(_ env: OpaquePointer?) -> Int32 {
+    guard let h = handle(env) else { return fail("bi_env_observation_size: env is NULL") }
+    return Int32(h.env.observationSize)
+}
+
+@_cdecl("bi_env_action_size")
+public func biEnvActionSize(_ env: OpaquePointer?) -> Int32 {
+    guard let h = handle(env) else { return fail("bi_env_action_size: env is NULL") }
+    return Int32(h.env.actionSize)
+}
+
+@_cdecl("bi_env_step_size")
+public func biEnvStepSize(_ env: OpaquePointer?) -> Double {
+    guard let h = handle(env) else { _ = fail("bi_env_step_size: env is NULL"); return -1 }
+    return h.env.config.stepSize
+}
+
+@_cdecl("bi_env_action_bounds")
+public func biEnvActionBounds(_ env: OpaquePointer?, _ low: UnsafeMutablePointer<Float>?, _ high: UnsafeMutablePointer<Float>?) -> Int32 {
+    guard let h = handle(env) else { return fail("bi_env_action_bounds: env is NULL") }
+    guard let low, let high else { return fail("bi_env_action_bounds: low or high is NULL") }
+    for i in 0..<h.env.actionSize { low[i] = h.env.actionLow[i]; high[i] = h.env.actionHigh[i] }
+    return 0
+}
+
+@_cdecl("bi_env_observation_name")
+public func biEnvObservationName(_ env: OpaquePointer?, _ index: Int32) -> UnsafePointer<CChar>? {
+    guard let h = handle(env), h.observationNames.indices.contains(Int(index)) else {
+        _ = fail("bi_env_observation_name: no observation \(index)"); return nil
+    }
+    return UnsafePointer(h.observationNames[Int(index)])
+}
+
+@_cdecl("bi_env_action_name")
+public func biEnvActionName(_ env: OpaquePointer?, _ index: Int32) -> UnsafePointer<CChar>? {
+    guard let h = handle(env), h.actionNames.indices.contains(Int(index)) else {
+        _ = fail("bi_env_action_name: no action \(index)"); return nil
+    }
+    return UnsafePointer(h.actionNames[Int(index)])
+}
+
+@_cdecl("bi_env_reset")
+public func biEnvReset(_ env: OpaquePointer?, _ seed: UInt64, _ observation: UnsafeMutablePointer<Float>?) -> Int32 {
+    guard let h = handle(env) else { return fail("bi_env_reset: env is NULL") }
+    guard let observation else { return fail("bi_env_reset: observation buffer is NULL") }
+    h.env.reset(seed: seed, observation: &h.observation)
+    for i in h.observation.indices { observation[i] = h.observation[i] }
+    return 0
+}
+
+@_cdecl("bi_env_step")
+public func biEnvStep(_ env: OpaquePointer?, _ action: UnsafePointer<Float>?, _ observation: UnsafeMutablePointer<Float>?,
+                      _ reward: UnsafeMutablePointer<Double>?, _ terminated: UnsafeMutablePointer<Int32>?,
+                      _ truncated: UnsafeMutablePointer<Int32>?) -> Int32 {
+    guard let h = handle(env) else { return fail("bi_env_step: env is NULL") }
+    guard let action, let observation else { return fail("bi_env_step: action or observation buffer is NULL") }
+    let n = h.env.actionSize
+    for i in 0..<n where !action[i].isFinite { return fail("bi_env_step: action[\(i)] (\(h.env.actionNames[i])) is \(action[i])") }
+    for i in 0..<n { h.action[i] = action[i] }
+    let r = h.env.step(h.action, observation: &h.observation)
+    for i in h.observation.indices { observation[i] = h.observation[i] }
+    reward?.pointee = r.reward
+    terminated?.pointee = r.terminated ? 1 : 0
+    truncated?.pointee = r.truncated ? 1 : 0
+    return 0
+}
+
+/// The numbers `bi_env_info` writes, in order (bioimitate_env.h lists them too).
+let infoNames = ["imitation", "effort", "smoothness", "weighted_imitation", "weighted_effort", "weighted_smoothness",
+                 "joint_rmse_deg", "com_error_m", "power_w", "frame"]
+
+@_cdecl("bi_env_info_size")
+public func biEnvInfoSize(_ env: OpaquePointer?) -> Int32 {
+    guard let h = handle(env) else { return fail("bi_env_info_size: env is NULL") }
+    return Int32(infoNames.count + h.env.info.footLoads.count)
+}
+
+@_cdecl("bi_env_info")
+public func biEnvInfo(_ env: OpaquePointer?, _ out: UnsafeMutablePointer<Double>?) -> Int32 {
+    guard let h = handle(env) else { return fail("bi_env_info: env is NULL") }
+    guard let out else { return fail("bi_env_info: output buffer is NULL") }
+    let i = h.env.info
+    let values = [i.imitation, i.effort, i.smoothness, i.weightedImitation, i.weightedEffort, i.weightedSmoothness,
+                  i.jointRMSE * 180 / .pi, i.comError, i.power, Double(h.env.frame)]
+    for k in values.indices { out[k] = values[k] }
+    for k in i.footLoads.indices { out[values.count + k] = i.footLoads[k] }
+    return 0
+}
+
+@_cdecl("bi_env_fall_reason")
+public func biEnvFallReason(_ env: OpaquePointer?) -> UnsafePointer<CChar>? {
+    guard let h = handle(env), let reason = h.env.info.fallReason else { return nil }
+    free(h.info)
+    h.info = strdup(reason)
+    return UnsafePointer(h.info)
+}

@@ -1,0 +1,52 @@
+/* bioimitate environments through a C ABI (libbioimitate_env.so, built by `swift build -c release --product
+ * bioimitate_env`). Every call returns 0 (or a handle) on success and -1 (or NULL) on failure, with the reason in
+ * bi_last_error(); nothing crashes across the boundary for bad input. Buffers are caller-owned float32 arrays of the
+ * sizes the environment reports. One handle must not be used from two threads at once; different handles may. */
+#ifndef BIOIMITATE_ENV_H
+#define BIOIMITATE_ENV_H
+#include <stdint.h>
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct bi_env bi_env;
+
+/* The message of the last failed call on this thread ("" when none). Valid until the next failing call. */
+const char *bi_last_error(void);
+
+/* Environment IDs: bi_env_id_count() of them, bi_env_id(i) for each (static strings). */
+int bi_env_id_count(void);
+const char *bi_env_id(int index);
+
+/* Creates an environment. config_json: NULL or a JSON object over configs/env_default.json's keys;
+ * reference_path: NULL or an OpenSim .mot/.sto to imitate instead of the built-in reference. */
+bi_env *bi_env_create(const char *id, const char *config_json, const char *reference_path);
+void bi_env_close(bi_env *env);
+
+int bi_env_observation_size(const bi_env *env);
+int bi_env_action_size(const bi_env *env);
+/* Control step (s). */
+double bi_env_step_size(const bi_env *env);
+/* Copies the action bounds into low and high (action_size floats each). */
+int bi_env_action_bounds(const bi_env *env, float *low, float *high);
+/* Name of observation or action number i (valid while the handle lives); NULL when out of range. */
+const char *bi_env_observation_name(const bi_env *env, int index);
+const char *bi_env_action_name(const bi_env *env, int index);
+
+/* Starts an episode; writes observation_size floats. */
+int bi_env_reset(bi_env *env, uint64_t seed, float *observation);
+/* Applies one action (action_size floats, clipped to the bounds; a non-finite number is an error and changes
+ * nothing); writes the next observation, the reward and the two episode flags. */
+int bi_env_step(bi_env *env, const float *action, float *observation, double *reward, int *terminated, int *truncated);
+/* The last step's info: bi_env_info_size() doubles, in order imitation, effort, smoothness, weighted_imitation,
+ * weighted_effort, weighted_smoothness, joint_rmse_deg, com_error_m, power_w, frame, then per foot contact force
+ * (N) and moment about the pelvis (N m), 6 numbers per foot. */
+int bi_env_info_size(const bi_env *env);
+int bi_env_info(const bi_env *env, double *out);
+/* Why the episode terminated, or NULL while it runs; valid until the next call. */
+const char *bi_env_fall_reason(bi_env *env);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
