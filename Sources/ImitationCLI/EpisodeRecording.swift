@@ -60,7 +60,7 @@ struct EpisodeRecording {
 
     /// Writes states.sto, motion.mot (the same coordinates: opens in OpenSim), speeds.sto, reference.sto,
     /// actions.sto, controls.sto (excitations or torques) and rewards.sto into `out`.
-    func write(to out: String) throws {
+    func write(to out: String, progress: URL? = nil) throws {
         let model = env.model
         do {
             try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
@@ -78,8 +78,26 @@ struct EpisodeRecording {
                 feet += ["fx", "fy", "fz", "mx", "my", "mz"].map { "\(f.name)_\($0)" }
             }
             try MotionTable(name: "rewards", labels: Self.termColumns + feet, time: time, rows: terms, inDegrees: false).write(path: out + "/rewards.sto")
-            try HTMLReport.write(report(), to: URL(fileURLWithPath: out).appendingPathComponent("report.html"))
+            var data = report()
+            if let progress { (data.learningSteps, data.learning) = Self.learningCurves(progress) }
+            try HTMLReport.write(data, to: URL(fileURLWithPath: out).appendingPathComponent("report.html"))
         } catch let e as SimError { throw CLIError("\(e)") }
+    }
+
+    /// Episode return and length, falls, tracking error and imitation term per progress.csv row; empty when the file
+    /// is missing or unreadable (the report is still written).
+    static func learningCurves(_ csv: URL) -> ([Double], [ReportData.Curve]) {
+        guard let text = try? String(contentsOf: csv, encoding: .utf8) else { return ([], []) }
+        let lines = text.split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+        guard let header = lines.first, lines.count > 1 else { return ([], []) }
+        let rows = lines.dropFirst().filter { $0.count == header.count }
+        func column(_ name: String) -> [Double]? {
+            header.firstIndex(of: name).map { j in rows.map { Double($0[j]) ?? .nan } }
+        }
+        guard let steps = column("env_steps") else { return ([], []) }
+        let wanted = [("episode_return_mean", ""), ("episode_length_mean", "steps"), ("reward/joint_rmse_deg", "deg"), ("reward/imitation", "")]
+        let curves = wanted.compactMap { name, unit in column(name).map { ReportData.Curve(name: name, unit: unit, simulated: $0, reference: nil) } }
+        return (steps, curves)
     }
 
     /// Every tracked coordinate against its reference, the reward terms, the controls and the stick figure.

@@ -85,7 +85,8 @@ struct Test: ParsableCommand {
             }
             summarize(recordings.map { ($0.totalReward, $0.steps, $0.ending.hasPrefix("terminated")) }, into: &metrics)
             imitationMetrics(recordings, env: env, into: &metrics)
-            if settings.saveMotion { try recordings[0].write(to: dir.path) }
+            let progress = point.deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("progress.csv")
+            if settings.saveMotion { try recordings[0].write(to: dir.path, progress: progress) }
         }
 
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)

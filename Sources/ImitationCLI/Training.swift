@@ -94,7 +94,7 @@ final class TrainingRun {
 
 enum Trainer {
     static let ppoScalars = ["loss/policy", "loss/value", "policy/kl", "policy/kl_coeff", "policy/entropy", "policy/clip_fraction",
-                             "loss/grad_norm", "train/learning_rate", "train/batch_size"]
+                             "loss/grad_norm", "train/learning_rate", "train/batch_size", "time/sample_seconds", "time/update_seconds"]
     static let sacScalars = ["loss/critic", "loss/actor", "policy/alpha", "policy/entropy", "train/learning_rate"]
 
     /// The reward-term columns, for imitation environments.

@@ -135,11 +135,16 @@ public final class PPO {
 
     /// One iteration: sample a batch, run the SGD epochs, adapt the KL coefficient. Returns scalars to log.
     @discardableResult
+    /// One batch of sampling and its SGD epochs; returns the losses and the wall time of each phase (sampling
+    /// includes the environments' own stepping, which dominates on the imitation environments).
     public func trainIteration() -> [(String, Double)] {
+        let t0 = DispatchTime.now().uptimeNanoseconds
         let batch = collect()
+        let t1 = DispatchTime.now().uptimeNanoseconds
         let stats = update(batch)
+        let t2 = DispatchTime.now().uptimeNanoseconds
         iterations += 1
-        return stats
+        return stats + [("time/sample_seconds", Double(t1 - t0) * 1e-9), ("time/update_seconds", Double(t2 - t1) * 1e-9)]
     }
 
     func update(_ batch: Batch) -> [(String, Double)] {

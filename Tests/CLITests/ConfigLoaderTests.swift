@@ -38,14 +38,17 @@ final class ConfigLoaderTests: XCTestCase {
         XCTAssertEqual(try keys(Self.config("test_default.json")), try encodedKeys(TestConfig()))
     }
 
-    func testDesignDefaults() {
+    func testDesignDefaults() throws {
         let env = EnvironmentConfig()
         XCTAssertEqual(env.rewardWeights, [0.8, 0.2, 0.1])
         XCTAssertEqual(env.horizon, 5)
         XCTAssertEqual(env.maxActuation, 200)
-        let ppo = PPOConfig()
+        // The tuned PPO defaults replace the original's RLlib config, which a shipped file reproduces.
+        let ppo = try ConfigLoader.load(PPOConfig(), from: Self.config("ppo_rllib_original.json")) { $0.firstProblem() }
         XCTAssertEqual(ppo.hidden, [512, 512]); XCTAssertEqual(ppo.lr, 1e-4); XCTAssertEqual(ppo.gamma, 0.995)
         XCTAssertEqual(ppo.numSGDIter, 20); XCTAssertEqual(ppo.sgdMinibatchSize, 256); XCTAssertEqual(ppo.trainBatchSize, 3200)
+        XCTAssertEqual(ppo.klCoeff, 1); XCTAssertEqual(ppo.clipParam, 0.3); XCTAssertEqual(ppo.batchMode, "complete_episodes")
+        XCTAssertEqual(ppo.initialLogStd, 0)
         let sac = SACConfig()
         XCTAssertEqual(sac.tau, 0.005); XCTAssertEqual(sac.bufferSize, 1_000_000); XCTAssertEqual(sac.learningStarts, 10_000)
     }

@@ -24,6 +24,9 @@ struct ReportData: Encodable {
     let rewardTerms: [Curve]
     /// Actuator inputs over time (excitations or torques); empty for none.
     var controls: [Curve] = []
+    /// Learning curves of the run (from progress.csv) against `learningSteps` (environment steps); empty for none.
+    var learning: [Curve] = []
+    var learningSteps: [Double] = []
     let figure: Figure?
     let spatial: Bool
 }
@@ -65,22 +68,25 @@ enum HTMLReport {
     <div id="figures"></div>
     <div id="player"><button id="play">Play</button><input id="slider" type="range" min="0" value="0"><span id="clock"></span></div>
     <h2>Coordinates</h2><div class="grid" id="curves"></div>
+    <h2 id="learning-title">Learning curves</h2><div class="grid" id="learning"></div>
     <h2 id="rewards-title">Reward terms</h2><div class="grid" id="rewards"></div>
     <h2 id="controls-title">Controls</h2><div class="grid" id="controls"></div>
     <script>
     const D = __DATA__;
     const T = D.time, n = T.length;
-    function plot(parent, c) {
+    function plot(parent, c, xs, xunit) {
+      xs = xs || T; xunit = xunit === undefined ? ' s' : xunit; const n = xs.length;
       const cv = document.createElement('canvas'); cv.width = 320; cv.height = 170; cv.className = 'plot';
       parent.appendChild(cv); const g = cv.getContext('2d');
       const ys = c.simulated.concat(c.reference || []).filter(Number.isFinite);
       let lo = Math.min(...ys), hi = Math.max(...ys); if (!(hi > lo)) { lo -= 1; hi += 1; }
       const L = 44, R = 8, Tp = 18, B = 22, w = cv.width - L - R, h = cv.height - Tp - B;
-      const X = i => L + w * (n > 1 ? (T[i] - T[0]) / (T[n - 1] - T[0]) : 0), Y = v => Tp + h * (hi - v) / (hi - lo);
+      const X = i => L + w * (n > 1 ? (xs[i] - xs[0]) / (xs[n - 1] - xs[0]) : 0), Y = v => Tp + h * (hi - v) / (hi - lo);
       g.fillStyle = '#222'; g.font = '12px sans-serif'; g.fillText(c.name + (c.unit ? ' (' + c.unit + ')' : ''), L, 12);
       g.fillStyle = '#666'; g.font = '10px sans-serif';
       g.fillText(hi.toPrecision(3), 2, Tp + 8); g.fillText(lo.toPrecision(3), 2, Tp + h);
-      g.fillText(T[0].toFixed(2) + ' s', L, cv.height - 6); g.fillText(T[n - 1].toFixed(2) + ' s', L + w - 40, cv.height - 6);
+      const lab = v => xunit === ' s' ? v.toFixed(2) + xunit : v.toPrecision(3) + xunit;
+      g.fillText(lab(xs[0]), L, cv.height - 6); g.fillText(lab(xs[n - 1]), L + w - 50, cv.height - 6);
       g.strokeStyle = '#ccc'; g.strokeRect(L, Tp, w, h);
       for (const [v, col] of [[c.reference, '#d62728'], [c.simulated, '#1f77b4']]) {
         if (!v) continue; g.strokeStyle = col; g.lineWidth = 1.5; g.beginPath();
@@ -93,6 +99,8 @@ enum HTMLReport {
     D.curves.forEach(c => plot(document.getElementById('curves'), c));
     D.rewardTerms.forEach(c => plot(document.getElementById('rewards'), c));
     D.controls.forEach(c => plot(document.getElementById('controls'), c));
+    D.learning.forEach(c => plot(document.getElementById('learning'), c, D.learningSteps, ' steps'));
+    if (!D.learning.length) document.getElementById('learning-title').style.display = 'none';
     document.getElementById('subtitle').textContent = D.subtitle;
     if (!D.rewardTerms.length) document.getElementById('rewards-title').style.display = 'none';
     if (!D.controls.length) document.getElementById('controls-title').style.display = 'none';
