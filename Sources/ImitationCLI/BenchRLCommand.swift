@@ -15,7 +15,9 @@ struct BenchRL: ParsableCommand {
     @Option(help: "Size n of the reference n×n×n sgemm.") var sgemmSize = 2048
 
     func run() throws {
+        // The original RLlib sizes (hidden 512x512, 20 epochs of minibatch 256): the largest update the tool ships a config for.
         var config = PPOConfig()
+        config.hidden = [512, 512]; config.numSGDIter = 20; config.sgdMinibatchSize = 256
         config.trainBatchSize = batch
         let sgemm = (0..<repeats).map { _ in Benchmarks.sgemmGFLOPS(n: sgemmSize) }.sorted()[repeats / 2]
         let runs = (0..<repeats).map { _ in Benchmarks.ppoUpdate(config: config, observationSize: obs, actionSize: act, batch: batch) }
