@@ -9,12 +9,18 @@ final class TrainTestEndToEndTests: XCTestCase {
         return url
     }
 
-    func testPPOTrainTestAndResumeOnPendulum() throws {
-        let dir = temporaryDirectory()
+    /// Creates `dir` and a PPO config in it small enough for a run of a few hundred steps.
+    private func tinyConfig(in dir: URL, batch: Int) throws -> URL {
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         let config = dir.appendingPathComponent("tiny.json")
-        try #"{"hidden": [16, 16], "train_batch_size": 400, "sgd_minibatch_size": 100, "num_sgd_iter": 2, "checkpoint_every": 1, "batch_mode": "truncate_episodes"}"#
+        try #"{"hidden": [16, 16], "train_batch_size": \#(batch), "sgd_minibatch_size": 100, "num_sgd_iter": 2, "checkpoint_every": 1, "batch_mode": "truncate_episodes"}"#
             .write(to: config, atomically: true, encoding: .utf8)
+        return config
+    }
+
+    func testPPOTrainTestAndResumeOnPendulum() throws {
+        let dir = temporaryDirectory()
+        let config = try tinyConfig(in: dir, batch: 400)
         let train = try runBioimitate(["train", "--env", "Pendulum-v1", "--config", config.path, "--steps", "800", "--out", dir.path])
         XCTAssertEqual(train.status, 0, train.err)
         let runs = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasPrefix("Pendulum-v1_ppo_s0_") }
@@ -55,10 +61,7 @@ final class TrainTestEndToEndTests: XCTestCase {
     /// A few hundred steps of PPO on an imitation environment through the binary, then an evaluation of it.
     func testPPOTrainsAndTestsOnAnImitationEnvironment() throws {
         let dir = temporaryDirectory()
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        let config = dir.appendingPathComponent("tiny.json")
-        try #"{"hidden": [16, 16], "train_batch_size": 200, "sgd_minibatch_size": 100, "num_sgd_iter": 2, "checkpoint_every": 1, "batch_mode": "truncate_episodes"}"#
-            .write(to: config, atomically: true, encoding: .utf8)
+        let config = try tinyConfig(in: dir, batch: 200)
         let id = "TorqueWalkingImitation2D-v0"
         let train = try runBioimitate(["train", "--env", id, "--config", config.path, "--steps", "400", "--out", dir.path])
         XCTAssertEqual(train.status, 0, train.err)
