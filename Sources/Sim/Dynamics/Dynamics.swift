@@ -3,17 +3,17 @@ extension Model {
     /// when asked), added into `data.generalized`: Σ over bodies of Jᵀ·(F, M), computed by summing each subtree's
     /// force and moment (about ground) and projecting onto every joint's motion columns.
     func projectBodyForces(_ d: inout SimData, gravity includeGravity: Bool, inertial includeInertial: Bool) {
-        for (b, body) in bodies.enumerated() {
-            let c = d.position(of: body.massCenter, on: b)
+        for b in bodies.indices {  // in place: binding a Body would retain its name
+            let c = d.position(of: bodies[b].massCenter, on: b)
             var f = Vec3.zero, m = Vec3.zero
-            if includeGravity { f += body.mass * gravity }
+            if includeGravity { f += bodies[b].mass * gravity }
             if includeInertial {
                 // −m·a_c and −(I·α + ω × I·ω) with the accelerations of q̈ = 0.
-                let r = d.rotation[b] * body.massCenter
+                let r = d.rotation[b] * bodies[b].massCenter
                 let w = d.angularVelocity[b], alpha = d.angularBias[b]
                 let ac = d.linearBias[b] + cross(alpha, r) + cross(w, cross(w, r))
-                let inertia = d.rotation[b] * body.inertia * d.rotation[b].transposed
-                f -= body.mass * ac
+                let inertia = d.rotation[b] * bodies[b].inertia * d.rotation[b].transposed
+                f -= bodies[b].mass * ac
                 m -= inertia * alpha + cross(w, inertia * w)
             }
             d.bodyForce[b] += f
@@ -21,37 +21,37 @@ extension Model {
         }
         // Subtree sums, children before parents.
         for j in joints.indices.reversed() {
-            let joint = joints[j], b = joint.child
+            let b = joints[j].child, parent = joints[j].parent
             let fSub = d.bodyForce[b], mSub = d.bodyMoment[b]
             let arm = d.jointOrigin[j]
-            for k in joint.coordinates {
+            for k in joints[j].coordinates {
                 // Power of the subtree wrench in the joint's unit motion: ω_k·(M − p_M × F) + v_k·F.
                 d.generalized[k] += dot(d.columnAngular[k], mSub - cross(arm, fSub)) + dot(d.columnLinear[k], fSub)
             }
-            if joint.parent >= 0 {
-                d.bodyForce[joint.parent] += fSub
-                d.bodyMoment[joint.parent] += mSub
+            if parent >= 0 {
+                d.bodyForce[parent] += fSub
+                d.bodyMoment[parent] += mSub
             }
         }
     }
 
     /// Joint-space mass matrix M(q) into `data.massMatrix` (needs `updateKinematics`), by composite rigid bodies:
-    /// each joint's columns see the whole subtree it moves as one body. With subtree mass m, first moment h = Σm·c and
+    /// each joint's columns see the whole subtree it moves as one bodies[b]. With subtree mass m, first moment h = Σm·c and
     /// inertia J about the ground origin, and motion columns (ω, v) taken at the ground origin,
     /// M_kl = m·v_k·v_l + v_k·(ω_l × h) + v_l·(ω_k × h) + ω_k·J·ω_l (Featherstone's CRBA in ground coordinates).
     func computeMassMatrix(_ d: inout SimData) {
         let n = coordinateCount
         for i in 0..<(n * n) { d.massMatrix[i] = 0 }
-        for (b, body) in bodies.enumerated() {
-            let c = d.position(of: body.massCenter, on: b)
+        for b in bodies.indices {  // in place: binding a Body would retain its name
+            let c = d.position(of: bodies[b].massCenter, on: b)
             let r = d.rotation[b]
-            let inertia = r * body.inertia * r.transposed
+            let inertia = r * bodies[b].inertia * r.transposed
             let cc = dot(c, c)
-            d.compositeMass[b] = body.mass
-            d.compositeMoment[b] = body.mass * c
-            d.compositeInertia[b] = Mat3(inertia.r0 + body.mass * (Vec3(cc, 0, 0) - c.x * c),
-                                         inertia.r1 + body.mass * (Vec3(0, cc, 0) - c.y * c),
-                                         inertia.r2 + body.mass * (Vec3(0, 0, cc) - c.z * c))
+            d.compositeMass[b] = bodies[b].mass
+            d.compositeMoment[b] = bodies[b].mass * c
+            d.compositeInertia[b] = Mat3(inertia.r0 + bodies[b].mass * (Vec3(cc, 0, 0) - c.x * c),
+                                         inertia.r1 + bodies[b].mass * (Vec3(0, cc, 0) - c.y * c),
+                                         inertia.r2 + bodies[b].mass * (Vec3(0, 0, cc) - c.z * c))
         }
         for j in joints.indices.reversed() where joints[j].parent >= 0 {
             let p = joints[j].parent, b = joints[j].child
@@ -60,10 +60,10 @@ extension Model {
             let a = d.compositeInertia[p], c = d.compositeInertia[b]
             d.compositeInertia[p] = Mat3(a.r0 + c.r0, a.r1 + c.r1, a.r2 + c.r2)
         }
-        for (j, joint) in joints.enumerated() {
-            let b = joint.child
+        for j in joints.indices {
+            let b = joints[j].child
             let m = d.compositeMass[b], h = d.compositeMoment[b], inertia = d.compositeInertia[b]
-            for k in joint.coordinates {
+            for k in joints[j].coordinates {
                 let wk = d.columnAngular[k], vk = d.columnLinear[k] - cross(wk, d.jointOrigin[j])
                 let jw = inertia * wk, wkh = cross(wk, h)
                 var i = j

@@ -3,22 +3,24 @@ extension Model {
     /// velocity-product accelerations, walking the tree from ground (bodies are in topological order).
     public func updateKinematics(_ d: inout SimData) {
         for c in 0..<coordinateCount { d.columnAngular[c] = .zero; d.columnLinear[c] = .zero }
-        for (j, joint) in joints.enumerated() {
+        // Joints are read in place (joints[j].field): binding a Joint would copy it and retain its arrays.
+        for j in joints.indices {
             let pR: Mat3, pO: Vec3, pW: Vec3, pV: Vec3, pA: Vec3, pLA: Vec3
-            if joint.parent < 0 {
+            if joints[j].parent < 0 {
                 (pR, pO, pW, pV, pA, pLA) = (.identity, .zero, .zero, .zero, .zero, .zero)
             } else {
-                let p = joint.parent
+                let p = joints[j].parent
                 (pR, pO, pW, pV, pA, pLA) = (d.rotation[p], d.origin[p], d.angularVelocity[p], d.velocity[p], d.angularBias[p], d.linearBias[p])
             }
             // Joint transform X_FM(q) and its rates, in F. Each rotation axis is carried by the rotations before it.
             var rFM = Mat3.identity
             var wFM = Vec3.zero, wBias = Vec3.zero
-            for axis in joint.rotations {
-                let a = rFM * axis.axis
+            for r in joints[j].rotations.indices {
+                let axis = joints[j].rotations[r].axis
+                let a = rFM * axis
                 var value: Double
-                if let c = axis.coordinate {
-                    let (f, df, ddf) = axis.function.evaluate(d.q[c])
+                if let c = joints[j].rotations[r].coordinate {
+                    let (f, df, ddf) = joints[j].rotations[r].function.evaluate(d.q[c])
                     value = f
                     let rate = df * d.u[c]
                     d.columnAngular[c] += a * df
@@ -26,29 +28,30 @@ extension Model {
                     wBias += cross(wFM, a * rate) + a * (ddf * d.u[c] * d.u[c])
                     wFM += a * rate
                 } else {
-                    value = axis.function.evaluate(0).0
+                    value = joints[j].rotations[r].function.evaluate(0).0
                 }
-                rFM = rFM * Mat3.rotation(axis: axis.axis, angle: value)
+                rFM = rFM * Mat3.rotation(axis: axis, angle: value)
             }
             var pFM = Vec3.zero, vFM = Vec3.zero, vBias = Vec3.zero
-            for axis in joint.translations {
-                if let c = axis.coordinate {
-                    let (f, df, ddf) = axis.function.evaluate(d.q[c])
-                    pFM += axis.axis * f
-                    vFM += axis.axis * (df * d.u[c])
-                    d.columnLinear[c] += axis.axis * df
-                    vBias += axis.axis * (ddf * d.u[c] * d.u[c])
+            for t in joints[j].translations.indices {
+                let axis = joints[j].translations[t].axis
+                if let c = joints[j].translations[t].coordinate {
+                    let (f, df, ddf) = joints[j].translations[t].function.evaluate(d.q[c])
+                    pFM += axis * f
+                    vFM += axis * (df * d.u[c])
+                    d.columnLinear[c] += axis * df
+                    vBias += axis * (ddf * d.u[c] * d.u[c])
                 } else {
-                    pFM += axis.axis * axis.function.evaluate(0).0
+                    pFM += axis * joints[j].translations[t].function.evaluate(0).0
                 }
             }
             // Into ground.
-            let rGF = pR * joint.parentRotation
-            let oF = pO + pR * joint.parentOffset
+            let rGF = pR * joints[j].parentRotation
+            let oF = pO + pR * joints[j].parentOffset
             let rG = rGF * pFM
             let oM = oF + rG
-            let rB = rGF * rFM * joint.childRotation.transposed
-            let oB = oM - rB * joint.childOffset
+            let rB = rGF * rFM * joints[j].childRotation.transposed
+            let oB = oM - rB * joints[j].childOffset
             let wRel = rGF * wFM, vRel = rGF * vFM
             let w = pW + wRel
             let fromParent = oF - pO
@@ -57,13 +60,13 @@ extension Model {
             let aF = pLA + cross(pA, fromParent) + cross(pW, cross(pW, fromParent))
             let aM = aF + cross(pA, rG) + cross(pW, cross(pW, rG)) + 2 * cross(pW, vRel) + rGF * vBias
             let mToB = oB - oM
-            let b = joint.child
+            let b = joints[j].child
             d.rotation[b] = rB; d.origin[b] = oB; d.angularVelocity[b] = w
             d.velocity[b] = vM + cross(w, mToB)
             d.angularBias[b] = alpha
             d.linearBias[b] = aM + cross(alpha, mToB) + cross(w, cross(w, mToB))
             d.jointOrigin[j] = oM
-            for c in joint.coordinates {
+            for c in joints[j].coordinates {
                 d.columnAngular[c] = rGF * d.columnAngular[c]
                 d.columnLinear[c] = rGF * d.columnLinear[c]
             }

@@ -4,17 +4,16 @@ extension MuscleModel {
     /// Slopes d(fal)/d(lN), d(fpe)/d(lN) and d(fse)/d(tN) of the class's curves.
     @inline(__always)
     func curveSlopes(normFiberLength lN: Double, normTendonLength tN: Double) -> (fal: Double, fpe: Double, fse: Double) {
-        let p = parameters
-        switch p.muscleClass {
+        switch parameters.muscleClass {
         case .millard2012:
             let c = millardCurves!
             return (c.activeForceLength.evaluate(lN).slope, c.fiberForceLength.evaluate(lN).slope,
                     c.tendonForceLength.evaluate(tN).slope)
         case .thelen2003:  // Thelen2003Muscle::calcDfalDlceN, calcDfpeDlceN, calcDfseDtlN
-            let dfal = -2 * (lN - 1) / p.kShapeActive * exp(-(lN - 1) * (lN - 1) / p.kShapeActive)
-            let dfpe = lN > 1 ? p.kShapePassive / p.fmaxMuscleStrain * exp(p.kShapePassive * (lN - 1) / p.fmaxMuscleStrain)
-                / (exp(p.kShapePassive) - 1) : 0
-            let x = tN - 1, e0 = p.fmaxTendonStrain, e3 = exp(3.0)
+            let dfal = -2 * (lN - 1) / parameters.kShapeActive * exp(-(lN - 1) * (lN - 1) / parameters.kShapeActive)
+            let dfpe = lN > 1 ? parameters.kShapePassive / parameters.fmaxMuscleStrain * exp(parameters.kShapePassive * (lN - 1) / parameters.fmaxMuscleStrain)
+                / (exp(parameters.kShapePassive) - 1) : 0
+            let x = tN - 1, e0 = parameters.fmaxTendonStrain, e3 = exp(3.0)
             let eToe = 99 * e0 * e3 / (166 * e3 - 67)
             let dfse = x > eToe ? 0.67 / (e0 - eToe) : (x > 0 ? 0.33 / (exp(3.0) - 1) * (3 / eToe) * exp(3 * x / eToe) : 0)
             return (dfal, dfpe, dfse)
@@ -46,13 +45,12 @@ extension MuscleModel {
     /// estimateMuscleFiberState, Thelen2003Muscle::initMuscleState), iterated to a fixed point in fv.
     func initialFiberVelocity(activation a: Double, fiberLength lce: Double, mtuLength: Double,
                               mtuLengtheningSpeed dml: Double) -> (vN: Double, fv: Double) {
-        let p = parameters
-        let fiso = p.maxIsometricForce, lopt = p.optimalFiberLength, tsl = p.tendonSlackLength
+        let fiso = parameters.maxIsometricForce, lopt = parameters.optimalFiberLength, tsl = parameters.tendonSlackLength
         let pen = pennation(lce)
         let lN = lce / lopt, tN = (mtuLength - lce * pen.cos) / tsl
         let fal = activeForceLength(lN), fpe = passiveForceLength(lN)
         let s = curveSlopes(normFiberLength: lN, normTendonLength: tN)
-        let beta = (p.muscleClass == .millard2012 && useDamping) ? p.fiberDamping : 0
+        let beta = (parameters.muscleClass == .millard2012 && useDamping) ? parameters.fiberDamping : 0
         let h = parallelogramHeight
         // d(phi)/d(lce) of the fixed-width model (calc_DPennationAngle_DfiberLength).
         let dphi = h > 0 ? (-h / lce / lce) / (1 - (h / lce) * (h / lce)).squareRoot() : 0
@@ -63,14 +61,14 @@ extension MuscleModel {
             let dFm = fiso * (a * s.fal * fv + s.fpe) / lopt
             let dFmAT = dFm * pen.cos + fm * (-pen.sin * dphi)
             let kmAT: Double
-            if p.muscleClass == .thelen2003 {
+            if parameters.muscleClass == .thelen2003 {
                 kmAT = dFmAT * pen.cos
             } else {
                 kmAT = dFmAT / (pen.cos - lce * pen.sin * dphi)
             }
             let dtl = (abs(kmAT + kt) > 1e-12 && tN > 1) ? kmAT / (kmAT + kt) * dml : dml
-            let vNew = (dml - dtl) * pen.cos / (p.maxContractionVelocity * lopt)
-            let fvNew = p.muscleClass == .thelen2003
+            let vNew = (dml - dtl) * pen.cos / (parameters.maxContractionVelocity * lopt)
+            let fvNew = parameters.muscleClass == .thelen2003
                 ? thelenForceVelocity(activation: a, fal: fal, normFiberVelocity: vNew)
                 : forceVelocity(vNew, activation: a).value
             let done = abs(fvNew - fv) < 1e-13 && abs(vNew - vN) < 1e-13
@@ -94,14 +92,13 @@ extension MuscleModel {
             return equilibriumFiberLength(activation: activation, mtuLength: mtuLength)
         }
         let a = activationDynamics.clamp(activation)
-        let p = parameters
-        let beta = (p.muscleClass == .millard2012 && useDamping) ? p.fiberDamping : 0
+        let beta = (parameters.muscleClass == .millard2012 && useDamping) ? parameters.fiberDamping : 0
         func residual(_ lce: Double) -> Double {
             let pen = pennation(lce)
-            let lN = lce / p.optimalFiberLength
+            let lN = lce / parameters.optimalFiberLength
             let v = initialFiberVelocity(activation: a, fiberLength: lce, mtuLength: mtuLength, mtuLengtheningSpeed: dml)
             let fiber = (a * activeForceLength(lN) * v.fv + passiveForceLength(lN) + beta * v.vN) * pen.cos
-            return fiber - tendonForceLength((mtuLength - lce * pen.cos) / p.tendonSlackLength)
+            return fiber - tendonForceLength((mtuLength - lce * pen.cos) / parameters.tendonSlackLength)
         }
         return bisectFiberLength(mtuLength: mtuLength, residual: residual)
     }

@@ -28,8 +28,9 @@ public struct MuscleEvaluation: Sendable, Equatable {
 
 /// Immutable muscle-tendon model with OpenSim semantics. The simulator owns the state
 /// (activation and, for a compliant tendon, fiber length) and calls `evaluate` with the path's
-/// length and lengthening speed. Evaluation allocates nothing.
-public struct MuscleModel: Sendable {
+/// length and lengthening speed. Evaluation allocates nothing. A class, so the hot loop reads its parameters in
+/// place instead of copying them (they include the path description) at every call.
+public final class MuscleModel: Sendable {
     public let parameters: MuscleParameters
     public let rigidTendon: Bool
     public let activationDynamics: ActivationDynamics
@@ -87,14 +88,13 @@ public struct MuscleModel: Sendable {
 
     @inline(__always)
     public func activeForceLength(_ lN: Double) -> Double {
-        let p = parameters
-        switch p.muscleClass {
+        switch parameters.muscleClass {
         case .thelen2003:  // Thelen2003Muscle::calcfal
-            return exp(-(lN - 1) * (lN - 1) / p.kShapeActive)
+            return exp(-(lN - 1) * (lN - 1) / parameters.kShapeActive)
         case .millard2012:
             return millardCurves!.activeForceLength.value(lN)
         case .deGrooteFregly2016:  // DeGrooteFregly2016Muscle.h calcActiveForceLengthMultiplier
-            let x = (lN - 1) / p.activeForceWidthScale + 1
+            let x = (lN - 1) / parameters.activeForceWidthScale + 1
             return DeGroote.gauss(x, 0.8150671134243542, 1.055033428970575, 0.162384573599574, 0.063303448465465)
                 + DeGroote.gauss(x, 0.433004984392647, 0.716775413397760, -0.029947116970696, 0.200356847296188)
                 + DeGroote.gauss(x, 0.1, 1.0, 0.353553390593274, 0.0)
@@ -103,16 +103,15 @@ public struct MuscleModel: Sendable {
 
     @inline(__always)
     public func passiveForceLength(_ lN: Double) -> Double {
-        let p = parameters
-        switch p.muscleClass {
+        switch parameters.muscleClass {
         case .thelen2003:  // Thelen2003Muscle::calcfpe
             guard lN > 1 else { return 0 }
-            return (exp(p.kShapePassive * (lN - 1) / p.fmaxMuscleStrain) - 1) / (exp(p.kShapePassive) - 1)
+            return (exp(parameters.kShapePassive * (lN - 1) / parameters.fmaxMuscleStrain) - 1) / (exp(parameters.kShapePassive) - 1)
         case .millard2012:
             return millardCurves!.fiberForceLength.value(lN)
         case .deGrooteFregly2016:  // calcPassiveForceMultiplier, kPE = 4, min norm fiber length 0.2
-            if p.ignorePassiveFiberForce { return 0 }
-            let e0 = p.passiveFiberStrainAtOneNormForce, kPE = 4.0
+            if parameters.ignorePassiveFiberForce { return 0 }
+            let e0 = parameters.passiveFiberStrainAtOneNormForce, kPE = 4.0
             let offset = exp(kPE * (0.2 - 1) / e0)
             return (exp(kPE * (lN - 1) / e0) - offset) / (exp(kPE) - offset)
         }
@@ -120,10 +119,9 @@ public struct MuscleModel: Sendable {
 
     @inline(__always)
     public func tendonForceLength(_ tN: Double) -> Double {
-        let p = parameters
-        switch p.muscleClass {
+        switch parameters.muscleClass {
         case .thelen2003:  // Thelen2003Muscle::calcfse (exact toe constants from the source comment)
-            let x = tN - 1, e0 = p.fmaxTendonStrain, kToe = 3.0, fToe = 0.33
+            let x = tN - 1, e0 = parameters.fmaxTendonStrain, kToe = 3.0, fToe = 0.33
             let e3 = exp(3.0)
             let eToe = 99 * e0 * e3 / (166 * e3 - 67)
             let kLin = 0.67 / (e0 - eToe)
@@ -133,7 +131,7 @@ public struct MuscleModel: Sendable {
         case .millard2012:
             return millardCurves!.tendonForceLength.value(tN)
         case .deGrooteFregly2016:  // calcTendonForceMultiplier, c1 = 0.2, c2 = 1, c3 = 0.2
-            let kT = log((1.0 + 0.2) / 0.2) / p.tendonStrainAtOneNormForce
+            let kT = log((1.0 + 0.2) / 0.2) / parameters.tendonStrainAtOneNormForce
             return 0.2 * exp(kT * (tN - 1)) - 0.2
         }
     }
@@ -141,8 +139,7 @@ public struct MuscleModel: Sendable {
     /// Force-velocity multiplier and its slope at a normalized fiber velocity (units of vmax·lopt).
     @inline(__always)
     public func forceVelocity(_ vN: Double, activation a: Double = 1) -> (value: Double, slope: Double) {
-        let p = parameters
-        switch p.muscleClass {
+        switch parameters.muscleClass {
         case .millard2012:
             return millardCurves!.forceVelocity.evaluate(vN)
         case .deGrooteFregly2016:  // calcForceVelocityMultiplier
@@ -153,12 +150,12 @@ public struct MuscleModel: Sendable {
             // Inverse of Thelen2003Muscle::calcdlceN without its linear extrapolation (rigid-tendon use only).
             let k = 0.25 + 0.75 * a
             if vN <= 0 {
-                let d = k - vN / p.af
-                return ((k + vN) / d, (d + (k + vN) / p.af) / (d * d))
+                let d = k - vN / parameters.af
+                return ((k + vN) / d, (d + (k + vN) / parameters.af) / (d * d))
             }
-            let c = (2 + 2 / p.af) / (p.flen - 1)
+            let c = (2 + 2 / parameters.af) / (parameters.flen - 1)
             let d = k + vN * c
-            return ((k + vN * c * p.flen) / d, (c * p.flen * d - (k + vN * c * p.flen) * c) / (d * d))
+            return ((k + vN * c * parameters.flen) / d, (c * parameters.flen * d - (k + vN * c * parameters.flen) * c) / (d * d))
         }
     }
 
@@ -188,13 +185,12 @@ public struct MuscleModel: Sendable {
     /// the activation derivative (and replaces activation when activation dynamics are ignored).
     public func evaluate(activation aState: Double, fiberLength lState: Double, mtuLength: Double,
                          mtuLengtheningSpeed dlmt: Double, excitation: Double) -> MuscleEvaluation {
-        let p = parameters
         var r = MuscleEvaluation()
-        let fiso = p.maxIsometricForce, lopt = p.optimalFiberLength, vscale = p.maxContractionVelocity * lopt
-        let aRaw = p.ignoreActivationDynamics ? excitation : aState
+        let fiso = parameters.maxIsometricForce, lopt = parameters.optimalFiberLength, vscale = parameters.maxContractionVelocity * lopt
+        let aRaw = parameters.ignoreActivationDynamics ? excitation : aState
         let a = activationDynamics.clamp(aRaw)
         r.activation = a
-        r.activationDerivative = p.ignoreActivationDynamics ? 0 : activationDynamics.derivative(activation: aState, excitation: excitation)
+        r.activationDerivative = parameters.ignoreActivationDynamics ? 0 : activationDynamics.derivative(activation: aState, excitation: excitation)
 
         let lceRaw = rigidTendon ? rigidTendonFiberLength(mtuLength: mtuLength) : lState
         let lce = max(lceRaw, minimumFiberLength)
@@ -203,21 +199,21 @@ public struct MuscleModel: Sendable {
         r.normFiberLength = lce / lopt
         r.pennationAngle = pen.angle
         r.tendonLength = mtuLength - lce * pen.cos
-        r.tendonStrain = r.tendonLength / p.tendonSlackLength - 1
+        r.tendonStrain = r.tendonLength / parameters.tendonSlackLength - 1
         let fal = activeForceLength(r.normFiberLength)
         let fpe = passiveForceLength(r.normFiberLength)
         r.activeForceLengthMultiplier = fal
         r.passiveForceLengthMultiplier = fpe
-        let beta = (p.muscleClass == .thelen2003 || !useDamping) ? 0 : p.fiberDamping
+        let beta = (parameters.muscleClass == .thelen2003 || !useDamping) ? 0 : parameters.fiberDamping
 
         if rigidTendon {
             var vN = 0.0, fv = 1.0
-            if !(p.muscleClass == .millard2012 && r.tendonLength < p.tendonSlackLength - 1e-8) {
+            if !(parameters.muscleClass == .millard2012 && r.tendonLength < parameters.tendonSlackLength - 1e-8) {
                 vN = dlmt * pen.cos / vscale  // calcFiberVelocity with zero tendon velocity
                 fv = forceVelocity(vN, activation: a).value
             }
             setFiberForces(&r, vN: vN, fv: fv, activation: a, fal: fal, fpe: fpe, beta: beta)
-            if r.fiberForce < 0 && p.muscleClass == .millard2012 {  // rigid Millard fiber cannot push
+            if r.fiberForce < 0 && parameters.muscleClass == .millard2012 {  // rigid Millard fiber cannot push
                 r.fiberForce = 0
                 r.passiveFiberForce = -r.activeFiberForce
             }
@@ -227,10 +223,10 @@ public struct MuscleModel: Sendable {
             return r
         }
 
-        let fse = tendonForceLength(r.tendonLength / p.tendonSlackLength)
+        let fse = tendonForceLength(r.tendonLength / parameters.tendonSlackLength)
         r.tendonForce = fse * fiso
         var vN: Double, fv: Double
-        switch p.muscleClass {
+        switch parameters.muscleClass {
         case .thelen2003:
             let afalfv = fse / pen.cos - fpe
             fv = afalfv / (a * fal)
@@ -273,10 +269,9 @@ public struct MuscleModel: Sendable {
     /// beyond the concentric asymptote and above `fv_linear_extrap_threshold` of the eccentric one.
     @inline(__always)
     func thelenNormFiberVelocity(activation a: Double, fal: Double, afalfv fm: Double) -> Double {
-        let p = parameters
-        let af = p.af, flen = p.flen, afl = a * fal
+        let af = parameters.af, flen = parameters.flen, afl = a * fal
         let k = 0.25 + 0.75 * a
-        let asyE = afl * flen, thresh = p.fvLinearExtrapThreshold
+        let asyE = afl * flen, thresh = parameters.fvLinearExtrapThreshold
         func b(_ f: Double) -> (Double, Double) {
             if f <= afl { return (afl + f / af, 1 / af) }
             return ((2 + 2 / af) * (afl * flen - f) / (flen - 1), -(2 + 2 / af) / (flen - 1))
@@ -296,6 +291,11 @@ public struct MuscleModel: Sendable {
     @inline(__always)
     func dampedVelocity(a: Double, fal: Double, fpe: Double, fse: Double, beta: Double, cosPhi: Double) -> (Double, Double) {
         let target = fse / cosPhi
+        if let curves = millardCurves {  // Bezier curve: Newton on its parameter
+            let (v, fv) = curves.forceVelocity.solveIncreasing(scale: a * fal, slope: beta, target: target - fpe)
+            // A speed within the solve's tolerance of zero is zero, so the clamp test (v ≤ 0) sees no rounding sign.
+            return (abs(v) * beta <= 1e-14 * max(1, abs(target)) ? 0 : v, fv)
+        }
         func res(_ v: Double) -> (Double, Double, Double) {
             let fv = forceVelocity(v, activation: a)
             return (a * fal * fv.value + fpe + beta * v - target, a * fal * fv.slope + beta, fv.value)
@@ -328,8 +328,7 @@ public struct MuscleModel: Sendable {
         if parameters.muscleClass == .deGrooteFregly2016 {  // calcForceVelocityInverseCurve
             return (sinh((fv - 0.8825327733249912) / -0.3211346127989808) + 0.374) / -8.149
         }
-        let (v, _) = dampedVelocity(a: 1, fal: 1, fpe: 0, fse: fv, beta: 0, cosPhi: 1)
-        return v
+        return millardCurves!.forceVelocity.solveIncreasing(scale: 1, slope: 0, target: fv).x
     }
 
     // MARK: equilibrium

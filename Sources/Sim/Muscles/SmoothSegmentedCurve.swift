@@ -9,13 +9,29 @@ public struct SmoothSegmentedCurve: Sendable {
     public private(set) var py: [Double]
     public let xStart, xEnd, yStart, yEnd, slopeStart, slopeEnd: Double
     public var segmentCount: Int { px.count / 6 }
+    /// x and y at `samples + 1` evenly spaced Bezier parameters per segment, segment-major: a starting guess for
+    /// inverting x(u), so Newton needs two or three steps instead of six to eight.
+    let sampleX: [Double], sampleY: [Double]
+    static let samples = 32
 
     init(segments: [(x: [Double], y: [Double])], xStart: Double, xEnd: Double, yStart: Double, yEnd: Double,
          slopeStart: Double, slopeEnd: Double) {
-        px = segments.flatMap { $0.x }
-        py = segments.flatMap { $0.y }
+        let x = segments.flatMap { $0.x }, y = segments.flatMap { $0.y }
+        px = x; py = y
         self.xStart = xStart; self.xEnd = xEnd; self.yStart = yStart; self.yEnd = yEnd
         self.slopeStart = slopeStart; self.slopeEnd = slopeEnd
+        var sx: [Double] = [], sy: [Double] = []
+        x.withUnsafeBufferPointer { bx in
+            y.withUnsafeBufferPointer { by in
+                for s in 0..<(bx.count / 6) {
+                    for i in 0...Self.samples {
+                        let u = Double(i) / Double(Self.samples)
+                        sx.append(Self.bezier(bx, 6 * s, u)); sy.append(Self.bezier(by, 6 * s, u))
+                    }
+                }
+            }
+        }
+        sampleX = sx; sampleY = sy
     }
 
     /// SegmentedQuinticBezierToolkit::calcQuinticBezierCornerControlPoints: both end tangents meet at
@@ -56,30 +72,74 @@ public struct SmoothSegmentedCurve: Sendable {
     public func evaluate(_ x: Double) -> (value: Double, slope: Double) {
         if x < xStart { return (yStart + slopeStart * (x - xStart), slopeStart) }
         if x > xEnd { return (yEnd + slopeEnd * (x - xEnd), slopeEnd) }
-        return px.withUnsafeBufferPointer { bx in
-            py.withUnsafeBufferPointer { by in
-                let n = bx.count / 6
-                var s = n - 1
-                for i in 0..<n where x >= bx[6 * i] && x < bx[6 * i + 5] { s = i; break }
-                let o = 6 * s
-                // x(u) is monotonic on a segment: Newton safeguarded by bisection.
-                var lo = 0.0, hi = 1.0
-                let span = bx[o + 5] - bx[o]
-                var u = span > 0 ? min(max((x - bx[o]) / span, 0), 1) : 0
-                for _ in 0..<60 {
-                    let f = SmoothSegmentedCurve.bezier(bx, o, u) - x
-                    if abs(f) <= 1e-14 * max(1, abs(x)) { break }
-                    if f > 0 { hi = u } else { lo = u }
-                    let df = SmoothSegmentedCurve.bezierDu(bx, o, u)
-                    var un = df != 0 ? u - f / df : 0.5 * (lo + hi)
-                    if !(un > lo && un < hi) { un = 0.5 * (lo + hi) }
-                    if un == u { break }
-                    u = un
+        let (s, u) = parameter(gx: 1, gy: 0, target: x)
+        return withPoints { bx, by in
+            let o = 6 * s
+            let y = Self.bezier(by, o, u), dxdu = Self.bezierDu(bx, o, u), dydu = Self.bezierDu(by, o, u)
+            return (y, dxdu != 0 ? dydu / dxdu : (u < 0.5 ? slopeStartOf(s) : slopeEndOf(s)))
+        }
+    }
+
+    /// Solves c·f(x) + b·x = t for x, where the left side increases with x (b ≥ 0, c ≥ 0), returning x and f(x).
+    /// Newton runs on the Bezier parameter directly, so no x(u) inversion is nested inside it.
+    @inline(__always)
+    public func solveIncreasing(scale c: Double, slope b: Double, target t: Double) -> (x: Double, value: Double) {
+        if c * yStart + b * xStart > t {  // left of the curve: its linear extension
+            let k = c * slopeStart + b
+            let x = k > 0 ? xStart + (t - c * yStart - b * xStart) / k : xStart
+            return (x, yStart + slopeStart * (x - xStart))
+        }
+        if c * yEnd + b * xEnd < t {
+            let k = c * slopeEnd + b
+            let x = k > 0 ? xEnd + (t - c * yEnd - b * xEnd) / k : xEnd
+            return (x, yEnd + slopeEnd * (x - xEnd))
+        }
+        let (s, u) = parameter(gx: b, gy: c, target: t)
+        return withPoints { bx, by in (Self.bezier(bx, 6 * s, u), Self.bezier(by, 6 * s, u)) }
+    }
+
+    @inline(__always)
+    private func withPoints<R>(_ body: (UnsafeBufferPointer<Double>, UnsafeBufferPointer<Double>) -> R) -> R {
+        px.withUnsafeBufferPointer { bx in py.withUnsafeBufferPointer { by in body(bx, by) } }
+    }
+
+    /// The segment and Bezier parameter where gx·x(u) + gy·y(u) = target, for a left side that increases along the
+    /// curve and crosses the target on it: the samples bracket u, then Newton safeguarded by bisection, to a residual
+    /// of 1e-14 relative to max(1, |target|).
+    @inline(__always)
+    private func parameter(gx: Double, gy: Double, target: Double) -> (segment: Int, u: Double) {
+        @inline(__always) func g(_ x: Double, _ y: Double) -> Double { gx * x + gy * y - target }
+        let scale = max(1, abs(target))
+        return withPoints { bx, by in
+            sampleX.withUnsafeBufferPointer { sx in
+                sampleY.withUnsafeBufferPointer { sy in
+                    let k = Self.samples, n = bx.count / 6
+                    // Last sample (over all segments, in order) with g ≤ 0.
+                    var lo = 0, hi = n * (k + 1) - 1
+                    if g(sx[hi], sy[hi]) <= 0 { return (n - 1, 1) }
+                    while hi - lo > 1 {
+                        let mid = (lo + hi) / 2
+                        if g(sx[mid], sy[mid]) <= 0 { lo = mid } else { hi = mid }
+                    }
+                    let s = lo / (k + 1), i = lo % (k + 1)
+                    if i == k { return (s, 1) }  // a segment's end equals the next one's start
+                    let g0 = g(sx[lo], sy[lo]), g1 = g(sx[lo + 1], sy[lo + 1])
+                    var uLo = Double(i) / Double(k), uHi = Double(i + 1) / Double(k)
+                    var u = g1 > g0 ? uLo + (uHi - uLo) * (-g0 / (g1 - g0)) : uLo
+                    let o = 6 * s
+                    for _ in 0..<60 {
+                        let x = Self.bezier(bx, o, u), y = Self.bezier(by, o, u)
+                        let f = g(x, y)
+                        if abs(f) <= 1e-14 * scale { break }
+                        if f > 0 { uHi = u } else { uLo = u }
+                        let df = gx * Self.bezierDu(bx, o, u) + gy * Self.bezierDu(by, o, u)
+                        var un = df != 0 ? u - f / df : 0.5 * (uLo + uHi)
+                        if !(un > uLo && un < uHi) { un = 0.5 * (uLo + uHi) }
+                        if un == u { break }
+                        u = un
+                    }
+                    return (s, u)
                 }
-                let y = SmoothSegmentedCurve.bezier(by, o, u)
-                let dxdu = SmoothSegmentedCurve.bezierDu(bx, o, u)
-                let dydu = SmoothSegmentedCurve.bezierDu(by, o, u)
-                return (y, dxdu != 0 ? dydu / dxdu : (u < 0.5 ? slopeStartOf(s) : slopeEndOf(s)))
             }
         }
     }
@@ -97,7 +157,7 @@ public struct SmoothSegmentedCurve: Sendable {
 }
 
 /// The Millard2012 default curves built from the curve properties (SmoothSegmentedFunctionFactory.cpp).
-public struct MillardCurves: Sendable {
+public final class MillardCurves: Sendable {
     public let activeForceLength: SmoothSegmentedCurve
     public let forceVelocity: SmoothSegmentedCurve
     public let fiberForceLength: SmoothSegmentedCurve

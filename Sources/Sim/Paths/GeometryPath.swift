@@ -59,6 +59,9 @@ public struct GeometryPath: Sendable {
         if points.count < 2 { throw SimError.invalid("muscle \(muscle): a path needs at least two points") }
     }
 
+    // The loops below index the points in place: binding a Point (or iterating `points`) would copy it and
+    // retain its name and moving-function storage at every evaluation.
+
     @inline(__always) func isActive(_ p: Point, _ d: SimData) -> Bool {
         guard let c = p.condition else { return true }
         return c.range.contains(d.q[c.coordinate])
@@ -67,11 +70,13 @@ public struct GeometryPath: Sendable {
     /// Location on its body and its rate of change (body frame) for the current coordinates and speeds.
     @inline(__always) func local(_ p: Point, _ d: SimData) -> (Vec3, Vec3) {
         var location = p.location, rate = Vec3.zero
-        for m in p.moving {
-            let q = d.q[m.coordinate]
-            let (value, slope, _) = m.function.evaluate(min(max(q, m.range.lowerBound), m.range.upperBound))
-            location[m.component] = value
-            rate[m.component] = (m.range.contains(q) ? slope : m.function.evaluate(q).1) * d.u[m.coordinate]
+        if p.moving.isEmpty { return (location, rate) }
+        for i in p.moving.indices {
+            let coordinate = p.moving[i].coordinate, range = p.moving[i].range
+            let q = d.q[coordinate]
+            let (value, slope, _) = p.moving[i].function.evaluate(min(max(q, range.lowerBound), range.upperBound))
+            location[p.moving[i].component] = value
+            rate[p.moving[i].component] = (range.contains(q) ? slope : p.moving[i].function.evaluate(q).1) * d.u[coordinate]
         }
         return (location, rate)
     }
@@ -87,8 +92,8 @@ public struct GeometryPath: Sendable {
     public func lengthAndSpeed(_ d: SimData) -> (length: Double, speed: Double) {
         var length = 0.0, speed = 0.0
         var previous: (position: Vec3, velocity: Vec3)?
-        for p in points where isActive(p, d) {
-            let here = ground(p, d)
+        for i in points.indices where isActive(points[i], d) {
+            let here = ground(points[i], d)
             if let prev = previous {
                 let segment = here.position - prev.position
                 let l = norm(segment)
@@ -102,9 +107,9 @@ public struct GeometryPath: Sendable {
     /// Applies a tension (N, pulling the path shorter) to the bodies and, for moving points, to the coordinates their
     /// location depends on (the virtual work of the point force through dlocation/dq).
     public func applyTension(_ tension: Double, _ d: inout SimData) {
-        var previous: (point: Point, position: Vec3)?
-        for p in points where isActive(p, d) {
-            let here = ground(p, d).position
+        var previous: (point: Int, position: Vec3)?
+        for i in points.indices where isActive(points[i], d) {
+            let here = ground(points[i], d).position
             if let prev = previous {
                 let segment = here - prev.position
                 let l = norm(segment)
@@ -112,21 +117,24 @@ public struct GeometryPath: Sendable {
                     // Each segment pulls its two ends toward each other.
                     let pull = segment * (tension / l)
                     apply(pull, at: prev.position, point: prev.point, &d)
-                    apply(-pull, at: here, point: p, &d)
+                    apply(-pull, at: here, point: i, &d)
                 }
             }
-            previous = (p, here)
+            previous = (i, here)
         }
     }
 
-    @inline(__always) private func apply(_ force: Vec3, at position: Vec3, point p: Point, _ d: inout SimData) {
-        if p.body >= 0 { d.applyForce(force, at: position, on: p.body) }
-        for m in p.moving {
-            let slope = m.function.evaluate(d.q[m.coordinate]).1
+    @inline(__always) private func apply(_ force: Vec3, at position: Vec3, point i: Int, _ d: inout SimData) {
+        let body = points[i].body
+        if body >= 0 { d.applyForce(force, at: position, on: body) }
+        if points[i].moving.isEmpty { return }
+        for m in points[i].moving.indices {
+            let coordinate = points[i].moving[m].coordinate
+            let slope = points[i].moving[m].function.evaluate(d.q[coordinate]).1
             var axis = Vec3.zero
-            axis[m.component] = slope
-            let direction = p.body < 0 ? axis : d.rotation[p.body] * axis
-            d.applyGeneralizedForce(dot(force, direction), coordinate: m.coordinate)
+            axis[points[i].moving[m].component] = slope
+            let direction = body < 0 ? axis : d.rotation[body] * axis
+            d.applyGeneralizedForce(dot(force, direction), coordinate: coordinate)
         }
     }
 }

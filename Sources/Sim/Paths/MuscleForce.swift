@@ -24,8 +24,7 @@ public final class MuscleForce: ForceElement {
 
     public func apply(model: Model, data d: inout SimData, slots: ForceSlots, stateRates: inout [Double]) {
         let (length, speed) = path.lengthAndSpeed(d)
-        let p = muscle.parameters
-        let excitation = min(max(d.controls[slots.control], p.minControl), p.maxControl)
+        let excitation = min(max(d.controls[slots.control], muscle.parameters.minControl), muscle.parameters.maxControl)
         let fiber = muscle.rigidTendon ? 0 : d.z[slots.state + 1]
         let e = muscle.evaluate(activation: d.z[slots.state], fiberLength: fiber, mtuLength: length,
                                 mtuLengtheningSpeed: speed, excitation: excitation)
