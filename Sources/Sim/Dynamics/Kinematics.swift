@@ -30,7 +30,7 @@ extension Model {
                 } else {
                     value = joints[j].rotations[r].function.evaluate(0).0
                 }
-                rFM = rFM * Mat3.rotation(axis: axis, angle: value)
+                if value != 0 { rFM = rFM * Mat3.rotation(axis: axis, angle: value) }  // constant zero axes are common
             }
             var pFM = Vec3.zero, vFM = Vec3.zero, vBias = Vec3.zero
             for t in joints[j].translations.indices {
