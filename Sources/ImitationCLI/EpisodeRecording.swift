@@ -60,7 +60,8 @@ struct EpisodeRecording {
 
     /// Writes states.sto, motion.mot (the same coordinates: opens in OpenSim), speeds.sto, reference.sto,
     /// actions.sto, controls.sto (excitations or torques) and rewards.sto into `out`.
-    func write(to out: String, progress: URL? = nil) throws {
+    /// `progress`: the run's progress.csv, plotted up to `progressSteps` (the checkpoint's steps) when given.
+    func write(to out: String, progress: URL? = nil, progressSteps: Int? = nil) throws {
         let model = env.model
         do {
             try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
@@ -79,18 +80,24 @@ struct EpisodeRecording {
             }
             try MotionTable(name: "rewards", labels: Self.termColumns + feet, time: time, rows: terms, inDegrees: false).write(path: out + "/rewards.sto")
             var data = report()
-            if let progress { (data.learningSteps, data.learning) = Self.learningCurves(progress) }
+            if let progress { (data.learningSteps, data.learning) = Self.learningCurves(progress, upTo: progressSteps) }
             try HTMLReport.write(data, to: URL(fileURLWithPath: out).appendingPathComponent("report.html"))
         } catch let e as SimError { throw CLIError("\(e)") }
     }
 
     /// Episode return and length, falls, tracking error and imitation term per progress.csv row; empty when the file
-    /// is missing or unreadable (the report is still written).
-    static func learningCurves(_ csv: URL) -> ([Double], [ReportData.Curve]) {
+    /// is missing or unreadable (the report is still written). Rows past `upTo` environment steps are left out, so an
+    /// earlier checkpoint's report does not show the training that came after it.
+    static func learningCurves(_ csv: URL, upTo last: Int? = nil) -> ([Double], [ReportData.Curve]) {
         guard let text = try? String(contentsOf: csv, encoding: .utf8) else { return ([], []) }
         let lines = text.split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
         guard let header = lines.first, lines.count > 1 else { return ([], []) }
-        let rows = lines.dropFirst().filter { $0.count == header.count }
+        let stepColumn = header.firstIndex(of: "env_steps")
+        let rows = lines.dropFirst().filter { row in
+            guard row.count == header.count else { return false }
+            guard let last, let j = stepColumn, let steps = Int(row[j]) else { return true }
+            return steps <= last
+        }
         func column(_ name: String) -> [Double]? {
             header.firstIndex(of: name).map { j in rows.map { Double($0[j]) ?? .nan } }
         }

@@ -86,7 +86,7 @@ struct Test: ParsableCommand {
             summarize(recordings.map { ($0.totalReward, $0.steps, $0.ending.hasPrefix("terminated")) }, into: &metrics)
             imitationMetrics(recordings, env: env, into: &metrics)
             let progress = point.deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("progress.csv")
-            if settings.saveMotion { try recordings[0].write(to: dir.path, progress: progress) }
+            if settings.saveMotion { try recordings[0].write(to: dir.path, progress: progress, progressSteps: policy.meta.envSteps) }
         }
 
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)

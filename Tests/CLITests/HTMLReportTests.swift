@@ -20,4 +20,16 @@ final class HTMLReportTests: XCTestCase {
         XCTAssertFalse(html.contains("http://") || html.contains("https://") || html.contains("src="))  // no network
         XCTAssertTrue(html.contains("\"NaN\""))  // a non-finite reward is carried, not dropped or crashing
     }
+
+    func testLearningCurvesStopAtTheCheckpointsSteps() throws {
+        let csv = FileManager.default.temporaryDirectory.appendingPathComponent("progress-\(UUID().uuidString).csv")
+        defer { try? FileManager.default.removeItem(at: csv) }
+        try "env_steps,episode_return_mean,episode_length_mean\n100,1.5,10\n200,2.5,20\n300,3.5,30\n".write(to: csv, atomically: true, encoding: .utf8)
+        let (all, allCurves) = EpisodeRecording.learningCurves(csv)
+        XCTAssertEqual(all, [100, 200, 300])
+        XCTAssertEqual(allCurves.map(\.name), ["episode_return_mean", "episode_length_mean"])
+        let (early, earlyCurves) = EpisodeRecording.learningCurves(csv, upTo: 200)
+        XCTAssertEqual(early, [100, 200])
+        XCTAssertEqual(earlyCurves.first?.simulated, [1.5, 2.5])
+    }
 }
