@@ -34,6 +34,25 @@ final class MuscleModelTests: XCTestCase {
         XCTAssertEqual(c.fiberForceLength.value(1.7), 1, accuracy: 1e-12)
     }
 
+    /// The damped-fiber solve c·fv(v) + b·v = t, inside the curve and on its linear extensions, and the undamped
+    /// inverse (b = 0): the returned velocity satisfies the equation and the returned value is fv there.
+    func testForceVelocitySolveSatisfiesItsEquation() {
+        let fv = MuscleModel(MuscleParameters(name: "m", muscleClass: .millard2012)).millardCurves!.forceVelocity
+        var rng = SystemRandomNumberGenerator()
+        for _ in 0..<2000 {
+            let c = Double.random(in: 0...1, using: &rng), b = Double.random(in: 0.001...0.2, using: &rng)
+            let t = Double.random(in: -0.5...1.8, using: &rng)
+            let (v, value) = fv.solveIncreasing(scale: c, slope: b, target: t)
+            XCTAssertEqual(value, fv.value(v), accuracy: 1e-12, "value at v = \(v)")
+            XCTAssertEqual(c * value + b * v, t, accuracy: 1e-12, "c \(c) b \(b) t \(t)")
+        }
+        let m = MuscleModel(MuscleParameters(name: "m", muscleClass: .millard2012))
+        for target in stride(from: 0.05, through: 1.35, by: 0.05) {
+            let v = m.inverseForceVelocity(target)
+            XCTAssertEqual(m.forceVelocity(v).value, target, accuracy: 1e-12)
+        }
+    }
+
     func testActivationDynamics() {
         let fo = ActivationDynamics.firstOrder(activationTime: 0.01, deactivationTime: 0.04, minimumActivation: 0.01)
         XCTAssertEqual(fo.derivative(activation: 0.4, excitation: 0.4), 0)
