@@ -36,7 +36,7 @@ extension Model {
     }
 
     /// Joint-space mass matrix M(q) into `data.massMatrix` (needs `updateKinematics`), by composite rigid bodies:
-    /// each joint's columns see the whole subtree it moves as one bodies[b]. With subtree mass m, first moment h = Σm·c and
+    /// each joint's columns see the whole subtree it moves as one body. With subtree mass m, first moment h = Σm·c and
     /// inertia J about the ground origin, and motion columns (ω, v) taken at the ground origin,
     /// M_kl = m·v_k·v_l + v_k·(ω_l × h) + v_l·(ω_k × h) + ω_k·J·ω_l (Featherstone's CRBA in ground coordinates).
     func computeMassMatrix(_ d: inout SimData) {

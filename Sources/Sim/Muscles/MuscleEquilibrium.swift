@@ -10,9 +10,9 @@ extension MuscleModel {
             return (c.activeForceLength.evaluate(lN).slope, c.fiberForceLength.evaluate(lN).slope,
                     c.tendonForceLength.evaluate(tN).slope)
         case .thelen2003:  // Thelen2003Muscle::calcDfalDlceN, calcDfpeDlceN, calcDfseDtlN
-            let dfal = -2 * (lN - 1) / parameters.kShapeActive * exp(-(lN - 1) * (lN - 1) / parameters.kShapeActive)
-            let dfpe = lN > 1 ? parameters.kShapePassive / parameters.fmaxMuscleStrain * exp(parameters.kShapePassive * (lN - 1) / parameters.fmaxMuscleStrain)
-                / (exp(parameters.kShapePassive) - 1) : 0
+            let kA = parameters.kShapeActive, kP = parameters.kShapePassive, eM = parameters.fmaxMuscleStrain
+            let dfal = -2 * (lN - 1) / kA * exp(-(lN - 1) * (lN - 1) / kA)
+            let dfpe = lN > 1 ? kP / eM * exp(kP * (lN - 1) / eM) / (exp(kP) - 1) : 0
             let x = tN - 1, e0 = parameters.fmaxTendonStrain, e3 = exp(3.0)
             let eToe = 99 * e0 * e3 / (166 * e3 - 67)
             let dfse = x > eToe ? 0.67 / (e0 - eToe) : (x > 0 ? 0.33 / (exp(3.0) - 1) * (3 / eToe) * exp(3 * x / eToe) : 0)

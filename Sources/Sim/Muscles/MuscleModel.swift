@@ -106,7 +106,8 @@ public final class MuscleModel: Sendable {
         switch parameters.muscleClass {
         case .thelen2003:  // Thelen2003Muscle::calcfpe
             guard lN > 1 else { return 0 }
-            return (exp(parameters.kShapePassive * (lN - 1) / parameters.fmaxMuscleStrain) - 1) / (exp(parameters.kShapePassive) - 1)
+            let kP = parameters.kShapePassive
+            return (exp(kP * (lN - 1) / parameters.fmaxMuscleStrain) - 1) / (exp(kP) - 1)
         case .millard2012:
             return millardCurves!.fiberForceLength.value(lN)
         case .deGrooteFregly2016:  // calcPassiveForceMultiplier, kPE = 4, min norm fiber length 0.2
@@ -148,14 +149,14 @@ public final class MuscleModel: Sendable {
             return (-0.3211346127989808 * log(t + s) + 0.8825327733249912, -0.3211346127989808 * -8.149 / s)
         case .thelen2003:
             // Inverse of Thelen2003Muscle::calcdlceN without its linear extrapolation (rigid-tendon use only).
-            let k = 0.25 + 0.75 * a
+            let k = 0.25 + 0.75 * a, af = parameters.af, flen = parameters.flen
             if vN <= 0 {
-                let d = k - vN / parameters.af
-                return ((k + vN) / d, (d + (k + vN) / parameters.af) / (d * d))
+                let d = k - vN / af
+                return ((k + vN) / d, (d + (k + vN) / af) / (d * d))
             }
-            let c = (2 + 2 / parameters.af) / (parameters.flen - 1)
+            let c = (2 + 2 / af) / (flen - 1)
             let d = k + vN * c
-            return ((k + vN * c * parameters.flen) / d, (c * parameters.flen * d - (k + vN * c * parameters.flen) * c) / (d * d))
+            return ((k + vN * c * flen) / d, (c * flen * d - (k + vN * c * flen) * c) / (d * d))
         }
     }
 
@@ -186,11 +187,12 @@ public final class MuscleModel: Sendable {
     public func evaluate(activation aState: Double, fiberLength lState: Double, mtuLength: Double,
                          mtuLengtheningSpeed dlmt: Double, excitation: Double) -> MuscleEvaluation {
         var r = MuscleEvaluation()
-        let fiso = parameters.maxIsometricForce, lopt = parameters.optimalFiberLength, vscale = parameters.maxContractionVelocity * lopt
-        let aRaw = parameters.ignoreActivationDynamics ? excitation : aState
-        let a = activationDynamics.clamp(aRaw)
+        let fiso = parameters.maxIsometricForce, lopt = parameters.optimalFiberLength
+        let vscale = parameters.maxContractionVelocity * lopt
+        let ignoreActivation = parameters.ignoreActivationDynamics
+        let a = activationDynamics.clamp(ignoreActivation ? excitation : aState)
         r.activation = a
-        r.activationDerivative = parameters.ignoreActivationDynamics ? 0 : activationDynamics.derivative(activation: aState, excitation: excitation)
+        r.activationDerivative = ignoreActivation ? 0 : activationDynamics.derivative(activation: aState, excitation: excitation)
 
         let lceRaw = rigidTendon ? rigidTendonFiberLength(mtuLength: mtuLength) : lState
         let lce = max(lceRaw, minimumFiberLength)
@@ -286,8 +288,9 @@ public final class MuscleModel: Sendable {
         return v0 + dv * (fm - f0)
     }
 
-    /// Solves (a·fal·fv(v) + fpe + beta·v)·cos(phi) = fse for v, the damped-fiber equilibrium of
-    /// Millard2012EquilibriumMuscle (calcDampedNormFiberVelocity); the residual is strictly increasing.
+    /// Solves (a·fal·fv(v) + fpe + beta·v)·cos(phi) = fse for v (beta > 0), the damped-fiber equilibrium of
+    /// Millard2012EquilibriumMuscle (calcDampedNormFiberVelocity); the residual is strictly increasing. Millard's
+    /// Bezier curve is solved on its own parameter; DeGroote–Fregly's closed-form curve by bracketed Newton on v.
     @inline(__always)
     func dampedVelocity(a: Double, fal: Double, fpe: Double, fse: Double, beta: Double, cosPhi: Double) -> (Double, Double) {
         let target = fse / cosPhi

@@ -9,9 +9,9 @@ public struct SmoothSegmentedCurve: Sendable {
     public private(set) var py: [Double]
     public let xStart, xEnd, yStart, yEnd, slopeStart, slopeEnd: Double
     public var segmentCount: Int { px.count / 6 }
-    /// x and y at `samples + 1` evenly spaced Bezier parameters per segment, segment-major: a starting guess for
+    /// (x, y) at `samples + 1` evenly spaced Bezier parameters per segment, segment-major: a starting guess for
     /// inverting x(u), so Newton needs two or three steps instead of six to eight.
-    let sampleX: [Double], sampleY: [Double]
+    let sampled: [SIMD2<Double>]
     static let samples = 32
 
     init(segments: [(x: [Double], y: [Double])], xStart: Double, xEnd: Double, yStart: Double, yEnd: Double,
@@ -20,18 +20,18 @@ public struct SmoothSegmentedCurve: Sendable {
         px = x; py = y
         self.xStart = xStart; self.xEnd = xEnd; self.yStart = yStart; self.yEnd = yEnd
         self.slopeStart = slopeStart; self.slopeEnd = slopeEnd
-        var sx: [Double] = [], sy: [Double] = []
+        var samples: [SIMD2<Double>] = []
         x.withUnsafeBufferPointer { bx in
             y.withUnsafeBufferPointer { by in
                 for s in 0..<(bx.count / 6) {
                     for i in 0...Self.samples {
                         let u = Double(i) / Double(Self.samples)
-                        sx.append(Self.bezier(bx, 6 * s, u)); sy.append(Self.bezier(by, 6 * s, u))
+                        samples.append(SIMD2(Self.bezier(bx, 6 * s, u), Self.bezier(by, 6 * s, u)))
                     }
                 }
             }
         }
-        sampleX = sx; sampleY = sy
+        sampled = samples
     }
 
     /// SegmentedQuinticBezierToolkit::calcQuinticBezierCornerControlPoints: both end tangents meet at
@@ -109,38 +109,35 @@ public struct SmoothSegmentedCurve: Sendable {
     @inline(__always)
     private func parameter(gx: Double, gy: Double, target: Double) -> (segment: Int, u: Double) {
         @inline(__always) func g(_ x: Double, _ y: Double) -> Double { gx * x + gy * y - target }
+        @inline(__always) func g(_ p: SIMD2<Double>) -> Double { g(p.x, p.y) }
+        let k = Self.samples, n = segmentCount
+        // Bracket: the last sample (over all segments, in order) with g ≤ 0.
+        var lo = 0, hi = sampled.count - 1
+        if g(sampled[hi]) <= 0 { return (n - 1, 1) }
+        while hi - lo > 1 {
+            let mid = (lo + hi) / 2
+            if g(sampled[mid]) <= 0 { lo = mid } else { hi = mid }
+        }
+        let s = lo / (k + 1), i = lo % (k + 1)
+        if i == k { return (s, 1) }  // a segment's end equals the next one's start
+        let g0 = g(sampled[lo]), g1 = g(sampled[lo + 1])
+        var uLo = Double(i) / Double(k), uHi = Double(i + 1) / Double(k)
+        var u = g1 > g0 ? uLo + (uHi - uLo) * (-g0 / (g1 - g0)) : uLo
         let scale = max(1, abs(target))
         return withPoints { bx, by in
-            sampleX.withUnsafeBufferPointer { sx in
-                sampleY.withUnsafeBufferPointer { sy in
-                    let k = Self.samples, n = bx.count / 6
-                    // Last sample (over all segments, in order) with g ≤ 0.
-                    var lo = 0, hi = n * (k + 1) - 1
-                    if g(sx[hi], sy[hi]) <= 0 { return (n - 1, 1) }
-                    while hi - lo > 1 {
-                        let mid = (lo + hi) / 2
-                        if g(sx[mid], sy[mid]) <= 0 { lo = mid } else { hi = mid }
-                    }
-                    let s = lo / (k + 1), i = lo % (k + 1)
-                    if i == k { return (s, 1) }  // a segment's end equals the next one's start
-                    let g0 = g(sx[lo], sy[lo]), g1 = g(sx[lo + 1], sy[lo + 1])
-                    var uLo = Double(i) / Double(k), uHi = Double(i + 1) / Double(k)
-                    var u = g1 > g0 ? uLo + (uHi - uLo) * (-g0 / (g1 - g0)) : uLo
-                    let o = 6 * s
-                    for _ in 0..<60 {
-                        let x = Self.bezier(bx, o, u), y = Self.bezier(by, o, u)
-                        let f = g(x, y)
-                        if abs(f) <= 1e-14 * scale { break }
-                        if f > 0 { uHi = u } else { uLo = u }
-                        let df = gx * Self.bezierDu(bx, o, u) + gy * Self.bezierDu(by, o, u)
-                        var un = df != 0 ? u - f / df : 0.5 * (uLo + uHi)
-                        if !(un > uLo && un < uHi) { un = 0.5 * (uLo + uHi) }
-                        if un == u { break }
-                        u = un
-                    }
-                    return (s, u)
-                }
+            let o = 6 * s
+            for _ in 0..<60 {
+                let x = Self.bezier(bx, o, u), y = Self.bezier(by, o, u)
+                let f = g(x, y)
+                if abs(f) <= 1e-14 * scale { break }
+                if f > 0 { uHi = u } else { uLo = u }
+                let df = gx * Self.bezierDu(bx, o, u) + gy * Self.bezierDu(by, o, u)
+                var un = df != 0 ? u - f / df : 0.5 * (uLo + uHi)
+                if !(un > uLo && un < uHi) { un = 0.5 * (uLo + uHi) }
+                if un == u { break }
+                u = un
             }
+            return (s, u)
         }
     }
 

@@ -70,7 +70,6 @@ public struct GeometryPath: Sendable {
     /// Location on its body and its rate of change (body frame) for the current coordinates and speeds.
     @inline(__always) func local(_ p: Point, _ d: SimData) -> (Vec3, Vec3) {
         var location = p.location, rate = Vec3.zero
-        if p.moving.isEmpty { return (location, rate) }
         for i in p.moving.indices {
             let coordinate = p.moving[i].coordinate, range = p.moving[i].range
             let q = d.q[coordinate]
@@ -127,7 +126,6 @@ public struct GeometryPath: Sendable {
     @inline(__always) private func apply(_ force: Vec3, at position: Vec3, point i: Int, _ d: inout SimData) {
         let body = points[i].body
         if body >= 0 { d.applyForce(force, at: position, on: body) }
-        if points[i].moving.isEmpty { return }
         for m in points[i].moving.indices {
             let coordinate = points[i].moving[m].coordinate
             let slope = points[i].moving[m].function.evaluate(d.q[coordinate]).1
