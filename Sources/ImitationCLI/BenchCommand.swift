@@ -20,11 +20,12 @@ struct Bench: ParsableCommand {
     @Option(help: "Comma-separated cases: passive drop, muscle free, muscle locked.")
     var cases = "passive drop,muscle free,muscle locked"
     @Flag(help: "Use rigid tendons (no fiber-length states).") var rigidTendons = false
+    @Option(help: "Comma-separated model stems to run.") var stems = "gait0914_2d,gait1422_3d"
 
     func run() throws {
         print("bioimitate, accuracy \(accuracy), \(seconds) s simulated per run, 0.01 s steps, median of \(runs)\(rigidTendons ? ", rigid tendons" : "")")
         for benchCase in cases.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) {
-            for stem in ["gait0914_2d", "gait1422_3d"] {
+            for stem in stems.split(separator: ",").map(String.init) {
                 let (model, start) = try setup(stem, benchCase)
                 var rates: [Double] = [], stepsPerInterval = 0.0
                 let muscleControls = model.forces.indices.filter { model.forces[$0] is MuscleForce }.map { model.controlOffsets[$0] }

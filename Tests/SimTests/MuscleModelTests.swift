@@ -34,6 +34,44 @@ final class MuscleModelTests: XCTestCase {
         XCTAssertEqual(c.fiberForceLength.value(1.7), 1, accuracy: 1e-12)
     }
 
+    /// The table-guided evaluation the simulation uses is the Bezier curve to rounding: within 1e-11 in value and
+    /// 1e-9 of the largest slope, over the curve and its extensions; the table-bracketed damped solve within 1e-11.
+    func testCurveTablesFollowTheBezierCurves() {
+        for damped in [true, false] {
+            var p = MuscleParameters(name: "m", muscleClass: .millard2012)
+            p.fiberDamping = damped ? 0.1 : 0
+            let c = MuscleModel(p).millardCurves!
+            for (name, curve) in [("fv", c.forceVelocity), ("fpe", c.fiberForceLength), ("fse", c.tendonForceLength),
+                                  ("fal", c.activeForceLength)] {
+                let span = curve.xEnd - curve.xStart
+                var worstValue = 0.0, worstSlope = 0.0, maxSlope = 0.0
+                let n = 20_000
+                for i in 0...n {
+                    let x = curve.xStart - 0.05 * span + 1.1 * span * Double(i) / Double(n)
+                    let table = curve.evaluate(x), exact = curve.exactEvaluate(x)
+                    worstValue = max(worstValue, abs(table.value - exact.value))
+                    worstSlope = max(worstSlope, abs(table.slope - exact.slope))
+                    maxSlope = max(maxSlope, abs(exact.slope))
+                }
+                print("curve table \(name) (damped \(damped)): value error \(worstValue), slope error \(worstSlope) of max slope \(maxSlope)")
+                XCTAssertLessThan(worstValue, 1e-11, name)
+                XCTAssertLessThan(worstSlope, 1e-9 * maxSlope, name)
+            }
+            var worstSolve = 0.0
+            for (scale, slope) in [(0.0, 0.1), (0.3, 0.1), (1.0, 0.1), (1.0, 0.0), (0.05, 0.01)] {
+                for i in 0...400 {
+                    let target = -0.5 + 2.5 * Double(i) / 400
+                    if slope == 0 && !(target > scale * c.forceVelocity.yStart && target < scale * c.forceVelocity.yEnd) { continue }
+                    let table = c.forceVelocity.solveIncreasing(scale: scale, slope: slope, target: target)
+                    let exact = c.forceVelocity.exactSolveIncreasing(scale: scale, slope: slope, target: target)
+                    worstSolve = max(worstSolve, abs(table.x - exact.x), abs(table.value - exact.value))
+                }
+            }
+            print("curve table fv solve (damped \(damped)): worst difference \(worstSolve)")
+            XCTAssertLessThan(worstSolve, 1e-11)
+        }
+    }
+
     /// The damped-fiber solve c·fv(v) + b·v = t, inside the curve and on its linear extensions, and the undamped
     /// inverse (b = 0): the returned velocity satisfies the equation and the returned value is fv there.
     func testForceVelocitySolveSatisfiesItsEquation() {

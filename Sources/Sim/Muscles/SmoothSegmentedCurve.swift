@@ -32,7 +32,137 @@ public struct SmoothSegmentedCurve: Sendable {
             }
         }
         sampled = samples
+        // The table: equally spaced x in every segment (nodes on the joints), with the exact Bezier parameter there.
+        let k = Self.cells
+        var joints: [Double] = [], nodeX: [Double] = []
+        for s in 0..<(x.count / 6) {
+            let a = x[6 * s], b = x[6 * s + 5]
+            joints.append(a)
+            for c in 0...k { nodeX.append(c == k ? b : a + (b - a) * Double(c) / Double(k)) }
+        }
+        joints.append(x[x.count - 1])
+        jointX = joints
+        nodes = []
+        var table: [SIMD4<Double>] = []
+        x.withUnsafeBufferPointer { bx in
+            y.withUnsafeBufferPointer { by in
+                for (i, xc) in nodeX.enumerated() {
+                    let s = i / (k + 1), c = i % (k + 1)
+                    let u = c == 0 ? 0 : c == k ? 1 : newton(segment: s, gx: 1, gy: 0, target: xc, lo: 0, hi: 1, start: Double(c) / Double(k))
+                    table.append(SIMD4(u, 1 / Self.bezierDu(bx, 6 * s, u), Self.bezier(by, 6 * s, u), xc))
+                }
+            }
+        }
+        nodes = table
     }
+
+    // MARK: evaluation (what the simulation calls)
+
+    /// Inverting x(u) is the cost of evaluating a Bezier curve at x. A table gives u(x) to about 1e-6 (cubic Hermite
+    /// in x over `cells` equal intervals per segment, exact u and du/dx at the nodes); a Newton step on the exact
+    /// x(u) then squares that error, so values and slopes are the Bezier curve's to rounding (a test bounds it).
+    static let cells = 64
+    /// x at each segment start, then xEnd.
+    let jointX: [Double]
+    /// Per node (u, du/dx, y, x), segment-major, `cells + 1` per segment (joint nodes appear twice).
+    private(set) var nodes: [SIMD4<Double>]
+
+    /// Value and slope at x.
+    @inline(__always)
+    public func evaluate(_ x: Double) -> (value: Double, slope: Double) {
+        if x < xStart { return (yStart + slopeStart * (x - xStart), slopeStart) }
+        if x > xEnd { return (yEnd + slopeEnd * (x - xEnd), slopeEnd) }
+        return jointX.withUnsafeBufferPointer { joints in
+            nodes.withUnsafeBufferPointer { p in
+                withPoints { bx, by in
+                    var s = 0
+                    let last = joints.count - 2
+                    while s < last && x > joints[s + 1] { s += 1 }
+                    let width = (joints[s + 1] - joints[s]) / Double(Self.cells)
+                    let f = (x - joints[s]) / width
+                    let c = min(max(Int(f), 0), Self.cells - 1)
+                    let i = s * (Self.cells + 1) + c, t = f - Double(c)
+                    // Cubic Hermite guess of u, then one Newton step on x(u) = x.
+                    let u0 = p[i].x, m0 = p[i].y * width, u1 = p[i + 1].x, m1 = p[i + 1].y * width
+                    let t2 = t * t, t3 = t2 * t
+                    var u = (2 * t3 - 3 * t2 + 1) * u0 + (t3 - 2 * t2 + t) * m0 + (3 * t2 - 2 * t3) * u1 + (t3 - t2) * m1
+                    let o = 6 * s
+                    // Newton on x(u) = x; a second step only where the guess was poor (near sharp bends).
+                    let step = (Self.bezier(bx, o, u) - x) / Self.bezierDu(bx, o, u)
+                    u -= step
+                    if abs(step) > 1e-8 { u -= (Self.bezier(bx, o, u) - x) / Self.bezierDu(bx, o, u) }
+                    u = min(max(u, 0), 1)
+                    let dxdu = Self.bezierDu(bx, o, u)
+                    return (Self.bezier(by, o, u), dxdu != 0 ? Self.bezierDu(by, o, u) / dxdu : (u < 0.5 ? slopeStartOf(s) : slopeEndOf(s)))
+                }
+            }
+        }
+    }
+
+    /// Solves c·f(x) + b·x = t for x, where the left side increases with x (b ≥ 0, c ≥ 0), returning x and f(x):
+    /// the table's nodes bracket the root, then Newton on the Bezier parameter, safeguarded by bisection, to a
+    /// residual of 1e-14 relative to max(1, |t|). No x(u) inversion is nested inside it.
+    @inline(__always)
+    public func solveIncreasing(scale c: Double, slope b: Double, target t: Double) -> (x: Double, value: Double) {
+        if let outside = solveOnExtensions(scale: c, slope: b, target: t) { return outside }
+        return nodes.withUnsafeBufferPointer { p in
+            withPoints { bx, by in
+                @inline(__always) func g(_ i: Int) -> Double { c * p[i].z + b * p[i].w - t }
+                var lo = 0, hi = p.count - 1
+                if g(hi) <= 0 { return (xEnd, yEnd) }
+                while hi - lo > 1 {  // last node with g ≤ 0
+                    let mid = (lo + hi) / 2
+                    if g(mid) <= 0 { lo = mid } else { hi = mid }
+                }
+                if p[lo + 1].w == p[lo].w { lo += 1 }  // a joint's second copy starts the next segment's cell
+                let s = lo / (Self.cells + 1), o = 6 * s
+                let uLo = p[lo].x, uHi = p[lo + 1].x
+                let g0 = g(lo), g1 = g(lo + 1)
+                let u = newton(segment: s, gx: b, gy: c, target: t, lo: uLo, hi: uHi,
+                               start: g1 > g0 ? uLo + (uHi - uLo) * (-g0 / (g1 - g0)) : uLo)
+                return (Self.bezier(bx, o, u), Self.bezier(by, o, u))
+            }
+        }
+    }
+
+    /// gx·x(u) + gy·y(u) = target on segment s, increasing in u, by Newton from `start` safeguarded by bisection
+    /// in [lo, hi], to a residual of 1e-14 relative to max(1, |target|).
+    @inline(__always)
+    private func newton(segment s: Int, gx: Double, gy: Double, target: Double, lo: Double, hi: Double, start: Double) -> Double {
+        withPoints { bx, by in
+            let o = 6 * s, tolerance = 1e-14 * max(1, abs(target))
+            var uLo = lo, uHi = hi, u = start
+            for _ in 0..<100 {
+                let r = gx * Self.bezier(bx, o, u) + gy * Self.bezier(by, o, u) - target
+                if abs(r) <= tolerance { break }
+                if r > 0 { uHi = u } else { uLo = u }
+                let dr = gx * Self.bezierDu(bx, o, u) + gy * Self.bezierDu(by, o, u)
+                var un = dr != 0 ? u - r / dr : 0.5 * (uLo + uHi)
+                if !(un > uLo && un < uHi) { un = 0.5 * (uLo + uHi) }
+                if un == u { break }
+                u = un
+            }
+            return u
+        }
+    }
+
+    /// c·f(x) + b·x = t where the root lies left or right of the Bezier segments, on a linear extension; else nil.
+    @inline(__always)
+    private func solveOnExtensions(scale c: Double, slope b: Double, target t: Double) -> (x: Double, value: Double)? {
+        if c * yStart + b * xStart > t {
+            let k = c * slopeStart + b
+            let x = k > 0 ? xStart + (t - c * yStart - b * xStart) / k : xStart
+            return (x, yStart + slopeStart * (x - xStart))
+        }
+        if c * yEnd + b * xEnd < t {
+            let k = c * slopeEnd + b
+            let x = k > 0 ? xEnd + (t - c * yEnd - b * xEnd) / k : xEnd
+            return (x, yEnd + slopeEnd * (x - xEnd))
+        }
+        return nil
+    }
+
+    // MARK: exact Bezier evaluation (tests compare against it)
 
     /// SegmentedQuinticBezierToolkit::calcQuinticBezierCornerControlPoints: both end tangents meet at
     /// a corner (xC, yC); inner points sit `curviness` of the way toward it.
@@ -67,9 +197,8 @@ public struct SmoothSegmentedCurve: Sendable {
                     + 4 * u * u * u * v * d3 + u * u * u * u * d4)
     }
 
-    /// Value and slope at x.
-    @inline(__always)
-    public func evaluate(_ x: Double) -> (value: Double, slope: Double) {
+    /// Value and slope at x on the Bezier curve itself.
+    public func exactEvaluate(_ x: Double) -> (value: Double, slope: Double) {
         if x < xStart { return (yStart + slopeStart * (x - xStart), slopeStart) }
         if x > xEnd { return (yEnd + slopeEnd * (x - xEnd), slopeEnd) }
         let (s, u) = parameter(gx: 1, gy: 0, target: x)
@@ -80,20 +209,9 @@ public struct SmoothSegmentedCurve: Sendable {
         }
     }
 
-    /// Solves c·f(x) + b·x = t for x, where the left side increases with x (b ≥ 0, c ≥ 0), returning x and f(x).
-    /// Newton runs on the Bezier parameter directly, so no x(u) inversion is nested inside it.
-    @inline(__always)
-    public func solveIncreasing(scale c: Double, slope b: Double, target t: Double) -> (x: Double, value: Double) {
-        if c * yStart + b * xStart > t {  // left of the curve: its linear extension
-            let k = c * slopeStart + b
-            let x = k > 0 ? xStart + (t - c * yStart - b * xStart) / k : xStart
-            return (x, yStart + slopeStart * (x - xStart))
-        }
-        if c * yEnd + b * xEnd < t {
-            let k = c * slopeEnd + b
-            let x = k > 0 ? xEnd + (t - c * yEnd - b * xEnd) / k : xEnd
-            return (x, yEnd + slopeEnd * (x - xEnd))
-        }
+    /// `solveIncreasing` on the Bezier curve itself: Newton on the Bezier parameter.
+    public func exactSolveIncreasing(scale c: Double, slope b: Double, target t: Double) -> (x: Double, value: Double) {
+        if let outside = solveOnExtensions(scale: c, slope: b, target: t) { return outside }
         let (s, u) = parameter(gx: b, gy: c, target: t)
         return withPoints { bx, by in (Self.bezier(bx, 6 * s, u), Self.bezier(by, 6 * s, u)) }
     }
@@ -121,24 +239,10 @@ public struct SmoothSegmentedCurve: Sendable {
         let s = lo / (k + 1), i = lo % (k + 1)
         if i == k { return (s, 1) }  // a segment's end equals the next one's start
         let g0 = g(sampled[lo]), g1 = g(sampled[lo + 1])
-        var uLo = Double(i) / Double(k), uHi = Double(i + 1) / Double(k)
-        var u = g1 > g0 ? uLo + (uHi - uLo) * (-g0 / (g1 - g0)) : uLo
-        let scale = max(1, abs(target))
-        return withPoints { bx, by in
-            let o = 6 * s
-            for _ in 0..<60 {
-                let x = Self.bezier(bx, o, u), y = Self.bezier(by, o, u)
-                let f = g(x, y)
-                if abs(f) <= 1e-14 * scale { break }
-                if f > 0 { uHi = u } else { uLo = u }
-                let df = gx * Self.bezierDu(bx, o, u) + gy * Self.bezierDu(by, o, u)
-                var un = df != 0 ? u - f / df : 0.5 * (uLo + uHi)
-                if !(un > uLo && un < uHi) { un = 0.5 * (uLo + uHi) }
-                if un == u { break }
-                u = un
-            }
-            return (s, u)
-        }
+        let uLo = Double(i) / Double(k), uHi = Double(i + 1) / Double(k)
+        let u = newton(segment: s, gx: gx, gy: gy, target: target, lo: uLo, hi: uHi,
+                       start: g1 > g0 ? uLo + (uHi - uLo) * (-g0 / (g1 - g0)) : uLo)
+        return (s, u)
     }
 
     private func slopeStartOf(_ s: Int) -> Double {
