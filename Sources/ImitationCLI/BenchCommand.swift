@@ -27,7 +27,7 @@ struct Bench: ParsableCommand {
         for benchCase in cases.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) {
             for stem in stems.split(separator: ",").map(String.init) {
                 let (model, start) = try setup(stem, benchCase)
-                var rates: [Double] = [], stepsPerInterval = 0.0
+                var rates: [Double] = [], stepsPerInterval = 0.0, rejectedPerInterval = 0.0
                 let muscleControls = model.forces.indices.filter { model.forces[$0] is MuscleForce }.map { model.controlOffsets[$0] }
                 let n = Double(muscleControls.count)
                 for _ in 0..<runs {
@@ -43,9 +43,10 @@ struct Bench: ParsableCommand {
                     }
                     rates.append(Double(steps) / (Double(DispatchTime.now().uptimeNanoseconds - begin) * 1e-9))
                     stepsPerInterval = Double(integrator.steps + integrator.rejected) / Double(steps)
+                    rejectedPerInterval = Double(integrator.rejected) / Double(steps)
                 }
                 let median = rates.sorted()[runs / 2]
-                print("\(stem.padding(toLength: 12, withPad: " ", startingAt: 0)) \(benchCase.padding(toLength: 14, withPad: " ", startingAt: 0)) \(String(format: "%9.1f", median)) steps/s  (runs: \(rates.map { String(format: "%.1f", $0) }.joined(separator: ", ")); \(String(format: "%.1f", stepsPerInterval)) integrator steps per 0.01 s)")
+                print("\(stem.padding(toLength: 12, withPad: " ", startingAt: 0)) \(benchCase.padding(toLength: 14, withPad: " ", startingAt: 0)) \(String(format: "%9.1f", median)) steps/s  (runs: \(rates.map { String(format: "%.1f", $0) }.joined(separator: ", ")); \(String(format: "%.1f", stepsPerInterval)) integrator steps per 0.01 s, \(String(format: "%.1f", rejectedPerInterval)) of them rejected)")
             }
         }
     }

@@ -29,6 +29,8 @@ public struct Integrator {
     public private(set) var steps = 0
     public private(set) var rejected = 0
     var h = 1e-3
+    /// Step-size memory of the stabilized (PI) controller: the last accepted error, and whether the last try failed.
+    var previousError = 1e-4, lastRejected = false
     var y: [Double], y0: [Double]
     var k: [[Double]]
     var zRates: [Double]
@@ -127,14 +129,22 @@ public struct Integrator {
                     t += hStep; steps += 1
                     k.swapAt(0, 6)  // first-same-as-last: the accepted step's end rate starts the next
                     try check(model, t)
-                    h = hStep * min(5, max(0.2, 0.9 * Foundation.pow(max(errorNorm, 1e-10), -0.2)))
+                    // Hairer's stabilized control (Solving ODEs I, II.4; DOPRI5's beta = 0.04): the previous
+                    // error damps the growth, which on stability-limited stretches halves the rejected tries.
+                    let e = max(errorNorm, 1e-10)
+                    var factor = 0.9 * Foundation.pow(e, -0.17) * Foundation.pow(previousError, 0.04)
+                    factor = min(5, max(0.2, factor))
+                    if lastRejected { factor = min(factor, 1) }
+                    h = hStep * factor
+                    previousError = max(errorNorm, 1e-4); lastRejected = false
                 } else {
                     rejected += 1
                     copy(y0, into: &y)
                     if hStep < 1e-10 {  // nothing finite left to try
                         throw SimError.nonFinite("non-finite state near t = \(t) that no step size avoids")
                     }
-                    h = hStep * max(0.2, 0.9 * Foundation.pow(errorNorm, -0.25))
+                    h = hStep * max(0.2, 0.9 * Foundation.pow(errorNorm, -0.17))
+                    lastRejected = true
                 }
             }
         }
