@@ -39,6 +39,9 @@ public struct SimData {
     var factor: [Double]       // Cholesky workspace over the unlocked coordinates
     var free: [Int]            // indices of unlocked coordinates
     public internal(set) var udot: [Double]
+    /// Path scratch: the active points of the muscle path being evaluated (index in its path, ground position).
+    var pathPoint: [Int]
+    var pathPosition: [Vec3]
 
     public init(model: Model) {
         let n = model.coordinateCount, b = model.bodies.count
@@ -60,6 +63,9 @@ public struct SimData {
         factor = massMatrix
         free = model.coordinates.indices.filter { !model.coordinates[$0].locked }
         udot = generalized
+        let longestPath = model.forces.compactMap { ($0 as? MuscleForce)?.path.points.count }.max() ?? 0
+        pathPoint = [Int](repeating: 0, count: longestPath)
+        pathPosition = [Vec3](repeating: .zero, count: longestPath)
         for (i, f) in model.forces.enumerated() { f.initialize(model: model, state: &z, offset: model.stateOffsets[i]) }
     }
 

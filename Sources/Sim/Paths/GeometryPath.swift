@@ -15,8 +15,24 @@ public struct GeometryPath: Sendable {
         public let moving: [(component: Int, coordinate: Int, function: CoordinateFunction, range: ClosedRange<Double>)]
     }
     public let points: [Point]
+    /// The points as plain values for the evaluation loops: reading a `Point` retains its name and moving-function
+    /// storage, a `Site` holds neither. Moving points still read their functions from `points`.
+    struct Site {
+        let body: Int
+        let location: Vec3
+        let condition: Int  // coordinate, or −1 when always active
+        let lower: Double, upper: Double
+        let moving: Bool
+    }
+    let sites: [Site]
 
-    public init(points: [Point]) { self.points = points }
+    public init(points: [Point]) {
+        self.points = points
+        sites = points.map { p in
+            Site(body: p.body, location: p.location, condition: p.condition?.coordinate ?? -1,
+                 lower: p.condition?.range.lowerBound ?? 0, upper: p.condition?.range.upperBound ?? 0, moving: !p.moving.isEmpty)
+        }
+    }
 
     /// Builds the path from the parsed OpenSim description, resolving body and coordinate names.
     public init(_ description: [MusclePathPoint], model: Model, muscle: String) throws {
@@ -37,7 +53,7 @@ public struct GeometryPath: Sendable {
             case .other(let name)?: throw SimError.unsupported("muscle \(muscle): path point function \(name) is not supported")
             }
         }
-        points = try description.map { p in
+        let points: [Point] = try description.map { p in
             guard let body = model.bodyIndex(p.body) ?? (p.body == "ground" ? -1 : nil) else {
                 throw SimError.invalid("muscle \(muscle): path point \(p.name) is on unknown body '\(p.body)'")
             }
@@ -57,6 +73,7 @@ public struct GeometryPath: Sendable {
             }
         }
         if points.count < 2 { throw SimError.invalid("muscle \(muscle): a path needs at least two points") }
+        self.init(points: points)
     }
 
     // The loops below index the points in place: binding a Point (or iterating `points`) would copy it and
@@ -101,6 +118,53 @@ public struct GeometryPath: Sendable {
             previous = here
         }
         return (length, speed)
+    }
+
+    /// `lengthAndSpeed` that also leaves the active points' indices and ground positions in the data's path scratch,
+    /// so `applyTension(_:cached:_:)` need not place them again. Returns the number of active points.
+    func lengthAndSpeed(caching d: inout SimData) -> (length: Double, speed: Double, active: Int) {
+        var length = 0.0, speed = 0.0, count = 0
+        var previous = (position: Vec3.zero, velocity: Vec3.zero)
+        for i in sites.indices {
+            let site = sites[i]
+            if site.condition >= 0 {
+                let q = d.q[site.condition]
+                if !(q >= site.lower && q <= site.upper) { continue }
+            }
+            let here: (position: Vec3, velocity: Vec3)
+            if site.moving {
+                here = ground(points[i], d)
+            } else if site.body < 0 {
+                here = (site.location, .zero)
+            } else {
+                let r = d.rotation[site.body] * site.location
+                here = (d.origin[site.body] + r, d.velocity[site.body] + cross(d.angularVelocity[site.body], r))
+            }
+            if count > 0 {
+                let segment = here.position - previous.position
+                let l = norm(segment)
+                if l > 0 { length += l; speed += dot(segment, here.velocity - previous.velocity) / l }
+            }
+            d.pathPoint[count] = i; d.pathPosition[count] = here.position
+            count += 1
+            previous = here
+        }
+        return (length, speed, count)
+    }
+
+    /// `applyTension` at the `active` points `lengthAndSpeed(caching:)` left in the data's path scratch.
+    func applyTension(_ tension: Double, cached active: Int, _ d: inout SimData) {
+        guard active > 1 else { return }
+        for c in 1..<active {
+            let from = d.pathPosition[c - 1], to = d.pathPosition[c]
+            let segment = to - from
+            let l = norm(segment)
+            guard l > 0 else { continue }
+            let pull = segment * (tension / l)
+            let i0 = d.pathPoint[c - 1], i1 = d.pathPoint[c]
+            if sites[i0].moving { apply(pull, at: from, point: i0, &d) } else if sites[i0].body >= 0 { d.applyForce(pull, at: from, on: sites[i0].body) }
+            if sites[i1].moving { apply(-pull, at: to, point: i1, &d) } else if sites[i1].body >= 0 { d.applyForce(-pull, at: to, on: sites[i1].body) }
+        }
     }
 
     /// Applies a tension (N, pulling the path shorter) to the bodies and, for moving points, to the coordinates their

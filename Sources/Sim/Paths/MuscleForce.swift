@@ -23,12 +23,12 @@ public final class MuscleForce: ForceElement {
     }
 
     public func apply(model: Model, data d: inout SimData, slots: ForceSlots, stateRates: inout [Double]) {
-        let (length, speed) = path.lengthAndSpeed(d)
+        let (length, speed, active) = path.lengthAndSpeed(caching: &d)
         let excitation = min(max(d.controls[slots.control], muscle.parameters.minControl), muscle.parameters.maxControl)
         let fiber = muscle.rigidTendon ? 0 : d.z[slots.state + 1]
         let e = muscle.evaluate(activation: d.z[slots.state], fiberLength: fiber, mtuLength: length,
                                 mtuLengtheningSpeed: speed, excitation: excitation)
-        path.applyTension(e.tendonForce, &d)
+        path.applyTension(e.tendonForce, cached: active, &d)
         stateRates[slots.state] = e.activationDerivative
         if !muscle.rigidTendon { stateRates[slots.state + 1] = e.fiberLengthDerivative }
         let o = slots.output
