@@ -20,10 +20,14 @@ struct Bench: ParsableCommand {
     @Option(help: "Comma-separated cases: passive drop, muscle free, muscle locked.")
     var cases = "passive drop,muscle free,muscle locked"
     @Flag(help: "Use rigid tendons (no fiber-length states).") var rigidTendons = false
+    @Option(help: "Integrator: stiff (Rosenbrock-W) or explicit (Dormand-Prince).") var integrator = "stiff"
     @Option(help: "Comma-separated model stems to run.") var stems = "gait0914_2d,gait1422_3d"
 
     func run() throws {
-        print("bioimitate, accuracy \(accuracy), \(seconds) s simulated per run, 0.01 s steps, median of \(runs)\(rigidTendons ? ", rigid tendons" : "")")
+        guard let mode = Integrator.Mode(integrator, accuracy: accuracy) else {
+            throw CLIError("--integrator must be stiff or explicit, got '\(integrator)'")
+        }
+        print("bioimitate, \(integrator) integrator, accuracy \(accuracy), \(seconds) s simulated per run, 0.01 s steps, median of \(runs)\(rigidTendons ? ", rigid tendons" : "")")
         for benchCase in cases.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) {
             for stem in stems.split(separator: ",").map(String.init) {
                 let (model, start) = try setup(stem, benchCase)
@@ -32,7 +36,7 @@ struct Bench: ParsableCommand {
                 let n = Double(muscleControls.count)
                 for _ in 0..<runs {
                     var d = start
-                    var integrator = Integrator(model: model, mode: .adaptive(accuracy: accuracy))
+                    var integrator = Integrator(model: model, mode: mode)
                     if benchCase != "passive drop" {
                         integrator.controlLaw = { t, c in for (i, slot) in muscleControls.enumerated() { c[slot] = 0.3 + 0.2 * sin(2 * .pi * 1.5 * t + 2 * .pi * Double(i) / n) } }
                     }

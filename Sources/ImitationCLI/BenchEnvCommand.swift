@@ -16,13 +16,17 @@ struct BenchEnv: ParsableCommand {
     @Option(help: "Comma-separated environment IDs.")
     var envs = "MuscleWalkingImitation2D-v0,MuscleWalkingImitation3D-v0"
     @Option(help: "Steps per run.") var steps = 2000
+    @Option(help: "Integrator: stiff (Rosenbrock-W) or explicit (Dormand-Prince).") var integrator = "stiff"
     @Option(help: "Runs (the median is reported).") var runs = 5
 
     func run() throws {
         for id in envs.split(separator: ",").map(String.init) {
             var rates: [Double] = [], overheads: [Double] = []
             for r in 0..<runs {
-                let env = try Environments.imitation(id, config: EnvironmentConfig())
+                var config = EnvironmentConfig()
+                config.integrator = integrator
+                if let problem = config.firstProblem() { throw CLIError("--integrator: \(problem.reason)") }
+                let env = try Environments.imitation(id, config: config)
                 var obs = [Float](repeating: 0, count: env.observationSize), action = [Float](repeating: 0, count: env.actionSize)
                 var rng = Random(seed: UInt64(r))
                 env.reset(seed: UInt64(r), observation: &obs)

@@ -4,7 +4,7 @@ import Sim
 /// `bioimitate rollout --model`: open-loop simulation of any `.osim` model from a pose, with optional controls.
 enum ModelRollout {
     static func run(model path: String, initialState: String?, t0: Double, duration: Double, controls: String?,
-                    accuracy: Double, out: String) throws {
+                    mode: Integrator.Mode, out: String) throws {
         let model: Model
         do { model = try Model.load(path) } catch { throw CLIError("\(error)") }
         for warning in model.warnings { FileHandle.standardError.write(Data("warning: \(warning)\n".utf8)) }
@@ -32,7 +32,7 @@ enum ModelRollout {
             }
             controlTable = table
         }
-        var integrator = Integrator(model: model, mode: .adaptive(accuracy: accuracy))
+        var integrator = Integrator(model: model, mode: mode)
         let step = 0.01
         let count = Int((duration / step).rounded())
         var times = [0.0], positions = [d.q], speeds = [d.u]

@@ -19,6 +19,12 @@ public struct EnvironmentConfig: Codable, Equatable, Sendable {
     public var stepSize = 0.01
     /// Relative error tolerance of the variable-step integrator.
     public var integrationAccuracy = 1e-3
+    /// "stiff" (linearly implicit Rosenbrock-W, steps over contact friction and fiber relaxation) or "explicit"
+    /// (Dormand–Prince).
+    public var integrator = "stiff"
+
+    /// The integrator mode these settings ask for.
+    public var integratorMode: Integrator.Mode { Integrator.Mode(integrator, accuracy: integrationAccuracy)! }
 
     public init() {}
 
@@ -33,6 +39,7 @@ public struct EnvironmentConfig: Codable, Equatable, Sendable {
         case horizon
         case stepSize = "step_size"
         case integrationAccuracy = "integration_accuracy"
+        case integrator
     }
 
     /// The first out-of-range value, as (JSON key, reason); nil when all are valid.
@@ -44,6 +51,9 @@ public struct EnvironmentConfig: Codable, Equatable, Sendable {
         if horizon < 1 { return ("horizon", "must be at least 1") }
         if !(stepSize > 0 && stepSize <= 0.1) { return ("step_size", "must be in (0, 0.1] seconds") }
         if !(integrationAccuracy > 0 && integrationAccuracy < 1) { return ("integration_accuracy", "must be in (0, 1)") }
+        if Integrator.Mode(integrator, accuracy: integrationAccuracy) == nil {
+            return ("integrator", "must be \"stiff\" or \"explicit\", got \"\(integrator)\"")
+        }
         return nil
     }
 }

@@ -53,7 +53,7 @@ final class ContactAndDropAgainstOpenSimTests: XCTestCase {
         }
     }
 
-    private func drop(_ stem: String, accuracy: Double, duration: Double) throws -> (worstPelvis: Double, worstCoordinate: Double) {
+    private func drop(_ stem: String, mode: Integrator.Mode, duration: Double) throws -> (worstPelvis: Double, worstCoordinate: Double) {
         var model = try ReferenceTable.model(stem).removing { $0 is MuscleForce }  // OpenSim's passive drop has no muscles
         if stem == "gait1422_3d" { model = try model.withRestoredFootContact() }
         let table = try ReferenceTable("\(stem)_drop_passive_acc1e-6.csv")
@@ -64,7 +64,7 @@ final class ContactAndDropAgainstOpenSimTests: XCTestCase {
             XCTAssertEqual(d.q[i], table.value(table.rows[0], "q_\(c.name)"), accuracy: 1e-12, "\(stem) initial \(c.name)")
             XCTAssertEqual(d.u[i], table.value(table.rows[0], "u_\(c.name)"), accuracy: 1e-12)
         }
-        var integrator = Integrator(model: model, mode: .adaptive(accuracy: accuracy))
+        var integrator = Integrator(model: model, mode: mode)
         let ty = model.coordinateIndex("pelvis_ty")!
         var worstPelvis = 0.0, worstCoordinate = 0.0
         for row in table.rows.dropFirst() {
@@ -81,9 +81,11 @@ final class ContactAndDropAgainstOpenSimTests: XCTestCase {
 
     func testPassiveDropFollowsOpenSimPelvisHeightWithin2mm() throws {
         for stem in ["gait0914_2d", "gait1422_3d"] {
-            let r = try drop(stem, accuracy: 1e-3, duration: 0.3)
-            print("\(stem) passive drop over 0.3 s at accuracy 1e-3: pelvis_ty worst |Δ| = \(r.worstPelvis) m, worst rotational coordinate |Δ| = \(r.worstCoordinate) rad")
-            XCTAssertLessThan(r.worstPelvis, 0.002, stem)
+            for (name, mode) in [("explicit", Integrator.Mode.adaptive(accuracy: 1e-3)), ("stiff", .stiff(accuracy: 1e-3))] {
+                let r = try drop(stem, mode: mode, duration: 0.3)
+                print("\(stem) passive drop over 0.3 s at accuracy 1e-3 (\(name)): pelvis_ty worst |Δ| = \(r.worstPelvis) m, worst rotational coordinate |Δ| = \(r.worstCoordinate) rad")
+                XCTAssertLessThan(r.worstPelvis, 0.002, "\(stem) \(name)")
+            }
         }
     }
 }

@@ -5,7 +5,7 @@ import XCTest
 /// Muscle-driven forward simulations against OpenSim 4.6 run at accuracy 1e-6 (tables 8a and 8b).
 final class MuscleDrivenAgainstOpenSimTests: XCTestCase {
     /// Starts from the table's row 0 (coordinates, speeds, activations, fiber lengths) and follows it.
-    private func follow(_ model: Model, _ table: ReferenceTable, duration: Double, accuracy: Double,
+    private func follow(_ model: Model, _ table: ReferenceTable, duration: Double, mode: Integrator.Mode,
                         excitation: @escaping (Int, Double) -> Double) throws -> (rmsDegrees: Double, worstPelvis: Double, worstRMSCoordinate: String) {
         var d = SimData(model: model)
         let row0 = table.rows[0]
@@ -16,7 +16,7 @@ final class MuscleDrivenAgainstOpenSimTests: XCTestCase {
             if !m.muscle.rigidTendon { d.z[model.stateOffsets[i] + 1] = table.value(row0, "lm_\(m.name)") }
         }
         let muscleControls = model.forces.enumerated().compactMap { $0.element is MuscleForce ? model.controlOffsets[$0.offset] : nil }
-        var integrator = Integrator(model: model, mode: .adaptive(accuracy: accuracy))
+        var integrator = Integrator(model: model, mode: mode)
         integrator.controlLaw = { t, controls in for (i, slot) in muscleControls.enumerated() { controls[slot] = excitation(i, t) } }
         let rotational = model.coordinates.indices.filter { model.coordinates[$0].motion == .rotational && !model.coordinates[$0].locked }
         var squared = [Double](repeating: 0, count: model.coordinateCount), samples = 0, worstPelvis = 0.0
@@ -40,9 +40,11 @@ final class MuscleDrivenAgainstOpenSimTests: XCTestCase {
             let model = loaded.setting(locked: Set(loaded.coordinates.map(\.name).filter { $0.hasPrefix("pelvis_") }))
             let table = try ReferenceTable("\(stem)_openloop_pelvislocked.csv")
             let n = Double(model.muscles.count)
-            let r = try follow(model, table, duration: 1, accuracy: 1e-3) { i, t in 0.3 + 0.2 * sin(2 * .pi * 1.5 * t + 2 * .pi * Double(i) / n) }
-            print("\(stem) pelvis-locked open loop, 1 s at accuracy 1e-3: worst joint-angle RMS error \(r.rmsDegrees)° (\(r.worstRMSCoordinate))")
-            XCTAssertLessThan(r.rmsDegrees, 1, stem)
+            for (name, mode) in [("explicit", Integrator.Mode.adaptive(accuracy: 1e-3)), ("stiff", .stiff(accuracy: 1e-3))] {
+                let r = try follow(model, table, duration: 1, mode: mode) { i, t in 0.3 + 0.2 * sin(2 * .pi * 1.5 * t + 2 * .pi * Double(i) / n) }
+                print("\(stem) pelvis-locked open loop, 1 s at accuracy 1e-3 (\(name)): worst joint-angle RMS error \(r.rmsDegrees)° (\(r.worstRMSCoordinate))")
+                XCTAssertLessThan(r.rmsDegrees, 1, "\(stem) \(name)")
+            }
         }
     }
 
@@ -51,9 +53,11 @@ final class MuscleDrivenAgainstOpenSimTests: XCTestCase {
             var model = try ReferenceTable.model(stem)
             if stem == "gait1422_3d" { model = try model.withRestoredFootContact() }
             let table = try ReferenceTable("\(stem)_drop_muscles_exc005.csv")
-            let r = try follow(model, table, duration: 0.3, accuracy: 1e-3) { _, _ in 0.05 }
-            print("\(stem) muscle drop, 0.3 s at accuracy 1e-3: worst pelvis height error \(r.worstPelvis) m, worst joint RMS \(r.rmsDegrees)°")
-            XCTAssertLessThan(r.worstPelvis, 0.01, stem)
+            for (name, mode) in [("explicit", Integrator.Mode.adaptive(accuracy: 1e-3)), ("stiff", .stiff(accuracy: 1e-3))] {
+                let r = try follow(model, table, duration: 0.3, mode: mode) { _, _ in 0.05 }
+                print("\(stem) muscle drop, 0.3 s at accuracy 1e-3 (\(name)): worst pelvis height error \(r.worstPelvis) m, worst joint RMS \(r.rmsDegrees)°")
+                XCTAssertLessThan(r.worstPelvis, 0.01, "\(stem) \(name)")
+            }
         }
     }
 }

@@ -118,18 +118,35 @@ extension Model {
                 d.factor[b * m + a] = t / diag
             }
         }
-        for k in 0..<n { d.udot[k] = 0 }
-        // Forward then back substitution, using udot's free slots as the vector.
+        for k in 0..<n { d.udot[k] = d.generalized[k] }
+        Self.substitute(factor: d.factor, free: free, &d.udot)
+        return true
+    }
+
+
+    /// Forward then back substitution with the Cholesky factor over the `free` coordinates, in place.
+    static func substitute(factor: [Double], free: [Int], _ x: inout [Double]) {
+        factor.withUnsafeBufferPointer { factor in free.withUnsafeBufferPointer { free in
+            x.withUnsafeMutableBufferPointer { x in substitute(factor: factor, free: free, x) }
+        } }
+    }
+
+    private static func substitute(factor: UnsafeBufferPointer<Double>, free: UnsafeBufferPointer<Int>,
+                                   _ x: UnsafeMutableBufferPointer<Double>) {
+        let m = free.count
+        var lockedAt = 0
+        for k in x.indices {  // locked coordinates do not accelerate
+            if lockedAt < m && free[lockedAt] == k { lockedAt += 1 } else { x[k] = 0 }
+        }
         for a in 0..<m {
-            var s = d.generalized[free[a]]
-            for k in 0..<a { s -= d.factor[a * m + k] * d.udot[free[k]] }
-            d.udot[free[a]] = s / d.factor[a * m + a]
+            var s = x[free[a]]
+            for k in 0..<a { s -= factor[a * m + k] * x[free[k]] }
+            x[free[a]] = s / factor[a * m + a]
         }
         for a in stride(from: m - 1, through: 0, by: -1) {
-            var s = d.udot[free[a]]
-            for k in (a + 1)..<max(m, a + 1) { s -= d.factor[k * m + a] * d.udot[free[k]] }
-            d.udot[free[a]] = s / d.factor[a * m + a]
+            var s = x[free[a]]
+            for k in (a + 1)..<max(m, a + 1) { s -= factor[k * m + a] * x[free[k]] }
+            x[free[a]] = s / factor[a * m + a]
         }
-        return true
     }
 }

@@ -21,19 +21,35 @@ extension Model {
 /// Advances a `SimData` in time: an embedded Runge–Kutta 5(4) (Dormand–Prince) with step-size control to a relative
 /// accuracy, or fixed steps of the classic 4th-order Runge–Kutta. Its buffers are allocated once.
 public struct Integrator {
-    public enum Mode: Equatable, Sendable { case adaptive(accuracy: Double), fixed(step: Double) }
+    /// `adaptive`: explicit Dormand–Prince 5(4); `stiff`: the linearly implicit Rosenbrock-W 3(2) of RosenbrockW.swift;
+    /// `fixed`: classic RK4 steps.
+    public enum Mode: Equatable, Sendable {
+        case adaptive(accuracy: Double), stiff(accuracy: Double), fixed(step: Double)
+
+        /// The variable-step mode named "stiff" or "explicit" (the names configs and the CLI use); nil for others.
+        public init?(_ name: String, accuracy: Double) {
+            switch name {
+            case "stiff": self = .stiff(accuracy: accuracy)
+            case "explicit": self = .adaptive(accuracy: accuracy)
+            default: return nil
+            }
+        }
+    }
     public var mode: Mode
     /// Optional controls as a function of time, evaluated at every stage (open-loop excitations); when nil the
     /// controls in `SimData` are held over each `advance`.
     public var controlLaw: ((Double, inout [Double]) -> Void)?
-    public private(set) var steps = 0
-    public private(set) var rejected = 0
+    public internal(set) var steps = 0
+    public internal(set) var rejected = 0
     var h = 1e-3
     /// Step-size memory of the stabilized (PI) controller: the last accepted error, and whether the last try failed.
     var previousError = 1e-4, lastRejected = false
     var y: [Double], y0: [Double]
     var k: [[Double]]
     var zRates: [Double]
+    /// The stiff mode's Jacobian approximation and factors, its four stages (one flat buffer) and a work vector.
+    var jacobian: StiffJacobian
+    var stages: [Double], scratch: [Double]
     let n: Int, nz: Int
 
     public init(model: Model, mode: Mode) {
@@ -43,6 +59,8 @@ public struct Integrator {
         y = [Double](repeating: 0, count: size); y0 = y
         k = [[Double]](repeating: y, count: 7)
         zRates = [Double](repeating: 0, count: nz)
+        jacobian = StiffJacobian(model: model)
+        stages = [Double](repeating: 0, count: 4 * size); scratch = y
     }
 
     // Dormand–Prince coefficients (Dormand & Prince 1980; Hairer, Nørsett & Wanner, Solving ODEs I, Table 5.2).
@@ -61,7 +79,7 @@ public struct Integrator {
     }
 
     /// Rates at state `state` (written into `d` first) and time t, into k[stage].
-    private mutating func rates(_ model: Model, _ d: inout SimData, _ state: [Double], _ t: Double, stage: Int) throws {
+    mutating func rates(_ model: Model, _ d: inout SimData, _ state: [Double], _ t: Double, stage: Int) throws {
         for i in 0..<n { d.q[i] = state[i]; d.u[i] = state[n + i] }
         for i in 0..<nz { d.z[i] = state[2 * n + i] }
         d.time = t
@@ -77,6 +95,8 @@ public struct Integrator {
         var t = d.time
         let size = y.count
         switch mode {
+        case .stiff(let accuracy):
+            try advanceRosenbrock(model, &d, from: t, to: end, accuracy: accuracy)
         case .fixed(let step):
             while t < end - 1e-12 {
                 let hStep = min(step, end - t)
@@ -129,22 +149,14 @@ public struct Integrator {
                     t += hStep; steps += 1
                     k.swapAt(0, 6)  // first-same-as-last: the accepted step's end rate starts the next
                     try check(model, t)
-                    // Hairer's stabilized control (Solving ODEs I, II.4; DOPRI5's beta = 0.04): the previous
-                    // error damps the growth, which on stability-limited stretches halves the rejected tries.
-                    let e = max(errorNorm, 1e-10)
-                    var factor = 0.9 * Foundation.pow(e, -0.17) * Foundation.pow(previousError, 0.04)
-                    factor = min(5, max(0.2, factor))
-                    if lastRejected { factor = min(factor, 1) }
-                    h = hStep * factor
-                    previousError = max(errorNorm, 1e-4); lastRejected = false
+                    accepted(hStep, error: errorNorm, exponent: 0.17, beta: 0.04)  // DOPRI5's values
                 } else {
                     rejected += 1
                     copy(y0, into: &y)
                     if hStep < 1e-10 {  // nothing finite left to try
                         throw SimError.nonFinite("non-finite state near t = \(t) that no step size avoids")
                     }
-                    h = hStep * max(0.2, 0.9 * Foundation.pow(errorNorm, -0.17))
-                    lastRejected = true
+                    rejectedStep(hStep, error: errorNorm, exponent: 0.17)
                 }
             }
         }
@@ -156,11 +168,28 @@ public struct Integrator {
         try model.computeAccelerations(&d, stateRates: &zRates)
     }
 
-    @inline(__always) private func copy(_ source: [Double], into target: inout [Double]) {
+    /// The next step size after an accepted step: Hairer's stabilized control (Solving ODEs I, II.4), where the
+    /// previous error damps the growth (`beta`), which on stability-limited stretches halves the rejected tries;
+    /// no growth right after a rejection.
+    mutating func accepted(_ hStep: Double, error: Double, exponent: Double, beta: Double) {
+        var factor = 0.9 * Foundation.pow(max(error, 1e-10), -exponent) * Foundation.pow(previousError, beta)
+        factor = min(5, max(0.2, factor))
+        if lastRejected { factor = min(factor, 1) }
+        h = hStep * factor
+        previousError = max(error, 1e-4); lastRejected = false
+    }
+
+    /// The step size to retry with after a rejected step.
+    mutating func rejectedStep(_ hStep: Double, error: Double, exponent: Double) {
+        h = hStep * max(0.2, 0.9 * Foundation.pow(error, -exponent))
+        lastRejected = true
+    }
+
+    @inline(__always) func copy(_ source: [Double], into target: inout [Double]) {
         for i in 0..<source.count { target[i] = source[i] }
     }
 
-    private func check(_ model: Model, _ t: Double) throws {
+    func check(_ model: Model, _ t: Double) throws {
         for i in 0..<y.count where !y[i].isFinite {
             let what = i < 2 * n ? (i < n ? "value" : "speed") + " of \(model.coordinates[i % n].name)" : "force-element state \(i - 2 * n)"
             throw SimError.nonFinite("non-finite \(what) at t = \(t)")

@@ -48,31 +48,73 @@ public final class HuntCrossleyForce: ForceElement {
 
     public func apply(model: Model, data d: inout SimData, slots: ForceSlots, stateRates: inout [Double]) {
         var total = Vec3.zero, moment = Vec3.zero
-        for pair in pairs {
-            let sphere = pair.sphere, plane = pair.plane
+        for i in pairs.indices {
+            let sphere = pairs[i].sphere, plane = pairs[i].plane
             let center = sphere.body < 0 ? sphere.center : d.position(of: sphere.center, on: sphere.body)
             let normal = plane.body < 0 ? plane.normal : d.rotation[plane.body] * plane.normal
             let point = plane.body < 0 ? plane.point : d.position(of: plane.point, on: plane.body)
-            let depth = sphere.radius - dot(center - point, normal)
+            let (depth, contact) = penetration(i, center: center, normal: normal, planePoint: point)
             guard depth > 0 else { continue }
-            let contact = center - normal * (sphere.radius - depth / 2)
             var vRel = sphere.body < 0 ? Vec3.zero : d.velocity[sphere.body] + cross(d.angularVelocity[sphere.body], contact - d.origin[sphere.body])
             if plane.body >= 0 { vRel -= d.velocity[plane.body] + cross(d.angularVelocity[plane.body], contact - d.origin[plane.body]) }
-            let approach = -dot(vRel, normal)
-            let fn = max(0, 4.0 / 3.0 * pair.k * sphere.radius.squareRoot() * depth * depth.squareRoot() * (1 + 1.5 * pair.c * approach))
-            var force = normal * fn
-            let slip = vRel - normal * dot(vRel, normal)
-            let v = norm(slip)
-            if v > 0 && fn > 0 {
-                let ratio = v / transitionVelocity
-                let mu = min(ratio, 1) * (pair.ud + 2 * (pair.us - pair.ud) / (1 + ratio * ratio)) + pair.uv * v
-                force -= slip * (mu * fn / v)
-            }
+            let force = self.force(i, depth: depth, normal: normal, velocity: vRel)
             if sphere.body >= 0 { d.applyForce(force, at: contact, on: sphere.body); total += force; moment += cross(contact, force) }
             if plane.body >= 0 { d.applyForce(-force, at: contact, on: plane.body); total -= force; moment -= cross(contact, force) }
         }
         d.outputs[slots.output] = total.x; d.outputs[slots.output + 1] = total.y; d.outputs[slots.output + 2] = total.z
         d.outputs[slots.output + 3] = moment.x; d.outputs[slots.output + 4] = moment.y; d.outputs[slots.output + 5] = moment.z
+    }
+
+    /// Penetration of pair i's sphere (centre in ground) into its plane, and the contact point halfway into it.
+    @inline(__always)
+    func penetration(_ i: Int, center: Vec3, normal: Vec3, planePoint: Vec3) -> (depth: Double, contact: Vec3) {
+        let radius = pairs[i].sphere.radius
+        let depth = radius - dot(center - planePoint, normal)
+        return (depth, center - normal * (radius - depth / 2))
+    }
+
+    /// Force on pair i's sphere at a penetration, for the contact point's velocity relative to the plane.
+    @inline(__always)
+    func force(_ i: Int, depth: Double, normal: Vec3, velocity vRel: Vec3) -> Vec3 {
+        guard depth > 0 else { return .zero }
+        let radius = pairs[i].sphere.radius
+        let approach = -dot(vRel, normal)
+        let fn = max(0, 4.0 / 3.0 * pairs[i].k * radius.squareRoot() * depth * depth.squareRoot() * (1 + 1.5 * pairs[i].c * approach))
+        var force = normal * fn
+        let slip = vRel - normal * dot(vRel, normal)
+        let v = norm(slip)
+        if v > 0 && fn > 0 {
+            let ratio = v / transitionVelocity
+            let mu = min(ratio, 1) * (pairs[i].ud + 2 * (pairs[i].us - pairs[i].ud) / (1 + ratio * ratio)) + pairs[i].uv * v
+            force -= slip * (mu * fn / v)
+        }
+        return force
+    }
+
+    /// For spheres on bodies against ground planes: the force's differences in the sphere centre's position and the
+    /// contact point's velocity, carried to the coordinates through the two points' Jacobians.
+    public func addJacobian(model: Model, data d: inout SimData, slots: ForceSlots, into jacobian: inout StiffJacobian) {
+        for i in pairs.indices where pairs[i].sphere.body >= 0 && pairs[i].plane.body < 0 {
+            let body = pairs[i].sphere.body, normal = pairs[i].plane.normal, point = pairs[i].plane.point
+            let center = d.position(of: pairs[i].sphere.center, on: body)
+            let (depth, contact) = penetration(i, center: center, normal: normal, planePoint: point)
+            guard depth > 0 else { continue }
+            let vRel = d.velocity[body] + cross(d.angularVelocity[body], contact - d.origin[body])
+            let base = force(i, depth: depth, normal: normal, velocity: vRel)
+            let hx = 1e-8, hv = 1e-7
+            func alongX(_ axis: Vec3) -> Vec3 {
+                let moved = penetration(i, center: center + hx * axis, normal: normal, planePoint: point).depth
+                return (force(i, depth: moved, normal: normal, velocity: vRel) - base) / hx
+            }
+            func alongV(_ axis: Vec3) -> Vec3 { (force(i, depth: depth, normal: normal, velocity: vRel + hv * axis) - base) / hv }
+            let ex = Vec3(1, 0, 0), ey = Vec3(0, 1, 0), ez = Vec3(0, 0, 1)
+            // The differences are the columns; Mat3 is row-major.
+            let dFdx = Mat3(alongX(ex), alongX(ey), alongX(ez)).transposed
+            let dFdv = Mat3(alongV(ex), alongV(ey), alongV(ez)).transposed
+            model.pointColumns(d, body: body, at: contact, into: &jacobian.contactColumns)
+            model.pointColumns(d, body: body, at: center, into: &jacobian.columns)
+            jacobian.addPointForce(applied: jacobian.contactColumns, moving: jacobian.columns, dFdx: dFdx, dFdv: dFdv)
+        }
     }
 }
 

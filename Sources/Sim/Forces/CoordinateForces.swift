@@ -35,6 +35,13 @@ public final class CoordinateLimitForce: ForceElement {
     public func apply(model: Model, data d: inout SimData, slots: ForceSlots, stateRates: inout [Double]) {
         d.applyGeneralizedForce(force(q: d.q[coordinate], u: d.u[coordinate]), coordinate: coordinate)
     }
+
+    /// Central differences of the limit law in q and u.
+    public func addJacobian(model: Model, data d: inout SimData, slots: ForceSlots, into jacobian: inout StiffJacobian) {
+        let q = d.q[coordinate], u = d.u[coordinate], dq = 1e-7, du = 1e-6
+        jacobian.addCoordinateForce(coordinate, dq: (force(q: q + dq, u: u) - force(q: q - dq, u: u)) / (2 * dq),
+                                    du: (force(q: q, u: u + du) - force(q: q, u: u - du)) / (2 * du))
+    }
 }
 
 /// OpenSim's CoordinateActuator: generalized force optimal_force × control on one coordinate (controls beyond the

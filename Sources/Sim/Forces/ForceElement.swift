@@ -13,6 +13,9 @@ public protocol ForceElement: AnyObject, Sendable {
     func initialize(model: Model, state: inout [Double], offset: Int)
     /// Adds its forces for the kinematics in `data` (already updated) and writes its state derivatives.
     func apply(model: Model, data: inout SimData, slots: ForceSlots, stateRates: inout [Double])
+    /// Adds its derivatives to the stiff integrator's Jacobian at the evaluation in `data` (whose force scratch it
+    /// may overwrite); elements that are not stiff add nothing.
+    func addJacobian(model: Model, data: inout SimData, slots: ForceSlots, into jacobian: inout StiffJacobian)
 }
 
 extension ForceElement {
@@ -20,6 +23,7 @@ extension ForceElement {
     public var controlCount: Int { 0 }
     public var outputCount: Int { 0 }
     public func initialize(model: Model, state: inout [Double], offset: Int) {}
+    public func addJacobian(model: Model, data: inout SimData, slots: ForceSlots, into jacobian: inout StiffJacobian) {}
 }
 
 /// Where one force element's states, controls and outputs live in `SimData`.

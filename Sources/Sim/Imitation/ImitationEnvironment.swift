@@ -130,7 +130,7 @@ public final class ImitationEnvironment {
         observationNames = obs
 
         data = SimData(model: model)
-        integrator = Integrator(model: model, mode: .adaptive(accuracy: config.integrationAccuracy))
+        integrator = Integrator(model: model, mode: config.integratorMode)
         history = [[Double]](repeating: [Double](repeating: 0, count: names.count), count: config.horizon)
         previousAction = [Double](repeating: 0, count: names.count)
         appliedAction = previousAction
@@ -153,7 +153,7 @@ public final class ImitationEnvironment {
             endFrame = min(startFrame + Int((2 * reference.cycleFrames).rounded()), reference.frameCount - 1)
         }
         setToReference(frame: startFrame)
-        integrator = Integrator(model: model, mode: .adaptive(accuracy: config.integrationAccuracy))
+        integrator = Integrator(model: model, mode: config.integratorMode)
         historyCount = 0; historyNext = 0; hasPrevious = false
         for i in appliedAction.indices { appliedAction[i] = 0 }
         pushDirection = .zero

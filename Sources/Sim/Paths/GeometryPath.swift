@@ -152,8 +152,10 @@ public struct GeometryPath: Sendable {
         return (length, speed, count)
     }
 
-    /// `applyTension` at the `active` points `lengthAndSpeed(caching:)` left in the data's path scratch.
-    func applyTension(_ tension: Double, cached active: Int, _ d: inout SimData) {
+    /// `applyTension` at the `active` points `lengthAndSpeed(caching:)` left in the data's path scratch. `geometric`
+    /// gives a moving point no pull on its coordinate outside the coordinate's range, where its location is held:
+    /// the true −∂L/∂q, where the force OpenSim transmits (the default) uses the function's slope there too.
+    func applyTension(_ tension: Double, cached active: Int, _ d: inout SimData, geometric: Bool = false) {
         guard active > 1 else { return }
         for c in 1..<active {
             let from = d.pathPosition[c - 1], to = d.pathPosition[c]
@@ -162,9 +164,20 @@ public struct GeometryPath: Sendable {
             guard l > 0 else { continue }
             let pull = segment * (tension / l)
             let i0 = d.pathPoint[c - 1], i1 = d.pathPoint[c]
-            if sites[i0].moving { apply(pull, at: from, point: i0, &d) } else if sites[i0].body >= 0 { d.applyForce(pull, at: from, on: sites[i0].body) }
-            if sites[i1].moving { apply(-pull, at: to, point: i1, &d) } else if sites[i1].body >= 0 { d.applyForce(-pull, at: to, on: sites[i1].body) }
+            if sites[i0].moving { apply(pull, at: from, point: i0, &d, geometric: geometric) } else if sites[i0].body >= 0 { d.applyForce(pull, at: from, on: sites[i0].body) }
+            if sites[i1].moving { apply(-pull, at: to, point: i1, &d, geometric: geometric) } else if sites[i1].body >= 0 { d.applyForce(-pull, at: to, on: sites[i1].body) }
         }
+    }
+
+    /// Whether a moving point's coordinate is outside its range (the point is held there), where the transmitting
+    /// moment arms differ from −∂L/∂q.
+    func holdsAMovingPoint(_ d: SimData) -> Bool {
+        for i in sites.indices where sites[i].moving {
+            for m in points[i].moving.indices where !points[i].moving[m].range.contains(d.q[points[i].moving[m].coordinate]) {
+                return true
+            }
+        }
+        return false
     }
 
     /// Applies a tension (N, pulling the path shorter) to the bodies and, for moving points, to the coordinates their
@@ -187,12 +200,14 @@ public struct GeometryPath: Sendable {
         }
     }
 
-    @inline(__always) private func apply(_ force: Vec3, at position: Vec3, point i: Int, _ d: inout SimData) {
+    @inline(__always) private func apply(_ force: Vec3, at position: Vec3, point i: Int, _ d: inout SimData, geometric: Bool = false) {
         let body = points[i].body
         if body >= 0 { d.applyForce(force, at: position, on: body) }
         for m in points[i].moving.indices {
             let coordinate = points[i].moving[m].coordinate
-            let slope = points[i].moving[m].function.evaluate(d.q[coordinate]).1
+            let q = d.q[coordinate]
+            if geometric && !points[i].moving[m].range.contains(q) { continue }
+            let slope = points[i].moving[m].function.evaluate(q).1
             var axis = Vec3.zero
             axis[points[i].moving[m].component] = slope
             let direction = body < 0 ? axis : d.rotation[body] * axis

@@ -1,0 +1,232 @@
+import Foundation
+
+/// The `stiff` mode: ROS34PW2 of Rang & Angermann, "New Rosenbrock W-methods of order 3 for partial differential
+/// algebraic equations of index 1", BIT 45 (2005) 761–787: 4 stages, order 3 with an embedded order 2, L-stable,
+/// stiffly accurate, and a W-method, so it keeps its order for any approximation W of the Jacobian. W is the
+/// `StiffJacobian` of the force elements, taken at the start of every `advance` call (and after a rejected step
+/// once the solution has moved on from where it was taken).
+/// Stage i solves (I − hγW)·K_i = h·f(y0 + Σ a_ij K_j) + h·W·Σ γ_ij K_j; then y1 = y0 + Σ b_i K_i. Explicit methods
+/// must resolve the fastest relaxation in the model (contact friction on a loaded foot, a stiff tendon against a
+/// damped fiber) with steps of about a millisecond; this one steps over it.
+extension Integrator {
+    static let wGamma = 0.43586652150845900
+    static let wA: [[Double]] = [[], [0.87173304301691801], [0.84457060015369423, -0.11299064236484185], [0, 0, 1]]
+    static let wG: [[Double]] = [[], [-0.87173304301691801], [-0.90338057013044082, 0.054180672388095326],
+                                 [0.24212380706095346, -1.2232505839045147, 0.54526025533510214]]
+    static let wB: [Double] = [0.24212380706095346, -1.2232505839045147, 1.5452602553351020, 0.43586652150845900]
+    static let wBHat: [Double] = [0.37810903145819369, -0.096042292212423178, 0.5, 0.21793326075422950]
+    static let wC: [Double] = [0, 0.87173304301691801, 0.73157995778885238, 1]
+
+    /// Integrates `y` (already packed from `d`) from t0 to `end`. `stages` holds K_0..K_3 one after another, k[4] the
+    /// rates f(Y_i), k[5] the Γ-combination Σ γ_ij K_j, `scratch` the right-hand side and then K_i.
+    mutating func advanceRosenbrock(_ model: Model, _ d: inout SimData, from t0: Double, to end: Double,
+                                    accuracy: Double) throws {
+        var t = t0
+        let size = y.count
+        var needJacobian = true, jacobianAt = t  // W is taken at the first step and where a rejection leaves it stale
+        while t < end - 1e-12 {
+            let hStep = min(h, end - t)
+            copy(y, into: &y0)
+            do {
+                for s in 0..<4 {
+                    let a = Self.wA[s], g = Self.wG[s]
+                    stages.withUnsafeBufferPointer { K in
+                        for i in 0..<size {
+                            var sum = 0.0, gamma = 0.0
+                            for j in 0..<s { sum += a[j] * K[j * size + i]; gamma += g[j] * K[j * size + i] }
+                            y[i] = y0[i] + sum
+                            k[5][i] = gamma
+                        }
+                    }
+                    try rates(model, &d, y, t + Self.wC[s] * hStep, stage: 4)
+                    if s == 0 && needJacobian {
+                        model.stiffJacobian(&d, &jacobian)
+                        jacobianAt = t; needJacobian = false
+                    }
+                    if s == 0 { jacobian.prepare(eta: hStep * Self.wGamma) }
+                    jacobian.multiply(k[5], into: &scratch)
+                    for i in 0..<size { scratch[i] = hStep * (k[4][i] + scratch[i]) }
+                    jacobian.solve(&scratch)
+                    for i in 0..<size { stages[s * size + i] = scratch[i] }
+                }
+            } catch let error as SimError {
+                guard hStep > 1e-9 else { throw error }
+                rejected += 1; lastRejected = true
+                copy(y0, into: &y)
+                h = hStep * 0.25
+                needJacobian = jacobianAt != t
+                continue
+            }
+            var errorNorm = 0.0
+            for i in 0..<size {
+                var solution = y0[i], e = 0.0
+                for j in 0..<4 {
+                    solution += Self.wB[j] * stages[j * size + i]
+                    e += (Self.wB[j] - Self.wBHat[j]) * stages[j * size + i]
+                }
+                y[i] = solution
+                // The explicit mode's norm: relative accuracy with a unit floor; NaN rejects.
+                let r = abs(e) / (accuracy * max(1, abs(y0[i]), abs(solution)))
+                errorNorm = r.isNaN || !solution.isFinite ? .infinity : max(errorNorm, r)
+            }
+            if errorNorm <= 1 || (hStep < 1e-10 && errorNorm.isFinite) {
+                t += hStep; steps += 1
+                try check(model, t)
+                accepted(hStep, error: errorNorm, exponent: 0.28, beta: 0.06)  // an order-2 estimate: 1/3 − 0.75β
+            } else {
+                rejected += 1
+                copy(y0, into: &y)
+                if hStep < 1e-10 { throw SimError.nonFinite("non-finite state near t = \(t) that no step size avoids") }
+                rejectedStep(hStep, error: errorNorm, exponent: 1.0 / 3)
+                needJacobian = jacobianAt != t
+            }
+        }
+    }
+}
+
+extension StiffJacobian {
+    /// Factors the step's matrices for η = hγ (once per step size).
+    mutating func prepare(eta: Double) {
+        self.eta = eta
+        // Z = (I − ηBz)⁻¹ block by block (blocks of one or two states).
+        for i in zInverse.indices { zInverse[i] = 0 }
+        for (start, count) in blocks {
+            if count == 1 {
+                zInverse[start * nz + start] = 1 / (1 - eta * zz[start * nz + start])
+            } else {
+                let a = 1 - eta * zz[start * nz + start], b = -eta * zz[start * nz + start + 1]
+                let c = -eta * zz[(start + 1) * nz + start], e = 1 - eta * zz[(start + 1) * nz + start + 1]
+                let det = a * e - b * c
+                zInverse[start * nz + start] = e / det; zInverse[start * nz + start + 1] = -b / det
+                zInverse[(start + 1) * nz + start] = -c / det; zInverse[(start + 1) * nz + start + 1] = a / det
+            }
+        }
+        // P = Z·(ηBq + Bu), within each block.
+        for (start, count) in blocks {
+            for i in start..<(start + count) {
+                for c in 0..<n {
+                    var sum = 0.0
+                    for j in start..<(start + count) { sum += zInverse[i * nz + j] * (eta * zq[j * n + c] + zu[j * n + c]) }
+                    p[i * n + c] = sum
+                }
+            }
+        }
+        // S = I − η²Aq − ηAu − η²Az·P, then LU with partial pivoting.
+        for r in 0..<n {
+            for c in 0..<n { s[r * n + c] = (r == c ? 1 : 0) - eta * eta * aq[r * n + c] - eta * au[r * n + c] }
+        }
+        let (n, nz) = (self.n, self.nz)
+        az.withUnsafeBufferPointer { az in
+            p.withUnsafeBufferPointer { p in
+                s.withUnsafeMutableBufferPointer { s in
+                    for r in 0..<n {
+                        for j in 0..<nz {
+                            let w = eta * eta * az[r * nz + j]
+                            if w == 0 { continue }
+                            for c in 0..<n { s[r * n + c] -= w * p[j * n + c] }
+                        }
+                    }
+                }
+            }
+        }
+        for c in 0..<n {
+            var pivot = c
+            for r in c..<n where abs(s[r * n + c]) > abs(s[pivot * n + c]) { pivot = r }
+            pivots[c] = pivot
+            if pivot != c { for x in 0..<n { s.swapAt(c * n + x, pivot * n + x) } }
+            let diagonal = s[c * n + c]
+            guard diagonal != 0 else { continue }
+            for r in (c + 1)..<max(n, c + 1) {
+                let m = s[r * n + c] / diagonal
+                s[r * n + c] = m
+                if m != 0 { for x in (c + 1)..<n { s[r * n + x] -= m * s[c * n + x] } }
+            }
+        }
+    }
+
+    /// out = W·v over the packed state (q, u, z).
+    func multiply(_ v: [Double], into out: inout [Double]) {
+        let (n, nz) = (self.n, self.nz)
+        v.withUnsafeBufferPointer { v in
+            out.withUnsafeMutableBufferPointer { out in
+                aq.withUnsafeBufferPointer { aq in au.withUnsafeBufferPointer { au in az.withUnsafeBufferPointer { az in
+                    for k in 0..<n { out[k] = v[n + k] }
+                    for r in 0..<n {
+                        var sum = 0.0
+                        for c in 0..<n { sum += aq[r * n + c] * v[c] + au[r * n + c] * v[n + c] }
+                        for j in 0..<nz { sum += az[r * nz + j] * v[2 * n + j] }
+                        out[n + r] = sum
+                    }
+                } } }
+                zq.withUnsafeBufferPointer { zq in zu.withUnsafeBufferPointer { zu in zz.withUnsafeBufferPointer { zz in
+                    for (start, count) in blocks {
+                        for i in start..<(start + count) {
+                            var sum = 0.0
+                            for c in 0..<n { sum += zq[i * n + c] * v[c] + zu[i * n + c] * v[n + c] }
+                            for j in start..<(start + count) { sum += zz[i * nz + j] * v[2 * n + j] }
+                            out[2 * n + i] = sum
+                        }
+                    }
+                } } }
+            }
+        }
+    }
+
+    /// x ← (I − ηW)⁻¹·x over the packed state, by eliminating q and z onto u (see `prepare`).
+    mutating func solve(_ x: inout [Double]) {
+        let (n, nz, eta) = (self.n, self.nz, self.eta)
+        x.withUnsafeMutableBufferPointer { x in
+            // Z·(r_z + η·Bq·r_q) per block, in place of r_z.
+            zq.withUnsafeBufferPointer { zq in zInverse.withUnsafeBufferPointer { zi in
+                for (start, count) in blocks {
+                    var w0 = 0.0, w1 = 0.0
+                    for j in 0..<count {
+                        var sum = x[2 * n + start + j]
+                        for c in 0..<n { sum += eta * zq[(start + j) * n + c] * x[c] }
+                        if j == 0 { w0 = sum } else { w1 = sum }
+                    }
+                    for i in 0..<count {
+                        let row = (start + i) * nz + start
+                        x[2 * n + start + i] = zi[row] * w0 + (count > 1 ? zi[row + 1] * w1 : 0)
+                    }
+                }
+            } }
+            vector.withUnsafeMutableBufferPointer { u in
+                // Right side for u: r_u + η·Aq·r_q + η·Az·(Z·w), then S·x_u = it by the LU of `prepare`.
+                aq.withUnsafeBufferPointer { aq in az.withUnsafeBufferPointer { az in
+                    for r in 0..<n {
+                        var sum = 0.0
+                        for c in 0..<n { sum += aq[r * n + c] * x[c] }
+                        for j in 0..<nz { sum += az[r * nz + j] * x[2 * n + j] }
+                        u[r] = x[n + r] + eta * sum
+                    }
+                } }
+                for c in 0..<n where pivots[c] != c { u.swapAt(c, pivots[c]) }
+                s.withUnsafeBufferPointer { s in
+                    for r in 0..<n {
+                        var sum = u[r]
+                        for c in 0..<r { sum -= s[r * n + c] * u[c] }
+                        u[r] = sum
+                    }
+                    for r in stride(from: n - 1, through: 0, by: -1) {
+                        var sum = u[r]
+                        for c in (r + 1)..<max(n, r + 1) { sum -= s[r * n + c] * u[c] }
+                        u[r] = s[r * n + r] != 0 ? sum / s[r * n + r] : 0
+                    }
+                }
+                // Back: x_z = Z·w + η·P·x_u, x_q = r_q + η·x_u, x_u.
+                p.withUnsafeBufferPointer { p in
+                    for i in 0..<nz {
+                        var sum = 0.0
+                        for c in 0..<n { sum += p[i * n + c] * u[c] }
+                        x[2 * n + i] += eta * sum
+                    }
+                }
+                for k in 0..<n {
+                    x[k] += eta * u[k]
+                    x[n + k] = u[k]
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,119 @@
+/// The Jacobian approximation W of the stiff integrator (`RosenbrockW.swift`), kept in blocks over positions q,
+/// speeds u and force-element states z: q̇ = u exactly, and
+///   u̇ ≈ M⁻¹·(∂τ/∂q·δq + ∂τ/∂u·δu + ∂τ/∂z·δz),   ż ≈ ∂ż/∂q·δq + ∂ż/∂u·δu + ∂ż/∂z·δz,
+/// with τ the force elements' generalized forces. Each element adds its own derivatives (a muscle through its moment
+/// arms and its states, a contact through its point's Jacobian, a limit force on its coordinate); gravity and the
+/// velocity-product terms are left out: they are not stiff, and a W-method keeps its order for any W.
+public struct StiffJacobian {
+    let n: Int, nz: Int
+    /// Row-major: tq, tu (n×n), tz (n×nz); zq, zu (nz×n), zz (nz×nz, nonzero only inside each element's own states).
+    var tq: [Double], tu: [Double], tz: [Double]
+    var zq: [Double], zu: [Double], zz: [Double]
+    /// M⁻¹ times tq, tu, tz (zero rows for locked coordinates).
+    var aq: [Double], au: [Double], az: [Double]
+    /// Each force element's state block (start, count), for the block-diagonal solves.
+    let blocks: [(start: Int, count: Int)]
+    // Scratch for the elements and the solve.
+    var columns: [Vec3], contactColumns: [Vec3], arms: [Double], lengthArms: [Double], vector: [Double]
+    /// Per step (η = hγ): S = I − η²Aq − ηAu − η²Az·Z·(ηBq + Bu) factored, Z = (I − ηBz)⁻¹ and P = Z·(ηBq + Bu).
+    var s: [Double], pivots: [Int], zInverse: [Double], p: [Double], eta = -1.0
+
+    init(model: Model) {
+        n = model.coordinateCount; nz = model.stateCount
+        tq = [Double](repeating: 0, count: n * n); tu = tq; aq = tq; au = tq; s = tq
+        tz = [Double](repeating: 0, count: n * nz); az = tz
+        zq = [Double](repeating: 0, count: nz * n); zu = zq; p = zq
+        zz = [Double](repeating: 0, count: nz * nz); zInverse = zz
+        blocks = model.forces.indices.filter { model.forces[$0].stateCount > 0 }
+            .map { (model.stateOffsets[$0], model.forces[$0].stateCount) }
+        columns = [Vec3](repeating: .zero, count: n); contactColumns = columns
+        arms = [Double](repeating: 0, count: n); lengthArms = arms; vector = arms
+        pivots = [Int](repeating: 0, count: n)
+    }
+
+    mutating func clear() {
+        for i in tq.indices { tq[i] = 0; tu[i] = 0 }
+        for i in tz.indices { tz[i] = 0; zq[i] = 0; zu[i] = 0 }
+        for i in zz.indices { zz[i] = 0 }
+        eta = -1
+    }
+
+    // MARK: what force elements add
+
+    /// A generalized force on coordinate k with derivatives in q_k and u_k.
+    mutating func addCoordinateForce(_ k: Int, dq: Double, du: Double) {
+        tq[k * n + k] += dq; tu[k * n + k] += du
+    }
+
+    /// A force F applied at a point with motion columns `applied` (∂v/∂u, ground), depending on the position of a
+    /// point with columns `moving` (dF/dx) and on the applied point's velocity (dF/dv): τ = Jᵀ·F.
+    mutating func addPointForce(applied: [Vec3], moving: [Vec3], dFdx: Mat3, dFdv: Mat3) {
+        for a in 0..<n where applied[a] != .zero {
+            for b in 0..<n {
+                if moving[b] != .zero { tq[a * n + b] += dot(applied[a], dFdx * moving[b]) }
+                if applied[b] != .zero { tu[a * n + b] += dot(applied[a], dFdv * applied[b]) }
+            }
+        }
+    }
+
+    /// A path tension F(z, L, V) from an element whose (one or two) states start at `state`: τ = r·F with the
+    /// transmitting moment arms r in `arms`, V = −r·u, and L changing as −g·δq with g in `lengthArms` (g = r but
+    /// where a moving point's coordinate is out of range); and its state rates ż(z, L, V).
+    mutating func addPathTension(state: Int, count: Int, dFdL: Double, dFdV: Double,
+                                 dFdz: (Double, Double), dzdL: (Double, Double), dzdV: (Double, Double),
+                                 dzdz: ((Double, Double), (Double, Double))) {
+        @inline(__always) func pick(_ t: (Double, Double), _ i: Int) -> Double { i == 0 ? t.0 : t.1 }
+        let r = arms, g = lengthArms
+        for a in 0..<n where r[a] != 0 {
+            for b in 0..<n {
+                tq[a * n + b] -= r[a] * dFdL * g[b]
+                tu[a * n + b] -= r[a] * dFdV * r[b]
+            }
+            for j in 0..<count { tz[a * nz + state + j] += r[a] * pick(dFdz, j) }
+        }
+        for i in 0..<count {
+            for b in 0..<n {
+                zq[(state + i) * n + b] -= pick(dzdL, i) * g[b]
+                zu[(state + i) * n + b] -= pick(dzdV, i) * r[b]
+            }
+            for j in 0..<count { zz[(state + i) * nz + state + j] += pick(i == 0 ? dzdz.0 : dzdz.1, j) }
+        }
+    }
+}
+
+extension Model {
+    /// Fills `jacobian` at the state in `d`, which must hold a full evaluation there (kinematics, mass-matrix factor).
+    func stiffJacobian(_ d: inout SimData, _ jacobian: inout StiffJacobian) {
+        jacobian.clear()
+        let so = stateOffsets, co = controlOffsets, oo = outputOffsets
+        for (i, f) in forces.enumerated() {
+            f.addJacobian(model: self, data: &d, slots: ForceSlots(state: so[i], control: co[i], output: oo[i]), into: &jacobian)
+        }
+        // A = M⁻¹·(∂τ/∂·), column by column through the mass matrix factor.
+        let n = coordinateCount, nz = stateCount
+        let factor = d.factor, free = d.free
+        func solveColumns(_ source: [Double], _ target: inout [Double], width: Int) {
+            for c in 0..<width {
+                var nonzero = false
+                for k in 0..<n { jacobian.vector[k] = source[k * width + c]; nonzero = nonzero || source[k * width + c] != 0 }
+                if nonzero { Self.substitute(factor: factor, free: free, &jacobian.vector) }
+                for k in 0..<n { target[k * width + c] = nonzero ? jacobian.vector[k] : 0 }
+            }
+        }
+        solveColumns(jacobian.tq, &jacobian.aq, width: n)
+        solveColumns(jacobian.tu, &jacobian.au, width: n)
+        solveColumns(jacobian.tz, &jacobian.az, width: nz)
+    }
+
+    /// Point columns ∂v/∂u (ground) of the point of `body` now at ground position x, into `columns` (zero off the
+    /// body's chain).
+    func pointColumns(_ d: SimData, body: Int, at x: Vec3, into columns: inout [Vec3]) {
+        for k in 0..<coordinateCount { columns[k] = .zero }
+        guard body >= 0 else { return }
+        var j = body
+        while j >= 0 {
+            for k in joints[j].coordinates { columns[k] = d.columnLinear[k] + cross(d.columnAngular[k], x - d.jointOrigin[j]) }
+            j = joints[j].parent
+        }
+    }
+}
