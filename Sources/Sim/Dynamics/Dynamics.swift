@@ -119,7 +119,8 @@ extension Model {
             }
         }
         for k in 0..<n { d.udot[k] = d.generalized[k] }
-        Self.substitute(factor: d.factor, free: free, &d.udot)
+        let factor = d.factor  // a local reference, so the call does not overlap its access with d.udot's
+        Self.substitute(factor: factor, free: free, &d.udot)
         return true
     }
 

@@ -5,7 +5,9 @@ public struct MuscleEvaluation: Sendable, Equatable {
     public var activation = 0.0            // clamped activation used for force
     public var fiberLength = 0.0           // clamped fiber length (m)
     public var normFiberLength = 0.0
-    public var pennationAngle = 0.0        // rad
+    public var sinPennation = 0.0
+    /// rad; computed on demand (the simulation needs only its sine and cosine).
+    public var pennationAngle: Double { asin(min(sinPennation, 1)) }
     public var tendonLength = 0.0          // m
     public var tendonStrain = 0.0
     public var fiberVelocity = 0.0         // m/s, + lengthening
@@ -37,7 +39,7 @@ public final class MuscleModel: Sendable {
     public let millardCurves: MillardCurves?
     /// Fixed-width pennation model (MuscleFixedWidthPennationModel.cpp): h = lopt sin(alpha_opt).
     public let parallelogramHeight: Double
-    let maxSinPennation: Double
+    let maxSinPennation: Double, maxCosPennation: Double
     public let minimumFiberLength: Double
     let useDamping: Bool
 
@@ -64,7 +66,7 @@ public final class MuscleModel: Sendable {
         useDamping = p.fiberDamping >= 0.001
         let h = p.optimalFiberLength * sin(p.pennationAngleAtOptimal)
         parallelogramHeight = h
-        maxSinPennation = sin(p.maximumPennationAngle)
+        maxSinPennation = sin(p.maximumPennationAngle); maxCosPennation = cos(p.maximumPennationAngle)
         let pennMin = h > Double.ulpOfOne ? h / maxSinPennation : 0.01 * p.optimalFiberLength
         if p.muscleClass == .millard2012 {
             let curves = MillardCurves(p.curves, dampedModel: useDamping || rigid)
@@ -163,14 +165,11 @@ public final class MuscleModel: Sendable {
     // MARK: geometry
 
     @inline(__always)
-    func pennation(_ lce: Double) -> (sin: Double, cos: Double, angle: Double) {
-        guard parallelogramHeight > 0 else { return (0, 1, 0) }
+    func pennation(_ lce: Double) -> (sin: Double, cos: Double) {
+        guard parallelogramHeight > 0 else { return (0, 1) }
         let s = parallelogramHeight / lce
-        if s >= maxSinPennation {
-            let ang = parameters.maximumPennationAngle
-            return (sin(ang), cos(ang), ang)
-        }
-        return (s, (1 - s * s).squareRoot(), asin(s))
+        if s >= maxSinPennation { return (maxSinPennation, maxCosPennation) }
+        return (s, (1 - s * s).squareRoot())
     }
 
     /// Fiber length for a rigid tendon (MuscleFixedWidthPennationModel::calcFiberLength).
@@ -199,7 +198,7 @@ public final class MuscleModel: Sendable {
         let pen = pennation(lce)
         r.fiberLength = lce
         r.normFiberLength = lce / lopt
-        r.pennationAngle = pen.angle
+        r.sinPennation = pen.sin
         r.tendonLength = mtuLength - lce * pen.cos
         r.tendonStrain = r.tendonLength / parameters.tendonSlackLength - 1
         let fal = activeForceLength(r.normFiberLength)

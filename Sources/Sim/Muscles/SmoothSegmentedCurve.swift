@@ -69,7 +69,13 @@ public struct SmoothSegmentedCurve: Sendable {
 
     /// Value and slope at x.
     @inline(__always)
-    public func evaluate(_ x: Double) -> (value: Double, slope: Double) {
+    public func evaluate(_ x: Double) -> (value: Double, slope: Double) { evaluate(x, slope: true) }
+
+    /// Value at x (the slope's two extra polynomials skipped).
+    @inline(__always) public func value(_ x: Double) -> Double { evaluate(x, slope: false).value }
+
+    @inline(__always)
+    private func evaluate(_ x: Double, slope wanted: Bool) -> (value: Double, slope: Double) {
         if x < xStart { return (yStart + slopeStart * (x - xStart), slopeStart) }
         if x > xEnd { return (yEnd + slopeEnd * (x - xEnd), slopeEnd) }
         return jointX.withUnsafeBufferPointer { joints in
@@ -92,6 +98,7 @@ public struct SmoothSegmentedCurve: Sendable {
                     u -= step
                     if abs(step) > 1e-8 { u -= (Self.bezier(bx, o, u) - x) / Self.bezierDu(bx, o, u) }
                     u = min(max(u, 0), 1)
+                    if !wanted { return (Self.bezier(by, o, u), 0) }
                     let dxdu = Self.bezierDu(bx, o, u)
                     return (Self.bezier(by, o, u), dxdu != 0 ? Self.bezierDu(by, o, u) / dxdu : (u < 0.5 ? slopeStartOf(s) : slopeEndOf(s)))
                 }
@@ -254,7 +261,6 @@ public struct SmoothSegmentedCurve: Sendable {
         return (py[o + 5] - py[o + 4]) / (px[o + 5] - px[o + 4])
     }
 
-    @inline(__always) public func value(_ x: Double) -> Double { evaluate(x).value }
 }
 
 /// The Millard2012 default curves built from the curve properties (SmoothSegmentedFunctionFactory.cpp).
