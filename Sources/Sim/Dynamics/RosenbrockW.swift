@@ -18,7 +18,7 @@ extension Integrator {
     static let wC: [Double] = [0, 0.87173304301691801, 0.73157995778885238, 1]
 
     /// Integrates `y` (already packed from `d`) from t0 to `end`. `stages` holds K_0..K_3 one after another, k[4] the
-    /// rates f(Y_i), k[5] the Γ-combination Σ γ_ij K_j, `scratch` the right-hand side and then K_i.
+    /// rates f(Y_i), `combination` Σ γ_ij K_j, `scratch` the right-hand side and then K_i.
     mutating func advanceRosenbrock(_ model: Model, _ d: inout SimData, from t0: Double, to end: Double,
                                     accuracy: Double) throws {
         var t = t0
@@ -31,11 +31,17 @@ extension Integrator {
                 for s in 0..<4 {
                     let a = Self.wA[s], g = Self.wG[s]
                     stages.withUnsafeBufferPointer { K in
-                        for i in 0..<size {
-                            var sum = 0.0, gamma = 0.0
-                            for j in 0..<s { sum += a[j] * K[j * size + i]; gamma += g[j] * K[j * size + i] }
-                            y[i] = y0[i] + sum
-                            k[5][i] = gamma
+                        y0.withUnsafeBufferPointer { y0 in
+                            y.withUnsafeMutableBufferPointer { y in
+                                combination.withUnsafeMutableBufferPointer { c in
+                                    for i in 0..<size {
+                                        var sum = 0.0, gamma = 0.0
+                                        for j in 0..<s { sum += a[j] * K[j * size + i]; gamma += g[j] * K[j * size + i] }
+                                        y[i] = y0[i] + sum
+                                        c[i] = gamma
+                                    }
+                                }
+                            }
                         }
                     }
                     try rates(model, &d, y, t + Self.wC[s] * hStep, stage: 4)
@@ -44,10 +50,14 @@ extension Integrator {
                         jacobianAt = t; needJacobian = false
                     }
                     if s == 0 { jacobian.prepare(eta: hStep * Self.wGamma) }
-                    jacobian.multiply(k[5], into: &scratch)
-                    for i in 0..<size { scratch[i] = hStep * (k[4][i] + scratch[i]) }
+                    jacobian.multiply(combination, into: &scratch)
+                    k[4].withUnsafeBufferPointer { f in
+                        scratch.withUnsafeMutableBufferPointer { r in for i in 0..<size { r[i] = hStep * (f[i] + r[i]) } }
+                    }
                     jacobian.solve(&scratch)
-                    for i in 0..<size { stages[s * size + i] = scratch[i] }
+                    scratch.withUnsafeBufferPointer { r in
+                        stages.withUnsafeMutableBufferPointer { K in for i in 0..<size { K[s * size + i] = r[i] } }
+                    }
                 }
             } catch let error as SimError {
                 guard hStep > 1e-9 else { throw error }
@@ -58,16 +68,18 @@ extension Integrator {
                 continue
             }
             var errorNorm = 0.0
-            for i in 0..<size {
-                var solution = y0[i], e = 0.0
-                for j in 0..<4 {
-                    solution += Self.wB[j] * stages[j * size + i]
-                    e += (Self.wB[j] - Self.wBHat[j]) * stages[j * size + i]
+            let (b0, b1, b2, b3) = (Self.wB[0], Self.wB[1], Self.wB[2], Self.wB[3])
+            let (e0, e1, e2, e3) = (b0 - Self.wBHat[0], b1 - Self.wBHat[1], b2 - Self.wBHat[2], b3 - Self.wBHat[3])
+            stages.withUnsafeBufferPointer { K in
+                for i in 0..<size {
+                    let k0 = K[i], k1 = K[size + i], k2 = K[2 * size + i], k3 = K[3 * size + i]
+                    let solution = y0[i] + b0 * k0 + b1 * k1 + b2 * k2 + b3 * k3
+                    let e = e0 * k0 + e1 * k1 + e2 * k2 + e3 * k3
+                    y[i] = solution
+                    // The explicit mode's norm: relative accuracy with a unit floor; NaN rejects.
+                    let r = abs(e) / (accuracy * max(1, abs(y0[i]), abs(solution)))
+                    errorNorm = r.isNaN || !solution.isFinite ? .infinity : max(errorNorm, r)
                 }
-                y[i] = solution
-                // The explicit mode's norm: relative accuracy with a unit floor; NaN rejects.
-                let r = abs(e) / (accuracy * max(1, abs(y0[i]), abs(solution)))
-                errorNorm = r.isNaN || !solution.isFinite ? .infinity : max(errorNorm, r)
             }
             if errorNorm <= 1 || (hStep < 1e-10 && errorNorm.isFinite) {
                 t += hStep; steps += 1
