@@ -3,7 +3,7 @@ import XCTest
 @testable import Sim
 
 final class SmoothContactAndJacobianTests: XCTestCase {
-    private func freeBall(radius r: Double, force: (ContactGeometrySet.Sphere, ContactGeometrySet.HalfSpace) -> ForceElement) -> Model {
+    static func freeBall(radius r: Double, force: (ContactGeometrySet.Sphere, ContactGeometrySet.HalfSpace) -> ForceElement) -> Model {
         let body = Body(name: "ball", mass: 1, massCenter: .zero, inertia: Mat3(Vec3(0.01, 0, 0), Vec3(0, 0.01, 0), Vec3(0, 0, 0.01)))
         let lin = CoordinateFunction.linear(slope: 1, intercept: 0)
         let axes = [Vec3(1, 0, 0), Vec3(0, 1, 0), Vec3(0, 0, 1)]
@@ -24,11 +24,11 @@ final class SmoothContactAndJacobianTests: XCTestCase {
     /// With OpenSim's default cf = 1e-5 the Hertz term uses (δ² + cf)^(3/4) instead of δ^(3/2).
     func testSmoothContactAgreesWithHuntCrossleyAwayFromItsSwitches() throws {
         let r = 0.04, s = 2e6
-        let smooth = freeBall(radius: r) { SmoothSphereHalfSpaceForce(name: "smooth", sphere: $0, plane: $1, stiffness: s, dissipation: 1,
+        let smooth = Self.freeBall(radius: r) { SmoothSphereHalfSpaceForce(name: "smooth", sphere: $0, plane: $1, stiffness: s, dissipation: 1,
                                                                         staticFriction: 0.9, dynamicFriction: 0.8, viscousFriction: 0.6, transitionVelocity: 0.1,
                                                                         constantContactForce: 1e-14) }
         let surface = HuntCrossleyForce.Surface(stiffness: s, dissipation: 1, staticFriction: 0.9, dynamicFriction: 0.8, viscousFriction: 0.6)
-        let hc = freeBall(radius: r) { HuntCrossleyForce(name: "hc", spheres: [($0, surface)], plane: $1, planeSurface: surface, transitionVelocity: 0.1) }
+        let hc = Self.freeBall(radius: r) { HuntCrossleyForce(name: "hc", spheres: [($0, surface)], plane: $1, planeSurface: surface, transitionVelocity: 0.1) }
         for (depth, vx, vy) in [(0.005, 0.5, -0.1), (0.002, -0.8, 0.05), (0.01, 0.3, 0)] {
             var forces: [Vec3] = []
             for model in [smooth, hc] {

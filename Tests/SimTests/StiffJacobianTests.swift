@@ -18,6 +18,29 @@ final class StiffJacobianTests: XCTestCase {
             for (f, force) in model.forces.enumerated() where force is MuscleForce { d.controls[model.controlOffsets[f]] = 0.4 }
             var integrator = Integrator(model: model, mode: .adaptive(accuracy: 1e-4))
             try integrator.advance(model, &d, to: 0.15)  // land and load the feet
+            compare(model, d, stem)
+        }
+    }
+
+    /// Both contact laws on a ball sliding into the floor: W's friction and normal-force blocks against differences.
+    func testContactJacobiansOfBothLaws() throws {
+        let r = 0.04, s = 2e6
+        let surface = HuntCrossleyForce.Surface(stiffness: s, dissipation: 1, staticFriction: 0.9, dynamicFriction: 0.8, viscousFriction: 0.6)
+        let models = [
+            SmoothContactAndJacobianTests.freeBall(radius: r) { HuntCrossleyForce(name: "hc", spheres: [($0, surface)], plane: $1, planeSurface: surface, transitionVelocity: 0.1) },
+            SmoothContactAndJacobianTests.freeBall(radius: r) { SmoothSphereHalfSpaceForce(name: "smooth", sphere: $0, plane: $1, stiffness: s, dissipation: 1,
+                                                                  staticFriction: 0.9, dynamicFriction: 0.8, viscousFriction: 0.6, transitionVelocity: 0.1) },
+        ]
+        for (name, model) in zip(["Hunt-Crossley", "smooth"], models) {
+            var d = SimData(model: model)
+            d.q[4] = r - 0.004; d.u[3] = 0.05; d.u[4] = -0.1; d.u[2] = 0.5  // slipping slower than the transition, spinning
+            compare(model, d, "ball \(name)")
+        }
+    }
+
+    /// Prints and checks each block of W against central differences of the whole right-hand side at `d`.
+    private func compare(_ model: Model, _ d: SimData, _ label: String, file: StaticString = #filePath, line: UInt = #line) {
+        do {
             let n = model.coordinateCount, nz = model.stateCount, size = 2 * n + nz
             var rates = [Double](repeating: 0, count: nz)
             func f(_ state: [Double]) throws -> [Double] {
@@ -62,11 +85,11 @@ final class StiffJacobianTests: XCTestCase {
                     let err = abs(analytic(r, c) - fd[r][c])
                     if err > worst { worst = err; at = (r, c) }
                 } }
-                print("\(stem) \(name): largest |FD| \(largest), worst |W − FD| \(worst) at \(at) (FD \(fd[at.0][at.1]), W \(analytic(at.0, at.1)))")
+                print("\(label) \(name): largest |FD| \(largest), worst |W − FD| \(worst) at \(at) (FD \(fd[at.0][at.1]), W \(analytic(at.0, at.1)))")
                 // What W leaves out (gravity, velocity products, the change of the contact and path geometry) stays
                 // a small part of each block.
-                XCTAssertLessThanOrEqual(worst, 0.15 * largest + floor, "\(stem) \(name)")
+                XCTAssertLessThanOrEqual(worst, 0.15 * largest + floor, "\(label) \(name)", file: file, line: line)
             }
-        }
+        } catch { XCTFail("\(label): \(error)", file: file, line: line) }
     }
 }

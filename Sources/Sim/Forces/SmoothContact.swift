@@ -28,13 +28,57 @@ public final class SmoothSphereHalfSpaceForce: ForceElement {
 
     public func apply(model: Model, data d: inout SimData, slots: ForceSlots, stateRates: inout [Double]) {
         let center = sphere.body < 0 ? sphere.center : d.position(of: sphere.center, on: sphere.body)
-        let outward = plane.body < 0 ? plane.normal : d.rotation[plane.body] * plane.normal
-        let point = plane.body < 0 ? plane.point : d.position(of: plane.point, on: plane.body)
-        let inward = -outward
-        let depth = sphere.radius - dot(center - point, outward)
-        let contact = center + inward * (sphere.radius - depth / 2)
+        let (outward, point) = planeInGround(d)
+        let contact = contactPoint(center: center, outward: outward, planePoint: point)
+        let onSphere = force(center: center, outward: outward, planePoint: point, velocity: relativeVelocity(d, at: contact))
+        if sphere.body >= 0 { d.applyForce(onSphere, at: contact, on: sphere.body) }
+        if plane.body >= 0 { d.applyForce(-onSphere, at: contact, on: plane.body) }
+        let m = cross(contact, onSphere)
+        d.outputs[slots.output] = onSphere.x; d.outputs[slots.output + 1] = onSphere.y; d.outputs[slots.output + 2] = onSphere.z
+        d.outputs[slots.output + 3] = m.x; d.outputs[slots.output + 4] = m.y; d.outputs[slots.output + 5] = m.z
+    }
+
+    /// For a sphere on a body against a ground plane: differences of the law in the centre's position and the
+    /// contact point's velocity, carried to the coordinates through the two points' Jacobians.
+    public func addJacobian(model: Model, data d: inout SimData, slots: ForceSlots, into jacobian: inout StiffJacobian) {
+        guard sphere.body >= 0 && plane.body < 0 else { return }
+        let center = d.position(of: sphere.center, on: sphere.body)
+        let (outward, point) = planeInGround(d)
+        let contact = contactPoint(center: center, outward: outward, planePoint: point)
+        let v = relativeVelocity(d, at: contact)
+        let base = force(center: center, outward: outward, planePoint: point, velocity: v)
+        let hx = 1e-8, hv = 1e-7
+        func alongX(_ axis: Vec3) -> Vec3 { (force(center: center + hx * axis, outward: outward, planePoint: point, velocity: v) - base) / hx }
+        func alongV(_ axis: Vec3) -> Vec3 { (force(center: center, outward: outward, planePoint: point, velocity: v + hv * axis) - base) / hv }
+        let ex = Vec3(1, 0, 0), ey = Vec3(0, 1, 0), ez = Vec3(0, 0, 1)
+        let dFdx = Mat3(alongX(ex), alongX(ey), alongX(ez)).transposed, dFdv = Mat3(alongV(ex), alongV(ey), alongV(ez)).transposed
+        model.pointColumns(d, body: sphere.body, at: contact, into: &jacobian.contactColumns)
+        model.pointColumns(d, body: sphere.body, at: center, into: &jacobian.columns)
+        jacobian.addPointForce(applied: jacobian.contactColumns, moving: jacobian.columns, dFdx: dFdx, dFdv: dFdv)
+    }
+
+    @inline(__always) private func planeInGround(_ d: SimData) -> (outward: Vec3, point: Vec3) {
+        (plane.body < 0 ? plane.normal : d.rotation[plane.body] * plane.normal,
+         plane.body < 0 ? plane.point : d.position(of: plane.point, on: plane.body))
+    }
+
+    /// The point halfway into the indentation.
+    @inline(__always) private func contactPoint(center: Vec3, outward: Vec3, planePoint: Vec3) -> Vec3 {
+        let depth = sphere.radius - dot(center - planePoint, outward)
+        return center - outward * (sphere.radius - depth / 2)
+    }
+
+    /// Velocity of the sphere's body relative to the plane's at a ground point.
+    @inline(__always) private func relativeVelocity(_ d: SimData, at contact: Vec3) -> Vec3 {
         var v = sphere.body < 0 ? Vec3.zero : d.velocity[sphere.body] + cross(d.angularVelocity[sphere.body], contact - d.origin[sphere.body])
         if plane.body >= 0 { v -= d.velocity[plane.body] + cross(d.angularVelocity[plane.body], contact - d.origin[plane.body]) }
+        return v
+    }
+
+    /// The law: force on the sphere for its centre and the contact point's relative velocity (ground frame).
+    @inline(__always) private func force(center: Vec3, outward: Vec3, planePoint: Vec3, velocity v: Vec3) -> Vec3 {
+        let inward = -outward
+        let depth = sphere.radius - dot(center - planePoint, outward)
         let vn = dot(v, inward)
         let vt = v - inward * vn
         let cf = constantContactForce, c = dissipation
@@ -45,11 +89,6 @@ public final class SmoothSphereHalfSpaceForce: ForceElement {
         let slip = (dot(vt, vt) + cf).squareRoot()
         let ratio = slip / transitionVelocity
         let friction = normalForce * (min(ratio, 1) * (dynamicFriction + 2 * (staticFriction - dynamicFriction) / (1 + ratio * ratio)) + viscousFriction * slip)
-        let onSphere = -(inward * normalForce + vt * (friction / slip))
-        if sphere.body >= 0 { d.applyForce(onSphere, at: contact, on: sphere.body) }
-        if plane.body >= 0 { d.applyForce(-onSphere, at: contact, on: plane.body) }
-        let m = cross(contact, onSphere)
-        d.outputs[slots.output] = onSphere.x; d.outputs[slots.output + 1] = onSphere.y; d.outputs[slots.output + 2] = onSphere.z
-        d.outputs[slots.output + 3] = m.x; d.outputs[slots.output + 4] = m.y; d.outputs[slots.output + 5] = m.z
+        return -(inward * normalForce + vt * (friction / slip))
     }
 }
