@@ -60,17 +60,22 @@ extension Model {
             let a = d.compositeInertia[p], c = d.compositeInertia[b]
             d.compositeInertia[p] = Mat3(a.r0 + c.r0, a.r1 + c.r1, a.r2 + c.r2)
         }
+        // Every column's linear part taken at the ground origin, once.
+        for j in joints.indices {
+            for k in joints[j].coordinates { d.originColumn[k] = d.columnLinear[k] - cross(d.columnAngular[k], d.jointOrigin[j]) }
+        }
         for j in joints.indices {
             let b = joints[j].child
             let m = d.compositeMass[b], h = d.compositeMoment[b], inertia = d.compositeInertia[b]
             for k in joints[j].coordinates {
-                let wk = d.columnAngular[k], vk = d.columnLinear[k] - cross(wk, d.jointOrigin[j])
-                let jw = inertia * wk, wkh = cross(wk, h)
+                let wk = d.columnAngular[k], vk = d.originColumn[k]
+                // With v_k·(ω_l × h) = ω_l·(h × v_k), each pair below costs four dot products.
+                let jw = inertia * wk, wkh = cross(wk, h), hvk = cross(h, vk), mvk = m * vk
                 var i = j
                 while i >= 0 {
                     for l in joints[i].coordinates where i != j || l <= k {
-                        let wl = d.columnAngular[l], vl = d.columnLinear[l] - cross(wl, d.jointOrigin[i])
-                        let value = m * dot(vk, vl) + dot(vk, cross(wl, h)) + dot(vl, wkh) + dot(jw, wl)
+                        let wl = d.columnAngular[l], vl = d.originColumn[l]
+                        let value = dot(mvk, vl) + dot(wl, hvk) + dot(vl, wkh) + dot(jw, wl)
                         d.massMatrix[k * n + l] = value
                         d.massMatrix[l * n + k] = value
                     }

@@ -13,7 +13,7 @@ extension Model {
                 (pR, pO, pW, pV, pA, pLA) = (d.rotation[p], d.origin[p], d.angularVelocity[p], d.velocity[p], d.angularBias[p], d.linearBias[p])
             }
             // Joint transform X_FM(q) and its rates, in F. Each rotation axis is carried by the rotations before it.
-            var rFM = Mat3.identity
+            var rFM = Mat3.identity, rotated = false
             var wFM = Vec3.zero, wBias = Vec3.zero
             for r in joints[j].rotations.indices {
                 let axis = joints[j].rotations[r].axis
@@ -30,7 +30,11 @@ extension Model {
                 } else {
                     value = joints[j].rotations[r].function.evaluate(0).0
                 }
-                if value != 0 { rFM = rFM * Mat3.rotation(axis: axis, angle: value) }  // constant zero axes are common
+                if value != 0 {  // constant zero axes are common
+                    let turn = Mat3.rotation(axis: axis, angle: value)
+                    rFM = rotated ? rFM * turn : turn
+                    rotated = true
+                }
             }
             var pFM = Vec3.zero, vFM = Vec3.zero, vBias = Vec3.zero
             for t in joints[j].translations.indices {
@@ -46,11 +50,12 @@ extension Model {
                 }
             }
             // Into ground.
-            let rGF = pR * joints[j].parentRotation
+            let rGF = parentFrameAligned[j] ? pR : pR * joints[j].parentRotation
             let oF = pO + pR * joints[j].parentOffset
             let rG = rGF * pFM
             let oM = oF + rG
-            let rB = rGF * rFM * joints[j].childRotation.transposed
+            let rGM = rotated ? rGF * rFM : rGF
+            let rB = childFrameAligned[j] ? rGM : rGM * joints[j].childRotation.transposed
             let oB = oM - rB * joints[j].childOffset
             let wRel = rGF * wFM, vRel = rGF * vFM
             let w = pW + wRel

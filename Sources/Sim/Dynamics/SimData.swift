@@ -26,6 +26,8 @@ public struct SimData {
     /// Per coordinate: angular velocity and velocity of its joint's M origin per unit speed, in ground.
     var columnAngular: [Vec3]
     var columnLinear: [Vec3]
+    /// Per coordinate: the linear part of its motion column taken at the ground origin (mass-matrix scratch).
+    var originColumn: [Vec3]
 
     // Dynamics scratch.
     var bodyForce: [Vec3]      // net applied force per body
@@ -53,7 +55,7 @@ public struct SimData {
         origin = [Vec3](repeating: .zero, count: b)
         angularVelocity = origin; velocity = origin; angularBias = origin; linearBias = origin
         jointOrigin = [Vec3](repeating: .zero, count: model.joints.count)
-        columnAngular = [Vec3](repeating: .zero, count: n); columnLinear = columnAngular
+        columnAngular = [Vec3](repeating: .zero, count: n); columnLinear = columnAngular; originColumn = columnAngular
         bodyForce = origin; bodyMoment = origin
         generalized = [Double](repeating: 0, count: n)
         massMatrix = [Double](repeating: 0, count: n * n)

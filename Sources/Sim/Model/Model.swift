@@ -60,11 +60,15 @@ public final class Model: @unchecked Sendable {
     public let stateCount: Int, controlCount: Int, outputCount: Int
     public let contactGeometry: ContactGeometrySet
     public let warnings: [String]
+    /// Per joint: whether its frames F and M are aligned with their bodies (most are), so kinematics skips the product.
+    let parentFrameAligned: [Bool], childFrameAligned: [Bool]
 
     init(name: String, bodies: [Body], joints: [Joint], coordinates: [Coordinate], gravity: Vec3,
          forces: [ForceElement], contactGeometry: ContactGeometrySet, warnings: [String]) {
         self.name = name; self.bodies = bodies; self.joints = joints; self.coordinates = coordinates
         self.gravity = gravity; self.forces = forces; self.contactGeometry = contactGeometry; self.warnings = warnings
+        parentFrameAligned = joints.map { $0.parentRotation == .identity }
+        childFrameAligned = joints.map { $0.childRotation == .identity }
         func layout(_ size: (ForceElement) -> Int) -> ([Int], Int) {
             var offsets: [Int] = [], total = 0
             for f in forces { offsets.append(total); total += size(f) }
