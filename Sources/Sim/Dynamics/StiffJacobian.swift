@@ -15,7 +15,8 @@ public struct StiffJacobian {
     let blocks: [(start: Int, count: Int)]
     // Scratch for the elements and the solve.
     var columns: [Vec3], contactColumns: [Vec3], arms: [Double], lengthArms: [Double], vector: [Double]
-    /// Per step (η = hγ): S = I − η²Aq − ηAu − η²Az·Z·(ηBq + Bu) factored, Z = (I − ηBz)⁻¹ and P = Z·(ηBq + Bu).
+    /// Per step (η = hγ), writing A· for the u rows (aq, au, az) and B· for the z rows (zq, zu, zz):
+    /// S = I − η²Aq − ηAu − η²Az·Z·(ηBq + Bu) factored, Z = (I − ηBz)⁻¹ and P = Z·(ηBq + Bu).
     var s: [Double], pivots: [Int], zInverse: [Double], p: [Double], eta = -1.0
 
     init(model: Model) {
