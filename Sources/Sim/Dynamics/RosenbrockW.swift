@@ -100,8 +100,7 @@ extension StiffJacobian {
     /// Factors the step's matrices for η = hγ (once per step size).
     mutating func prepare(eta: Double) {
         self.eta = eta
-        // Z = (I − ηBz)⁻¹ block by block (blocks of one or two states).
-        for i in zInverse.indices { zInverse[i] = 0 }
+        // Z = (I − ηBz)⁻¹ block by block (blocks of one or two states; the entries off the blocks stay 0).
         for (start, count) in blocks {
             if count == 1 {
                 zInverse[start * nz + start] = 1 / (1 - eta * zz[start * nz + start])
