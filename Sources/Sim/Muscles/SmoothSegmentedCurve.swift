@@ -9,10 +9,6 @@ public struct SmoothSegmentedCurve: Sendable {
     public private(set) var py: [Double]
     public let xStart, xEnd, yStart, yEnd, slopeStart, slopeEnd: Double
     public var segmentCount: Int { px.count / 6 }
-    /// (x, y) at `samples + 1` evenly spaced Bezier parameters per segment, segment-major: a starting guess for
-    /// inverting x(u), so Newton needs two or three steps instead of six to eight.
-    let sampled: [SIMD2<Double>]
-    static let samples = 32
 
     init(segments: [(x: [Double], y: [Double])], xStart: Double, xEnd: Double, yStart: Double, yEnd: Double,
          slopeStart: Double, slopeEnd: Double) {
@@ -20,40 +16,25 @@ public struct SmoothSegmentedCurve: Sendable {
         px = x; py = y
         self.xStart = xStart; self.xEnd = xEnd; self.yStart = yStart; self.yEnd = yEnd
         self.slopeStart = slopeStart; self.slopeEnd = slopeEnd
-        var samples: [SIMD2<Double>] = []
+        // The table: equally spaced x in every segment (nodes on the joints), with the exact Bezier parameter there.
+        let k = Self.cells
+        var joints: [Double] = [], table: [SIMD4<Double>] = []
         x.withUnsafeBufferPointer { bx in
             y.withUnsafeBufferPointer { by in
                 for s in 0..<(bx.count / 6) {
-                    for i in 0...Self.samples {
-                        let u = Double(i) / Double(Self.samples)
-                        samples.append(SIMD2(Self.bezier(bx, 6 * s, u), Self.bezier(by, 6 * s, u)))
+                    let a = bx[6 * s], b = bx[6 * s + 5]
+                    joints.append(a)
+                    for c in 0...k {
+                        let xc = c == k ? b : a + (b - a) * Double(c) / Double(k)
+                        let u = c == 0 ? 0 : c == k ? 1 : Self.newton(bx, by, segment: s, gx: 1, gy: 0, target: xc, lo: 0, hi: 1,
+                                                                       start: Double(c) / Double(k))
+                        table.append(SIMD4(u, 1 / Self.bezierDu(bx, 6 * s, u), Self.bezier(by, 6 * s, u), xc))
                     }
                 }
             }
         }
-        sampled = samples
-        // The table: equally spaced x in every segment (nodes on the joints), with the exact Bezier parameter there.
-        let k = Self.cells
-        var joints: [Double] = [], nodeX: [Double] = []
-        for s in 0..<(x.count / 6) {
-            let a = x[6 * s], b = x[6 * s + 5]
-            joints.append(a)
-            for c in 0...k { nodeX.append(c == k ? b : a + (b - a) * Double(c) / Double(k)) }
-        }
         joints.append(x[x.count - 1])
-        jointX = joints
-        nodes = []
-        var table: [SIMD4<Double>] = []
-        x.withUnsafeBufferPointer { bx in
-            y.withUnsafeBufferPointer { by in
-                for (i, xc) in nodeX.enumerated() {
-                    let s = i / (k + 1), c = i % (k + 1)
-                    let u = c == 0 ? 0 : c == k ? 1 : newton(segment: s, gx: 1, gy: 0, target: xc, lo: 0, hi: 1, start: Double(c) / Double(k))
-                    table.append(SIMD4(u, 1 / Self.bezierDu(bx, 6 * s, u), Self.bezier(by, 6 * s, u), xc))
-                }
-            }
-        }
-        nodes = table
+        jointX = joints; nodes = table
     }
 
     // MARK: evaluation (what the simulation calls)
@@ -65,7 +46,7 @@ public struct SmoothSegmentedCurve: Sendable {
     /// x at each segment start, then xEnd.
     let jointX: [Double]
     /// Per node (u, du/dx, y, x), segment-major, `cells + 1` per segment (joint nodes appear twice).
-    private(set) var nodes: [SIMD4<Double>]
+    let nodes: [SIMD4<Double>]
 
     /// Value and slope at x.
     @inline(__always)
@@ -136,21 +117,25 @@ public struct SmoothSegmentedCurve: Sendable {
     /// in [lo, hi], to a residual of 1e-14 relative to max(1, |target|).
     @inline(__always)
     private func newton(segment s: Int, gx: Double, gy: Double, target: Double, lo: Double, hi: Double, start: Double) -> Double {
-        withPoints { bx, by in
-            let o = 6 * s, tolerance = 1e-14 * max(1, abs(target))
-            var uLo = lo, uHi = hi, u = start
-            for _ in 0..<100 {
-                let r = gx * Self.bezier(bx, o, u) + gy * Self.bezier(by, o, u) - target
-                if abs(r) <= tolerance { break }
-                if r > 0 { uHi = u } else { uLo = u }
-                let dr = gx * Self.bezierDu(bx, o, u) + gy * Self.bezierDu(by, o, u)
-                var un = dr != 0 ? u - r / dr : 0.5 * (uLo + uHi)
-                if !(un > uLo && un < uHi) { un = 0.5 * (uLo + uHi) }
-                if un == u { break }
-                u = un
-            }
-            return u
+        withPoints { bx, by in Self.newton(bx, by, segment: s, gx: gx, gy: gy, target: target, lo: lo, hi: hi, start: start) }
+    }
+
+    @inline(__always)
+    private static func newton(_ bx: UnsafeBufferPointer<Double>, _ by: UnsafeBufferPointer<Double>, segment s: Int,
+                               gx: Double, gy: Double, target: Double, lo: Double, hi: Double, start: Double) -> Double {
+        let o = 6 * s, tolerance = 1e-14 * max(1, abs(target))
+        var uLo = lo, uHi = hi, u = start
+        for _ in 0..<100 {
+            let r = gx * bezier(bx, o, u) + gy * bezier(by, o, u) - target
+            if abs(r) <= tolerance { break }
+            if r > 0 { uHi = u } else { uLo = u }
+            let dr = gx * bezierDu(bx, o, u) + gy * bezierDu(by, o, u)
+            var un = dr != 0 ? u - r / dr : 0.5 * (uLo + uHi)
+            if !(un > uLo && un < uHi) { un = 0.5 * (uLo + uHi) }
+            if un == u { break }
+            u = un
         }
+        return u
     }
 
     /// c·f(x) + b·x = t where the root lies left or right of the Bezier segments, on a linear extension; else nil.
@@ -229,27 +214,13 @@ public struct SmoothSegmentedCurve: Sendable {
     }
 
     /// The segment and Bezier parameter where gx·x(u) + gy·y(u) = target, for a left side that increases along the
-    /// curve and crosses the target on it: the samples bracket u, then Newton safeguarded by bisection, to a residual
-    /// of 1e-14 relative to max(1, |target|).
-    @inline(__always)
+    /// curve and crosses the target on it, without the table (the reference the tests hold the table to): the first
+    /// segment whose end reaches the target, then Newton from its middle safeguarded by bisection over [0, 1].
     private func parameter(gx: Double, gy: Double, target: Double) -> (segment: Int, u: Double) {
-        @inline(__always) func g(_ x: Double, _ y: Double) -> Double { gx * x + gy * y - target }
-        @inline(__always) func g(_ p: SIMD2<Double>) -> Double { g(p.x, p.y) }
-        let k = Self.samples, n = segmentCount
-        // Bracket: the last sample (over all segments, in order) with g ≤ 0.
-        var lo = 0, hi = sampled.count - 1
-        if g(sampled[hi]) <= 0 { return (n - 1, 1) }
-        while hi - lo > 1 {
-            let mid = (lo + hi) / 2
-            if g(sampled[mid]) <= 0 { lo = mid } else { hi = mid }
+        for s in 0..<segmentCount where gx * px[6 * s + 5] + gy * py[6 * s + 5] >= target {
+            return (s, newton(segment: s, gx: gx, gy: gy, target: target, lo: 0, hi: 1, start: 0.5))
         }
-        let s = lo / (k + 1), i = lo % (k + 1)
-        if i == k { return (s, 1) }  // a segment's end equals the next one's start
-        let g0 = g(sampled[lo]), g1 = g(sampled[lo + 1])
-        let uLo = Double(i) / Double(k), uHi = Double(i + 1) / Double(k)
-        let u = newton(segment: s, gx: gx, gy: gy, target: target, lo: uLo, hi: uHi,
-                       start: g1 > g0 ? uLo + (uHi - uLo) * (-g0 / (g1 - g0)) : uLo)
-        return (s, u)
+        return (segmentCount - 1, 1)
     }
 
     private func slopeStartOf(_ s: Int) -> Double {
