@@ -79,11 +79,6 @@ public struct GeometryPath: Sendable {
     // The loops below index the points in place: binding a Point (or iterating `points`) would copy it and
     // retain its name and moving-function storage at every evaluation.
 
-    @inline(__always) func isActive(_ p: Point, _ d: SimData) -> Bool {
-        guard let c = p.condition else { return true }
-        return c.range.contains(d.q[c.coordinate])
-    }
-
     /// Location on its body and its rate of change (body frame) for the current coordinates and speeds.
     @inline(__always) func local(_ p: Point, _ d: SimData) -> (Vec3, Vec3) {
         var location = p.location, rate = Vec3.zero
@@ -104,16 +99,36 @@ public struct GeometryPath: Sendable {
         return (d.origin[p.body] + r, d.velocity[p.body] + cross(d.angularVelocity[p.body], r) + d.rotation[p.body] * rate)
     }
 
+    /// Ground position and velocity of point i, or nil while its condition keeps it inactive.
+    @inline(__always) func placed(_ i: Int, _ d: SimData) -> (position: Vec3, velocity: Vec3)? {
+        let site = sites[i]
+        if site.condition >= 0 {
+            let q = d.q[site.condition]
+            if !(q >= site.lower && q <= site.upper) { return nil }
+        }
+        if site.moving { return ground(points[i], d) }
+        if site.body < 0 { return (site.location, .zero) }
+        let r = d.rotation[site.body] * site.location
+        return (d.origin[site.body] + r, d.velocity[site.body] + cross(d.angularVelocity[site.body], r))
+    }
+
+    /// Length and lengthening speed gained from the segment `previous` → `here`.
+    @inline(__always) private static func segment(from previous: (position: Vec3, velocity: Vec3),
+                                                  to here: (position: Vec3, velocity: Vec3)) -> (length: Double, speed: Double) {
+        let segment = here.position - previous.position
+        let l = norm(segment)
+        return l > 0 ? (l, dot(segment, here.velocity - previous.velocity) / l) : (0, 0)
+    }
+
     /// Path length (m) and lengthening speed (m/s). Needs `updateKinematics`.
     public func lengthAndSpeed(_ d: SimData) -> (length: Double, speed: Double) {
         var length = 0.0, speed = 0.0
         var previous: (position: Vec3, velocity: Vec3)?
-        for i in points.indices where isActive(points[i], d) {
-            let here = ground(points[i], d)
-            if let prev = previous {
-                let segment = here.position - prev.position
-                let l = norm(segment)
-                if l > 0 { length += l; speed += dot(segment, here.velocity - prev.velocity) / l }
+        for i in sites.indices {
+            guard let here = placed(i, d) else { continue }
+            if let previous {
+                let add = Self.segment(from: previous, to: here)
+                length += add.length; speed += add.speed
             }
             previous = here
         }
@@ -126,24 +141,10 @@ public struct GeometryPath: Sendable {
         var length = 0.0, speed = 0.0, count = 0
         var previous = (position: Vec3.zero, velocity: Vec3.zero)
         for i in sites.indices {
-            let site = sites[i]
-            if site.condition >= 0 {
-                let q = d.q[site.condition]
-                if !(q >= site.lower && q <= site.upper) { continue }
-            }
-            let here: (position: Vec3, velocity: Vec3)
-            if site.moving {
-                here = ground(points[i], d)
-            } else if site.body < 0 {
-                here = (site.location, .zero)
-            } else {
-                let r = d.rotation[site.body] * site.location
-                here = (d.origin[site.body] + r, d.velocity[site.body] + cross(d.angularVelocity[site.body], r))
-            }
+            guard let here = placed(i, d) else { continue }
             if count > 0 {
-                let segment = here.position - previous.position
-                let l = norm(segment)
-                if l > 0 { length += l; speed += dot(segment, here.velocity - previous.velocity) / l }
+                let add = Self.segment(from: previous, to: here)
+                length += add.length; speed += add.speed
             }
             d.pathPoint[count] = i; d.pathPosition[count] = here.position
             count += 1
@@ -152,9 +153,11 @@ public struct GeometryPath: Sendable {
         return (length, speed, count)
     }
 
-    /// `applyTension` at the `active` points `lengthAndSpeed(caching:)` left in the data's path scratch. `geometric`
-    /// gives a moving point no pull on its coordinate outside the coordinate's range, where its location is held:
-    /// the true −∂L/∂q, where the force OpenSim transmits (the default) uses the function's slope there too.
+    /// Applies a tension (N, pulling the path shorter) to the bodies and, for moving points, to the coordinates their
+    /// location depends on (the virtual work of the point force through dlocation/dq), at the `active` points
+    /// `lengthAndSpeed(caching:)` left in the data's path scratch. `geometric` gives a moving point no pull on its
+    /// coordinate outside the coordinate's range, where its location is held: the true −∂L/∂q, where the force OpenSim
+    /// transmits (the default) uses the function's slope there too.
     func applyTension(_ tension: Double, cached active: Int, _ d: inout SimData, geometric: Bool = false) {
         guard active > 1 else { return }
         for c in 1..<active {
@@ -162,11 +165,16 @@ public struct GeometryPath: Sendable {
             let segment = to - from
             let l = norm(segment)
             guard l > 0 else { continue }
+            // Each segment pulls its two ends toward each other.
             let pull = segment * (tension / l)
-            let i0 = d.pathPoint[c - 1], i1 = d.pathPoint[c]
-            if sites[i0].moving { apply(pull, at: from, point: i0, &d, geometric: geometric) } else if sites[i0].body >= 0 { d.applyForce(pull, at: from, on: sites[i0].body) }
-            if sites[i1].moving { apply(-pull, at: to, point: i1, &d, geometric: geometric) } else if sites[i1].body >= 0 { d.applyForce(-pull, at: to, on: sites[i1].body) }
+            apply(pull, at: from, point: d.pathPoint[c - 1], &d, geometric: geometric)
+            apply(-pull, at: to, point: d.pathPoint[c], &d, geometric: geometric)
         }
+    }
+
+    /// `applyTension(_:cached:_:)` at the current pose.
+    public func applyTension(_ tension: Double, _ d: inout SimData) {
+        applyTension(tension, cached: lengthAndSpeed(caching: &d).active, &d)
     }
 
     /// Whether a moving point's coordinate is outside its range (the point is held there), where the transmitting
@@ -180,29 +188,10 @@ public struct GeometryPath: Sendable {
         return false
     }
 
-    /// Applies a tension (N, pulling the path shorter) to the bodies and, for moving points, to the coordinates their
-    /// location depends on (the virtual work of the point force through dlocation/dq).
-    public func applyTension(_ tension: Double, _ d: inout SimData) {
-        var previous: (point: Int, position: Vec3)?
-        for i in points.indices where isActive(points[i], d) {
-            let here = ground(points[i], d).position
-            if let prev = previous {
-                let segment = here - prev.position
-                let l = norm(segment)
-                if l > 0 {
-                    // Each segment pulls its two ends toward each other.
-                    let pull = segment * (tension / l)
-                    apply(pull, at: prev.position, point: prev.point, &d)
-                    apply(-pull, at: here, point: i, &d)
-                }
-            }
-            previous = (i, here)
-        }
-    }
-
-    @inline(__always) private func apply(_ force: Vec3, at position: Vec3, point i: Int, _ d: inout SimData, geometric: Bool = false) {
-        let body = points[i].body
+    @inline(__always) private func apply(_ force: Vec3, at position: Vec3, point i: Int, _ d: inout SimData, geometric: Bool) {
+        let body = sites[i].body
         if body >= 0 { d.applyForce(force, at: position, on: body) }
+        guard sites[i].moving else { return }
         for m in points[i].moving.indices {
             let coordinate = points[i].moving[m].coordinate
             let q = d.q[coordinate]
@@ -220,9 +209,15 @@ extension Model {
     /// Moment arms r = −∂L/∂q of a path at the current pose: the generalized forces of a unit tension.
     /// Needs `updateKinematics`; uses the data's force scratch.
     public func momentArms(of path: GeometryPath, _ d: inout SimData) -> [Double] {
-        clearForces(&d)
-        path.applyTension(1, &d)
-        projectBodyForces(&d, gravity: false, inertial: false)
+        unitTensionForces(path, active: path.lengthAndSpeed(caching: &d).active, &d)
         return d.generalized
+    }
+
+    /// The generalized forces of a unit tension along the `active` points in the path scratch, left in
+    /// `d.generalized` (`geometric`: see `GeometryPath.applyTension(_:cached:_:geometric:)`).
+    func unitTensionForces(_ path: GeometryPath, active: Int, _ d: inout SimData, geometric: Bool = false) {
+        clearForces(&d)
+        path.applyTension(1, cached: active, &d, geometric: geometric)
+        projectBodyForces(&d, gravity: false, inertial: false)
     }
 }

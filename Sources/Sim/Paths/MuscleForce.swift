@@ -40,15 +40,9 @@ public final class MuscleForce: ForceElement {
     /// its lengthening speed (tendon force and state rates).
     public func addJacobian(model: Model, data d: inout SimData, slots: ForceSlots, into jacobian: inout StiffJacobian) {
         let (length, speed, active) = path.lengthAndSpeed(caching: &d)
-        model.clearForces(&d)
-        path.applyTension(1, cached: active, &d)
-        model.projectBodyForces(&d, gravity: false, inertial: false)
+        model.unitTensionForces(path, active: active, &d)
         for k in 0..<model.coordinateCount { jacobian.arms[k] = d.generalized[k] }
-        if path.holdsAMovingPoint(d) {
-            model.clearForces(&d)
-            path.applyTension(1, cached: active, &d, geometric: true)
-            model.projectBodyForces(&d, gravity: false, inertial: false)
-        }
+        if path.holdsAMovingPoint(d) { model.unitTensionForces(path, active: active, &d, geometric: true) }
         for k in 0..<model.coordinateCount { jacobian.lengthArms[k] = d.generalized[k] }
         let excitation = min(max(d.controls[slots.control], muscle.parameters.minControl), muscle.parameters.maxControl)
         let rigid = muscle.rigidTendon
