@@ -57,6 +57,23 @@ public struct StiffJacobian {
         }
     }
 
+    /// A contact on `body` whose force `law(centre, velocity)` (ground frame) depends on its sphere centre's position
+    /// and the contact point's velocity: forward differences of the law in both, carried to the coordinates through
+    /// the two points' Jacobians (`addPointForce`).
+    mutating func addContact(_ model: Model, _ d: SimData, body: Int, center: Vec3, contact: Vec3, velocity: Vec3,
+                             law: (Vec3, Vec3) -> Vec3) {
+        let base = law(center, velocity), hx = 1e-8, hv = 1e-7
+        func alongX(_ axis: Vec3) -> Vec3 { (law(center + hx * axis, velocity) - base) / hx }
+        func alongV(_ axis: Vec3) -> Vec3 { (law(center, velocity + hv * axis) - base) / hv }
+        let ex = Vec3(1, 0, 0), ey = Vec3(0, 1, 0), ez = Vec3(0, 0, 1)
+        // The differences are the columns; Mat3 is row-major.
+        let dFdx = Mat3(alongX(ex), alongX(ey), alongX(ez)).transposed
+        let dFdv = Mat3(alongV(ex), alongV(ey), alongV(ez)).transposed
+        model.pointColumns(d, body: body, at: contact, into: &contactColumns)
+        model.pointColumns(d, body: body, at: center, into: &columns)
+        addPointForce(applied: contactColumns, moving: columns, dFdx: dFdx, dFdv: dFdv)
+    }
+
     /// A path tension F(z, L, V) from an element whose (one or two) states start at `state`: τ = r·F with the
     /// transmitting moment arms r in `arms`, V = −r·u, and L changing as −g·δq with g in `lengthArms` (g = r but
     /// where a moving point's coordinate is out of range); and its state rates ż(z, L, V).

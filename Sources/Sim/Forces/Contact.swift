@@ -91,8 +91,7 @@ public final class HuntCrossleyForce: ForceElement {
         return force
     }
 
-    /// For spheres on bodies against ground planes: the force's differences in the sphere centre's position and the
-    /// contact point's velocity, carried to the coordinates through the two points' Jacobians.
+    /// For spheres on bodies against ground planes (`StiffJacobian.addContact`).
     public func addJacobian(model: Model, data d: inout SimData, slots: ForceSlots, into jacobian: inout StiffJacobian) {
         for i in pairs.indices where pairs[i].sphere.body >= 0 && pairs[i].plane.body < 0 {
             let body = pairs[i].sphere.body, normal = pairs[i].plane.normal, point = pairs[i].plane.point
@@ -100,20 +99,9 @@ public final class HuntCrossleyForce: ForceElement {
             let (depth, contact) = penetration(i, center: center, normal: normal, planePoint: point)
             guard depth > 0 else { continue }
             let vRel = d.velocity[body] + cross(d.angularVelocity[body], contact - d.origin[body])
-            let base = force(i, depth: depth, normal: normal, velocity: vRel)
-            let hx = 1e-8, hv = 1e-7
-            func alongX(_ axis: Vec3) -> Vec3 {
-                let moved = penetration(i, center: center + hx * axis, normal: normal, planePoint: point).depth
-                return (force(i, depth: moved, normal: normal, velocity: vRel) - base) / hx
+            jacobian.addContact(model, d, body: body, center: center, contact: contact, velocity: vRel) { c, v in
+                force(i, depth: penetration(i, center: c, normal: normal, planePoint: point).depth, normal: normal, velocity: v)
             }
-            func alongV(_ axis: Vec3) -> Vec3 { (force(i, depth: depth, normal: normal, velocity: vRel + hv * axis) - base) / hv }
-            let ex = Vec3(1, 0, 0), ey = Vec3(0, 1, 0), ez = Vec3(0, 0, 1)
-            // The differences are the columns; Mat3 is row-major.
-            let dFdx = Mat3(alongX(ex), alongX(ey), alongX(ez)).transposed
-            let dFdv = Mat3(alongV(ex), alongV(ey), alongV(ez)).transposed
-            model.pointColumns(d, body: body, at: contact, into: &jacobian.contactColumns)
-            model.pointColumns(d, body: body, at: center, into: &jacobian.columns)
-            jacobian.addPointForce(applied: jacobian.contactColumns, moving: jacobian.columns, dFdx: dFdx, dFdv: dFdv)
         }
     }
 }

@@ -38,23 +38,16 @@ public final class SmoothSphereHalfSpaceForce: ForceElement {
         d.outputs[slots.output + 3] = m.x; d.outputs[slots.output + 4] = m.y; d.outputs[slots.output + 5] = m.z
     }
 
-    /// For a sphere on a body against a ground plane: differences of the law in the centre's position and the
-    /// contact point's velocity, carried to the coordinates through the two points' Jacobians.
+    /// For a sphere on a body against a ground plane (`StiffJacobian.addContact`).
     public func addJacobian(model: Model, data d: inout SimData, slots: ForceSlots, into jacobian: inout StiffJacobian) {
         guard sphere.body >= 0 && plane.body < 0 else { return }
         let center = d.position(of: sphere.center, on: sphere.body)
         let (outward, point) = planeInGround(d)
         let contact = contactPoint(center: center, outward: outward, planePoint: point)
-        let v = relativeVelocity(d, at: contact)
-        let base = force(center: center, outward: outward, planePoint: point, velocity: v)
-        let hx = 1e-8, hv = 1e-7
-        func alongX(_ axis: Vec3) -> Vec3 { (force(center: center + hx * axis, outward: outward, planePoint: point, velocity: v) - base) / hx }
-        func alongV(_ axis: Vec3) -> Vec3 { (force(center: center, outward: outward, planePoint: point, velocity: v + hv * axis) - base) / hv }
-        let ex = Vec3(1, 0, 0), ey = Vec3(0, 1, 0), ez = Vec3(0, 0, 1)
-        let dFdx = Mat3(alongX(ex), alongX(ey), alongX(ez)).transposed, dFdv = Mat3(alongV(ex), alongV(ey), alongV(ez)).transposed
-        model.pointColumns(d, body: sphere.body, at: contact, into: &jacobian.contactColumns)
-        model.pointColumns(d, body: sphere.body, at: center, into: &jacobian.columns)
-        jacobian.addPointForce(applied: jacobian.contactColumns, moving: jacobian.columns, dFdx: dFdx, dFdv: dFdv)
+        jacobian.addContact(model, d, body: sphere.body, center: center, contact: contact,
+                            velocity: relativeVelocity(d, at: contact)) { c, v in
+            force(center: c, outward: outward, planePoint: point, velocity: v)
+        }
     }
 
     @inline(__always) private func planeInGround(_ d: SimData) -> (outward: Vec3, point: Vec3) {
