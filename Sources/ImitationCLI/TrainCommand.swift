@@ -165,8 +165,20 @@ struct RunSettings: Decodable {
     static func read(checkpoint: URL) throws -> RunSettings? {
         let file = checkpoint.deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("config.json")
         guard let data = FileManager.default.contents(atPath: file.path) else { return nil }
-        do { return try JSONDecoder().decode(RunSettings.self, from: data) } catch {
+        do { return try decode(data) } catch {
             throw CLIError("\(file.path): not a bioimitate run config (\(error.localizedDescription))")
         }
+    }
+
+    /// Runs written before the `integrator` setting existed were all integrated with Dormand–Prince: their
+    /// environment reads back as "explicit", so a checkpoint is tested and resumed with the dynamics it learned on.
+    static func decode(_ data: Data) throws -> RunSettings {
+        guard var object = try JSONSerialization.jsonObject(with: data) as? [String: Any],
+              var environment = object["environment"] as? [String: Any] else {
+            return try JSONDecoder().decode(RunSettings.self, from: data)  // fails with the decoder's message
+        }
+        if environment["integrator"] == nil { environment["integrator"] = "explicit" }
+        object["environment"] = environment
+        return try JSONDecoder().decode(RunSettings.self, from: JSONSerialization.data(withJSONObject: object))
     }
 }

@@ -42,24 +42,6 @@ public struct EnvironmentConfig: Codable, Equatable, Sendable {
         case integrator
     }
 
-    /// Every key is required except `integrator`: run configs written before it existed were all integrated with
-    /// Dormand–Prince, so they read back as "explicit" and a checkpoint is tested with the dynamics it learned on.
-    public init(from decoder: Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        visualize = try c.decode(Bool.self, forKey: .visualize)
-        maxActuation = try c.decode(Double.self, forKey: .maxActuation)
-        mode = try c.decode(String.self, forKey: .mode)
-        log = try c.decode(Bool.self, forKey: .log)
-        rewardWeights = try c.decode([Double].self, forKey: .rewardWeights)
-        applyPerturbations = try c.decode(Bool.self, forKey: .applyPerturbations)
-        useTargetObservation = try c.decode(Bool.self, forKey: .useTargetObservation)
-        useGRF = try c.decode(Bool.self, forKey: .useGRF)
-        horizon = try c.decode(Int.self, forKey: .horizon)
-        stepSize = try c.decode(Double.self, forKey: .stepSize)
-        integrationAccuracy = try c.decode(Double.self, forKey: .integrationAccuracy)
-        integrator = try c.decodeIfPresent(String.self, forKey: .integrator) ?? "explicit"
-    }
-
     /// The first out-of-range value, as (JSON key, reason); nil when all are valid.
     public func firstProblem() -> (key: String, reason: String)? {
         if !(maxActuation > 0 && maxActuation.isFinite) { return ("max_actuation", "must be a positive number") }

@@ -122,4 +122,20 @@ final class ConfigLoaderTests: XCTestCase {
         XCTAssertNotNil(EnvironmentSpec.named("TorqueLockedKneeImitation2D-v0"))
         XCTAssertNil(EnvironmentSpec.named("TorquePalsyImitation3D-v0"))
     }
+
+    /// A run config from before the `integrator` key reads back as the explicit integrator it was trained with; a
+    /// current one round-trips; any other missing key is still an error.
+    func testRunConfigsWithoutAnIntegratorReadAsExplicit() throws {
+        func run(_ environment: [String: Any]) throws -> Data {
+            try JSONSerialization.data(withJSONObject: ["environment": environment, "reference": NSNull()])
+        }
+        var environment = try XCTUnwrap(JSONSerialization.jsonObject(with: JSONEncoder().encode(EnvironmentConfig())) as? [String: Any])
+        XCTAssertEqual(try RunSettings.decode(run(environment)).environment, EnvironmentConfig())
+        environment["integrator"] = nil
+        let old = try RunSettings.decode(run(environment)).environment
+        XCTAssertEqual(old.integrator, "explicit")
+        XCTAssertEqual(old.integratorMode, .adaptive(accuracy: 1e-3))
+        environment["horizon"] = nil
+        XCTAssertThrowsError(try RunSettings.decode(run(environment)))
+    }
 }

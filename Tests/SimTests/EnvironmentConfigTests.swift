@@ -14,18 +14,4 @@ final class EnvironmentConfigTests: XCTestCase {
         c = EnvironmentConfig(); c.integrator = "euler"
         XCTAssertEqual(c.firstProblem()?.key, "integrator")
     }
-
-    /// A run config from before the `integrator` key reads back as the explicit integrator it was trained with; a
-    /// current one round-trips; any other missing key is still an error.
-    func testRunConfigsWithoutAnIntegratorReadAsExplicit() throws {
-        let current = try JSONEncoder().encode(EnvironmentConfig())
-        XCTAssertEqual(try JSONDecoder().decode(EnvironmentConfig.self, from: current), EnvironmentConfig())
-        var object = try XCTUnwrap(JSONSerialization.jsonObject(with: current) as? [String: Any])
-        object["integrator"] = nil
-        let old = try JSONDecoder().decode(EnvironmentConfig.self, from: JSONSerialization.data(withJSONObject: object))
-        XCTAssertEqual(old.integrator, "explicit")
-        XCTAssertEqual(old.integratorMode, .adaptive(accuracy: 1e-3))
-        object["horizon"] = nil
-        XCTAssertThrowsError(try JSONDecoder().decode(EnvironmentConfig.self, from: JSONSerialization.data(withJSONObject: object)))
-    }
 }
