@@ -129,7 +129,6 @@ extension Model {
         return true
     }
 
-
     /// Forward then back substitution with the Cholesky factor over the `free` coordinates, in place.
     static func substitute(factor: [Double], free: [Int], _ x: inout [Double]) {
         factor.withUnsafeBufferPointer { factor in free.withUnsafeBufferPointer { free in

@@ -18,11 +18,11 @@ extension Model {
     }
 }
 
-/// Advances a `SimData` in time: an embedded Runge–Kutta 5(4) (Dormand–Prince) with step-size control to a relative
-/// accuracy, or fixed steps of the classic 4th-order Runge–Kutta. Its buffers are allocated once.
+/// Advances a `SimData` in time with step-size control to a relative accuracy, by the explicit Dormand–Prince 5(4)
+/// or the linearly implicit Rosenbrock-W 3(2) of RosenbrockW.swift, or in fixed steps of the classic 4th-order
+/// Runge–Kutta. Its buffers are allocated once.
 public struct Integrator {
-    /// `adaptive`: explicit Dormand–Prince 5(4); `stiff`: the linearly implicit Rosenbrock-W 3(2) of RosenbrockW.swift;
-    /// `fixed`: classic RK4 steps.
+    /// `adaptive` (named "explicit"), `stiff` and `fixed`, as above.
     public enum Mode: Equatable, Sendable {
         case adaptive(accuracy: Double), stiff(accuracy: Double), fixed(step: Double)
 
