@@ -20,14 +20,12 @@ struct Bench: ParsableCommand {
     @Option(help: "Comma-separated cases: passive drop, muscle free, muscle locked.")
     var cases = "passive drop,muscle free,muscle locked"
     @Flag(help: "Use rigid tendons (no fiber-length states).") var rigidTendons = false
-    @Option(help: "Integrator: stiff (Rosenbrock-W) or explicit (Dormand-Prince).") var integrator = "stiff"
+    @Option(help: IntegratorChoice.help) var integrator = IntegratorChoice.stiff
     @Option(help: "Comma-separated model stems to run.") var stems = "gait0914_2d,gait1422_3d"
 
     func run() throws {
-        guard let mode = Integrator.Mode(integrator, accuracy: accuracy) else {
-            throw CLIError("--integrator must be stiff or explicit, got '\(integrator)'")
-        }
-        print("bioimitate, \(integrator) integrator, accuracy \(accuracy), \(seconds) s simulated per run, 0.01 s steps, median of \(runs)\(rigidTendons ? ", rigid tendons" : "")")
+        let mode = integrator.mode(accuracy: accuracy)
+        print("bioimitate, \(integrator.rawValue) integrator, accuracy \(accuracy), \(seconds) s simulated per run, 0.01 s steps, median of \(runs)\(rigidTendons ? ", rigid tendons" : "")")
         for benchCase in cases.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) {
             for stem in stems.split(separator: ",").map(String.init) {
                 let (model, start) = try setup(stem, benchCase)

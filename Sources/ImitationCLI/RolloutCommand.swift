@@ -38,8 +38,8 @@ struct Rollout: ParsableCommand {
     @Option(help: "Integrator accuracy (relative).")
     var accuracy = 1e-3
 
-    @Option(help: "Integrator for --model: stiff (Rosenbrock-W) or explicit (Dormand-Prince).")
-    var integrator = "stiff"
+    @Option(help: "For --model. \(IntegratorChoice.help.abstract)")
+    var integrator = IntegratorChoice.stiff
 
     @Option(help: "Policy for --env: a checkpoint path, zero, random, or reference (torque envs: PD targets on the reference pose).")
     var policy = "zero"
@@ -64,13 +64,12 @@ struct Rollout: ParsableCommand {
         if steps < 1 { throw ValidationError("--steps must be at least 1") }
         if !(duration > 0) { throw ValidationError("--duration must be positive") }
         if !(accuracy > 0 && accuracy < 1) { throw ValidationError("--accuracy must be in (0, 1)") }
-        if Integrator.Mode(integrator, accuracy: accuracy) == nil { throw ValidationError("--integrator must be stiff or explicit, got '\(integrator)'") }
     }
 
     func run() throws {
         if let model {
             try ModelRollout.run(model: model, initialState: initialState, t0: t0, duration: duration, controls: controls,
-                                 mode: Integrator.Mode(integrator, accuracy: accuracy)!, out: out)
+                                 mode: integrator.mode(accuracy: accuracy), out: out)
             return
         }
         var config = try ConfigLoader.load(EnvironmentConfig(), from: envConfig) { $0.firstProblem() }
