@@ -611,24 +611,42 @@ def tables_openloop(stem, accuracy=1e-6, write=True):
     return np.array(rows), len(cl)
 
 
-def tables_muscle_drop(stem, accuracy=1e-6, write=True):
+def muscle_fall(stem, constant, seconds, dt, accuracy):
+    """Pelvis free, feet DROP_CLEARANCE above the floor, muscles at a constant excitation (or the sines of table 8a
+    when constant is None), activations at their excitation and fibers in equilibrium; simulated rows and header."""
     model, state = drop_model(stem, keep_muscles=True)
-    add_excitations(model, constant=0.05)
+    add_excitations(model, constant=constant)
     state = model.initSystem()
     ty = model.getCoordinateSet().get("pelvis_ty")
     low = min(h for _, h in sphere_clearances(model, state))
     ty.setValue(state, ty.getValue(state) + DROP_CLEARANCE - low, False)
-    for mu in muscles(model):
-        mu.setActivation(state, 0.05)
+    ml = muscles(model)
+    for i, mu in enumerate(ml):
+        mu.setActivation(state, constant if constant is not None else excitation(i, len(ml), 0.0))
     model.equilibrateMuscles(state)
     extra, names = muscle_columns(model)
     cextra, cnames = contact_force_columns(model)
-    rows = simulate(model, state, 0.3, 0.005, accuracy, lambda s: extra(s) + cextra(s))
+    rows = simulate(model, state, seconds, dt, accuracy, lambda s: extra(s) + cextra(s))
     cl = coords(model)
     header = ["time"] + ["q_" + c.getName() for c in cl] + ["u_" + c.getName() for c in cl] + names + cnames
+    return rows, header, len(cl)
+
+
+def tables_muscle_drop(stem, accuracy=1e-6, write=True):
+    """Table 8b: muscles at excitation 0.05, 0.3 s."""
+    rows, header, n = muscle_fall(stem, 0.05, 0.3, 0.005, accuracy)
     if write:
         write_csv(f"{stem}_drop_muscles_exc005.csv", header, rows)
-    return np.array(rows), len(cl)
+    return np.array(rows), n
+
+
+def tables_muscle_free(stem, accuracy=1e-6, write=True):
+    """Table 8c: the "muscle free" set-up of scripts/bench_opensim.py (the sine excitations of table 8a), 1 s.
+    Written at 1e-6 (converged) and 1e-3 (OpenSim's default)."""
+    rows, header, n = muscle_fall(stem, None, 1.0, 0.01, accuracy)
+    if write:
+        write_csv(f"{stem}_muscle_free_acc{accuracy:.0e}.csv".replace("e-0", "e-"), header, rows)
+    return np.array(rows), n
 
 
 # ---------------------------------------------------------------- muscle states: forces and derivatives
@@ -707,7 +725,7 @@ def table_limit_force():
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--only", default="kin,contact,drop,paths,states,openloop", help="comma list of: kin,contact,drop,paths,states,openloop")
+    ap.add_argument("--only", default="kin,contact,drop,paths,states,openloop,free", help="comma list of: kin,contact,drop,paths,states,openloop,free")
     args = ap.parse_args()
     os.chdir(REPO)
     os.makedirs(OUT, exist_ok=True)
@@ -731,6 +749,16 @@ def main():
                 b, _ = fn(stem, accuracy=1e-3, write=False)  # OpenSim's own error at its default-ish accuracy
                 print(f"  {stem} {what}: max |q(1e-6) - q(1e-3)| = {np.abs(a[:, 1:1 + n] - b[:, 1:1 + n]).max():.2e}, "
                       f"at end {np.abs(a[-1, 1:1 + n] - b[-1, 1:1 + n]).max():.2e}")
+    if "free" in only:
+        for stem in ["gait0914_2d", "gait1422_3d"]:
+            a, n = tables_muscle_free(stem)
+            b, _ = tables_muscle_free(stem, accuracy=1e-3)
+            m = load(stem)
+            rot = [k for k, c in enumerate(coords(m)) if is_rotational(c)]
+            rms = np.sqrt(((a[1:, 1 + np.array(rot)] - b[1:, 1 + np.array(rot)]) ** 2).mean(axis=0)) * 180 / math.pi
+            ty = 1 + [c.getName() for c in coords(m)].index("pelvis_ty")
+            print(f"  {stem} muscle free: OpenSim 1e-3 vs 1e-6 worst joint-angle RMS {rms.max():.3g} deg, "
+                  f"worst pelvis height error {np.abs(a[:, ty] - b[:, ty]).max() * 1000:.3g} mm")
     if "contact" in only:
         tables_contact()
         table_limit_force()

@@ -49,7 +49,7 @@ public struct Integrator {
     var zRates: [Double]
     /// The stiff mode's Jacobian approximation and factors, its four stages (one flat buffer) and a work vector.
     var jacobian: StiffJacobian
-    var stages: [Double], combination: [Double], scratch: [Double]
+    var stages: [Double], scratch: [Double]
     let n: Int, nz: Int
 
     public init(model: Model, mode: Mode) {
@@ -60,7 +60,7 @@ public struct Integrator {
         k = [[Double]](repeating: y, count: 7)
         zRates = [Double](repeating: 0, count: nz)
         jacobian = StiffJacobian(model: model)
-        stages = [Double](repeating: 0, count: 4 * size); combination = y; scratch = y
+        stages = [Double](repeating: 0, count: 4 * size); scratch = y
     }
 
     // Dormand–Prince coefficients (Dormand & Prince 1980; Hairer, Nørsett & Wanner, Solving ODEs I, Table 5.2).

@@ -18,7 +18,16 @@ public final class HuntCrossleyForce: ForceElement {
         public let stiffness, dissipation, staticFriction, dynamicFriction, viscousFriction: Double
     }
     public let name: String
-    let pairs: [(sphere: ContactGeometrySet.Sphere, plane: ContactGeometrySet.HalfSpace, k: Double, c: Double, us: Double, ud: Double, uv: Double)]
+    /// One sphere against the plane, with the combined surface constants. Plain numbers only (no names), so the
+    /// force loop copies no reference-counted fields.
+    struct Pair {
+        let sphereBody: Int, center: Vec3, radius: Double
+        let planeBody: Int, planePoint: Vec3, normal: Vec3
+        let k, c, us, ud, uv: Double
+    }
+    let pairs: [Pair]
+    /// The geometry names, for writing the model back out.
+    let sphereNames: [String], planeName: String
     let transitionVelocity: Double
     /// The surfaces as given (kept so the model can be written back out).
     let surfaces: [Surface]
@@ -41,25 +50,29 @@ public final class HuntCrossleyForce: ForceElement {
             let ks = Foundation.pow(s.stiffness, 2.0 / 3), kp = Foundation.pow(p.stiffness, 2.0 / 3)
             let c = (s.dissipation * kp + p.dissipation * ks) / (ks + kp)
             func combine(_ a: Double, _ b: Double) -> Double { a + b == 0 ? 0 : 2 * a * b / (a + b) }
-            return (sphere, plane, k, c, combine(s.staticFriction, p.staticFriction), combine(s.dynamicFriction, p.dynamicFriction),
-                    combine(s.viscousFriction, p.viscousFriction))
+            return Pair(sphereBody: sphere.body, center: sphere.center, radius: sphere.radius, planeBody: plane.body,
+                        planePoint: plane.point, normal: plane.normal, k: k, c: c,
+                        us: combine(s.staticFriction, p.staticFriction), ud: combine(s.dynamicFriction, p.dynamicFriction),
+                        uv: combine(s.viscousFriction, p.viscousFriction))
         }
+        sphereNames = spheres.map(\.0.name)
+        planeName = plane.name
     }
 
     public func apply(model: Model, data d: inout SimData, slots: ForceSlots, stateRates: inout [Double]) {
         var total = Vec3.zero, moment = Vec3.zero
         for i in pairs.indices {
-            let sphere = pairs[i].sphere, plane = pairs[i].plane
-            let center = sphere.body < 0 ? sphere.center : d.position(of: sphere.center, on: sphere.body)
-            let normal = plane.body < 0 ? plane.normal : d.rotation[plane.body] * plane.normal
-            let point = plane.body < 0 ? plane.point : d.position(of: plane.point, on: plane.body)
+            let pair = pairs[i]
+            let center = pair.sphereBody < 0 ? pair.center : d.position(of: pair.center, on: pair.sphereBody)
+            let normal = pair.planeBody < 0 ? pair.normal : d.rotation[pair.planeBody] * pair.normal
+            let point = pair.planeBody < 0 ? pair.planePoint : d.position(of: pair.planePoint, on: pair.planeBody)
             let (depth, contact) = penetration(i, center: center, normal: normal, planePoint: point)
             guard depth > 0 else { continue }
-            var vRel = sphere.body < 0 ? Vec3.zero : d.velocity[sphere.body] + cross(d.angularVelocity[sphere.body], contact - d.origin[sphere.body])
-            if plane.body >= 0 { vRel -= d.velocity[plane.body] + cross(d.angularVelocity[plane.body], contact - d.origin[plane.body]) }
+            var vRel = pair.sphereBody < 0 ? Vec3.zero : d.velocity[pair.sphereBody] + cross(d.angularVelocity[pair.sphereBody], contact - d.origin[pair.sphereBody])
+            if pair.planeBody >= 0 { vRel -= d.velocity[pair.planeBody] + cross(d.angularVelocity[pair.planeBody], contact - d.origin[pair.planeBody]) }
             let force = self.force(i, depth: depth, normal: normal, velocity: vRel)
-            if sphere.body >= 0 { d.applyForce(force, at: contact, on: sphere.body); total += force; moment += cross(contact, force) }
-            if plane.body >= 0 { d.applyForce(-force, at: contact, on: plane.body); total -= force; moment -= cross(contact, force) }
+            if pair.sphereBody >= 0 { d.applyForce(force, at: contact, on: pair.sphereBody); total += force; moment += cross(contact, force) }
+            if pair.planeBody >= 0 { d.applyForce(-force, at: contact, on: pair.planeBody); total -= force; moment -= cross(contact, force) }
         }
         d.outputs[slots.output] = total.x; d.outputs[slots.output + 1] = total.y; d.outputs[slots.output + 2] = total.z
         d.outputs[slots.output + 3] = moment.x; d.outputs[slots.output + 4] = moment.y; d.outputs[slots.output + 5] = moment.z
@@ -68,7 +81,7 @@ public final class HuntCrossleyForce: ForceElement {
     /// Penetration of pair i's sphere (centre in ground) into its plane, and the contact point halfway into it.
     @inline(__always)
     func penetration(_ i: Int, center: Vec3, normal: Vec3, planePoint: Vec3) -> (depth: Double, contact: Vec3) {
-        let radius = pairs[i].sphere.radius
+        let radius = pairs[i].radius
         let depth = radius - dot(center - planePoint, normal)
         return (depth, center - normal * (radius - depth / 2))
     }
@@ -77,7 +90,7 @@ public final class HuntCrossleyForce: ForceElement {
     @inline(__always)
     func force(_ i: Int, depth: Double, normal: Vec3, velocity vRel: Vec3) -> Vec3 {
         guard depth > 0 else { return .zero }
-        let radius = pairs[i].sphere.radius
+        let radius = pairs[i].radius
         let approach = -dot(vRel, normal)
         let fn = max(0, 4.0 / 3.0 * pairs[i].k * radius.squareRoot() * depth * depth.squareRoot() * (1 + 1.5 * pairs[i].c * approach))
         var force = normal * fn
@@ -93,9 +106,9 @@ public final class HuntCrossleyForce: ForceElement {
 
     /// For spheres on bodies against ground planes (`StiffJacobian.addContact`).
     public func addJacobian(model: Model, data d: inout SimData, slots: ForceSlots, into jacobian: inout StiffJacobian) {
-        for i in pairs.indices where pairs[i].sphere.body >= 0 && pairs[i].plane.body < 0 {
-            let body = pairs[i].sphere.body, normal = pairs[i].plane.normal, point = pairs[i].plane.point
-            let center = d.position(of: pairs[i].sphere.center, on: body)
+        for i in pairs.indices where pairs[i].sphereBody >= 0 && pairs[i].planeBody < 0 {
+            let body = pairs[i].sphereBody, normal = pairs[i].normal, point = pairs[i].planePoint
+            let center = d.position(of: pairs[i].center, on: body)
             let (depth, contact) = penetration(i, center: center, normal: normal, planePoint: point)
             guard depth > 0 else { continue }
             let vRel = d.velocity[body] + cross(d.angularVelocity[body], contact - d.origin[body])

@@ -64,8 +64,8 @@ extension Model {
                              numbers: ["optimal_force": a.optimalForce, "min_control": a.minControl, "max_control": a.maxControl])
             case let h as HuntCrossleyForce:
                 return .init(kind: "HuntCrossleyForce", name: h.name, numbers: ["transition_velocity": h.transitionVelocity],
-                             spheres: h.pairs.map(\.sphere.name), surfaces: h.surfaces.map { [$0.stiffness, $0.dissipation, $0.staticFriction, $0.dynamicFriction, $0.viscousFriction] },
-                             plane: h.pairs.first?.plane.name, planeSurface: h.planeSurface.map { [$0.stiffness, $0.dissipation, $0.staticFriction, $0.dynamicFriction, $0.viscousFriction] })
+                             spheres: h.sphereNames, surfaces: h.surfaces.map { [$0.stiffness, $0.dissipation, $0.staticFriction, $0.dynamicFriction, $0.viscousFriction] },
+                             plane: h.pairs.isEmpty ? nil : h.planeName, planeSurface: h.planeSurface.map { [$0.stiffness, $0.dissipation, $0.staticFriction, $0.dynamicFriction, $0.viscousFriction] })
             case let s as SmoothSphereHalfSpaceForce:
                 return .init(kind: "SmoothSphereHalfSpaceForce", name: s.name,
                              numbers: ["stiffness": s.stiffness, "dissipation": s.dissipation, "static_friction": s.staticFriction,
