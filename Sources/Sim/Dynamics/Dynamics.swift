@@ -3,36 +3,53 @@ extension Model {
     /// when asked), added into `data.generalized`: Σ over bodies of Jᵀ·(F, M), computed by summing each subtree's
     /// force and moment (about ground) and projecting onto every joint's motion columns.
     func projectBodyForces(_ d: inout SimData, gravity includeGravity: Bool, inertial includeInertial: Bool) {
-        for b in bodies.indices {  // in place: binding a Body would retain its name
-            let c = d.position(of: bodies[b].massCenter, on: b)
-            var f = Vec3.zero, m = Vec3.zero
-            if includeGravity { f += bodies[b].mass * gravity }
-            if includeInertial {
-                // −m·a_c and −(I·α + ω × I·ω) with the accelerations of q̈ = 0.
-                let r = d.rotation[b] * bodies[b].massCenter
-                let w = d.angularVelocity[b], alpha = d.angularBias[b]
-                let ac = d.linearBias[b] + cross(alpha, r) + cross(w, cross(w, r))
-                let inertia = d.rotation[b] * bodies[b].inertia * d.rotation[b].transposed
-                f -= bodies[b].mass * ac
-                m -= inertia * alpha + cross(w, inertia * w)
+        let g = gravity
+        // Raw buffers: this runs at every evaluation, and array subscripts on `d` would check uniqueness each time.
+        bodies.withUnsafeBufferPointer { bodies in
+        d.rotation.withUnsafeBufferPointer { rotation in d.origin.withUnsafeBufferPointer { origin in
+        d.angularVelocity.withUnsafeBufferPointer { angularVelocity in d.angularBias.withUnsafeBufferPointer { angularBias in
+        d.linearBias.withUnsafeBufferPointer { linearBias in
+        d.bodyForce.withUnsafeMutableBufferPointer { bodyForce in d.bodyMoment.withUnsafeMutableBufferPointer { bodyMoment in
+            for b in bodies.indices {
+                let mass = bodies[b].mass, rotation = rotation[b]
+                let r = rotation * bodies[b].massCenter
+                let c = origin[b] + r
+                var f = Vec3.zero, m = Vec3.zero
+                if includeGravity { f += mass * g }
+                if includeInertial {
+                    // −m·a_c and −(I·α + ω × I·ω) with the accelerations of q̈ = 0.
+                    let w = angularVelocity[b], alpha = angularBias[b]
+                    let ac = linearBias[b] + cross(alpha, r) + cross(w, cross(w, r))
+                    let inertia = rotation * bodies[b].inertia * rotation.transposed
+                    f -= mass * ac
+                    m -= inertia * alpha + cross(w, inertia * w)
+                }
+                bodyForce[b] += f
+                bodyMoment[b] += m + cross(c, f)
             }
-            d.bodyForce[b] += f
-            d.bodyMoment[b] += m + cross(c, f)
-        }
+        } }
+        } } } } } }
         // Subtree sums, children before parents.
-        for j in joints.indices.reversed() {
-            let b = joints[j].child, parent = joints[j].parent
-            let fSub = d.bodyForce[b], mSub = d.bodyMoment[b]
-            let arm = d.jointOrigin[j]
-            for k in joints[j].coordinates {
-                // Power of the subtree wrench in the joint's unit motion: ω_k·(M − p_M × F) + v_k·F.
-                d.generalized[k] += dot(d.columnAngular[k], mSub - cross(arm, fSub)) + dot(d.columnLinear[k], fSub)
+        joints.withUnsafeBufferPointer { joints in
+        d.jointOrigin.withUnsafeBufferPointer { jointOrigin in
+        d.columnAngular.withUnsafeBufferPointer { columnAngular in d.columnLinear.withUnsafeBufferPointer { columnLinear in
+        d.bodyForce.withUnsafeMutableBufferPointer { bodyForce in d.bodyMoment.withUnsafeMutableBufferPointer { bodyMoment in
+        d.generalized.withUnsafeMutableBufferPointer { generalized in
+            for j in joints.indices.reversed() {
+                let b = joints[j].child, parent = joints[j].parent
+                let fSub = bodyForce[b], mSub = bodyMoment[b]
+                let mAtJoint = mSub - cross(jointOrigin[j], fSub)
+                for k in joints[j].coordinates {
+                    // Power of the subtree wrench in the joint's unit motion: ω_k·(M − p_M × F) + v_k·F.
+                    generalized[k] += dot(columnAngular[k], mAtJoint) + dot(columnLinear[k], fSub)
+                }
+                if parent >= 0 {
+                    bodyForce[parent] += fSub
+                    bodyMoment[parent] += mSub
+                }
             }
-            if parent >= 0 {
-                d.bodyForce[parent] += fSub
-                d.bodyMoment[parent] += mSub
-            }
-        }
+        } } }
+        } } } }
     }
 
     /// Joint-space mass matrix M(q) into `data.massMatrix` (needs `updateKinematics`), by composite rigid bodies:
@@ -41,48 +58,59 @@ extension Model {
     /// M_kl = m·v_k·v_l + v_k·(ω_l × h) + v_l·(ω_k × h) + ω_k·J·ω_l (Featherstone's CRBA in ground coordinates).
     func computeMassMatrix(_ d: inout SimData) {
         let n = coordinateCount
-        for i in 0..<(n * n) { d.massMatrix[i] = 0 }
-        for b in bodies.indices {  // in place: binding a Body would retain its name
-            let c = d.position(of: bodies[b].massCenter, on: b)
-            let r = d.rotation[b]
-            let inertia = r * bodies[b].inertia * r.transposed
-            let cc = dot(c, c)
-            d.compositeMass[b] = bodies[b].mass
-            d.compositeMoment[b] = bodies[b].mass * c
-            d.compositeInertia[b] = Mat3(inertia.r0 + bodies[b].mass * (Vec3(cc, 0, 0) - c.x * c),
-                                         inertia.r1 + bodies[b].mass * (Vec3(0, cc, 0) - c.y * c),
-                                         inertia.r2 + bodies[b].mass * (Vec3(0, 0, cc) - c.z * c))
-        }
-        for j in joints.indices.reversed() where joints[j].parent >= 0 {
-            let p = joints[j].parent, b = joints[j].child
-            d.compositeMass[p] += d.compositeMass[b]
-            d.compositeMoment[p] += d.compositeMoment[b]
-            let a = d.compositeInertia[p], c = d.compositeInertia[b]
-            d.compositeInertia[p] = Mat3(a.r0 + c.r0, a.r1 + c.r1, a.r2 + c.r2)
-        }
-        // Every column's linear part taken at the ground origin, once.
-        for j in joints.indices {
-            for k in joints[j].coordinates { d.originColumn[k] = d.columnLinear[k] - cross(d.columnAngular[k], d.jointOrigin[j]) }
-        }
-        for j in joints.indices {
-            let b = joints[j].child
-            let m = d.compositeMass[b], h = d.compositeMoment[b], inertia = d.compositeInertia[b]
-            for k in joints[j].coordinates {
-                let wk = d.columnAngular[k], vk = d.originColumn[k]
-                // With v_k·(ω_l × h) = ω_l·(h × v_k), each pair below costs four dot products.
-                let jw = inertia * wk, wkh = cross(wk, h), hvk = cross(h, vk), mvk = m * vk
-                var i = j
-                while i >= 0 {
-                    for l in joints[i].coordinates where i != j || l <= k {
-                        let wl = d.columnAngular[l], vl = d.originColumn[l]
-                        let value = dot(mvk, vl) + dot(wl, hvk) + dot(vl, wkh) + dot(jw, wl)
-                        d.massMatrix[k * n + l] = value
-                        d.massMatrix[l * n + k] = value
+        bodies.withUnsafeBufferPointer { bodies in joints.withUnsafeBufferPointer { joints in
+        d.rotation.withUnsafeBufferPointer { rotation in d.origin.withUnsafeBufferPointer { origin in
+        d.jointOrigin.withUnsafeBufferPointer { jointOrigin in
+        d.columnAngular.withUnsafeBufferPointer { columnAngular in d.columnLinear.withUnsafeBufferPointer { columnLinear in
+        d.compositeMass.withUnsafeMutableBufferPointer { compositeMass in
+        d.compositeMoment.withUnsafeMutableBufferPointer { compositeMoment in
+        d.compositeInertia.withUnsafeMutableBufferPointer { compositeInertia in
+        d.originColumn.withUnsafeMutableBufferPointer { originColumn in
+        d.massMatrix.withUnsafeMutableBufferPointer { massMatrix in
+            for i in 0..<(n * n) { massMatrix[i] = 0 }
+            for b in bodies.indices {
+                let r = rotation[b], mass = bodies[b].mass
+                let c = origin[b] + r * bodies[b].massCenter
+                let inertia = r * bodies[b].inertia * r.transposed
+                let cc = dot(c, c)
+                compositeMass[b] = mass
+                compositeMoment[b] = mass * c
+                compositeInertia[b] = Mat3(inertia.r0 + mass * (Vec3(cc, 0, 0) - c.x * c),
+                                           inertia.r1 + mass * (Vec3(0, cc, 0) - c.y * c),
+                                           inertia.r2 + mass * (Vec3(0, 0, cc) - c.z * c))
+            }
+            for j in joints.indices.reversed() where joints[j].parent >= 0 {
+                let p = joints[j].parent, b = joints[j].child
+                compositeMass[p] += compositeMass[b]
+                compositeMoment[p] += compositeMoment[b]
+                let a = compositeInertia[p], c = compositeInertia[b]
+                compositeInertia[p] = Mat3(a.r0 + c.r0, a.r1 + c.r1, a.r2 + c.r2)
+            }
+            // Every column's linear part taken at the ground origin, once.
+            for j in joints.indices {
+                for k in joints[j].coordinates { originColumn[k] = columnLinear[k] - cross(columnAngular[k], jointOrigin[j]) }
+            }
+            for j in joints.indices {
+                let b = joints[j].child
+                let m = compositeMass[b], h = compositeMoment[b], inertia = compositeInertia[b]
+                for k in joints[j].coordinates {
+                    let wk = columnAngular[k], vk = originColumn[k]
+                    // With v_k·(ω_l × h) = ω_l·(h × v_k), each pair below costs four dot products.
+                    let jw = inertia * wk, wkh = cross(wk, h), hvk = cross(h, vk), mvk = m * vk
+                    var i = j
+                    while i >= 0 {
+                        for l in joints[i].coordinates where i != j || l <= k {
+                            let wl = columnAngular[l], vl = originColumn[l]
+                            let value = dot(mvk, vl) + dot(wl, hvk) + dot(vl, wkh) + dot(jw, wl)
+                            massMatrix[k * n + l] = value
+                            massMatrix[l * n + k] = value
+                        }
+                        i = joints[i].parent
                     }
-                    i = joints[i].parent
                 }
             }
-        }
+        } } } } }
+        } } } } } } }
     }
 
     /// Mass matrix (for tests and tools).
@@ -109,22 +137,28 @@ extension Model {
     /// u̇ from M·u̇ = τ over the unlocked coordinates (locked ones have u̇ = 0), by Cholesky factorization.
     /// Returns false if the mass matrix is not positive definite.
     func solveAccelerations(_ d: inout SimData) -> Bool {
-        let n = coordinateCount, free = d.free, m = free.count
-        for a in 0..<m { for b in 0...a { d.factor[a * m + b] = d.massMatrix[free[a] * n + free[b]] } }
-        for a in 0..<m {
-            var s = d.factor[a * m + a]
-            for k in 0..<a { s -= d.factor[a * m + k] * d.factor[a * m + k] }
-            guard s > 0 else { return false }
-            let diag = s.squareRoot()
-            d.factor[a * m + a] = diag
-            for b in (a + 1)..<max(m, a + 1) {
-                var t = d.factor[b * m + a]
-                for k in 0..<a { t -= d.factor[b * m + k] * d.factor[a * m + k] }
-                d.factor[b * m + a] = t / diag
-            }
+        let n = coordinateCount, m = d.free.count
+        let factored = d.free.withUnsafeBufferPointer { free in
+            d.massMatrix.withUnsafeBufferPointer { massMatrix in d.factor.withUnsafeMutableBufferPointer { factor in
+                for a in 0..<m { for b in 0...a { factor[a * m + b] = massMatrix[free[a] * n + free[b]] } }
+                for a in 0..<m {
+                    var s = factor[a * m + a]
+                    for k in 0..<a { s -= factor[a * m + k] * factor[a * m + k] }
+                    guard s > 0 else { return false }
+                    let diag = s.squareRoot()
+                    factor[a * m + a] = diag
+                    for b in (a + 1)..<max(m, a + 1) {
+                        var t = factor[b * m + a]
+                        for k in 0..<a { t -= factor[b * m + k] * factor[a * m + k] }
+                        factor[b * m + a] = t / diag
+                    }
+                }
+                return true
+            } }
         }
+        guard factored else { return false }
         for k in 0..<n { d.udot[k] = d.generalized[k] }
-        let factor = d.factor  // a local reference, so the call does not overlap its access with d.udot's
+        let (factor, free) = (d.factor, d.free)  // local references, so the call does not overlap its access with d.udot's
         Self.substitute(factor: factor, free: free, &d.udot)
         return true
     }

@@ -132,59 +132,63 @@ extension StiffJacobian {
     /// Factors the step's matrices for η = hγ (once per step size).
     mutating func prepare(eta: Double) {
         self.eta = eta
-        // Z = (I − ηBz)⁻¹ block by block (blocks of one or two states; the entries off the blocks stay 0).
-        for (start, count) in blocks {
-            if count == 1 {
-                zInverse[start * nz + start] = 1 / (1 - eta * zz[start * nz + start])
-            } else {
-                let a = 1 - eta * zz[start * nz + start], b = -eta * zz[start * nz + start + 1]
-                let c = -eta * zz[(start + 1) * nz + start], e = 1 - eta * zz[(start + 1) * nz + start + 1]
-                let det = a * e - b * c
-                zInverse[start * nz + start] = e / det; zInverse[start * nz + start + 1] = -b / det
-                zInverse[(start + 1) * nz + start] = -c / det; zInverse[(start + 1) * nz + start + 1] = a / det
-            }
-        }
-        // P = Z·(ηBq + Bu), within each block.
-        for (start, count) in blocks {
-            for i in start..<(start + count) {
-                for c in 0..<n {
-                    var sum = 0.0
-                    for j in start..<(start + count) { sum += zInverse[i * nz + j] * (eta * zq[j * n + c] + zu[j * n + c]) }
-                    p[i * n + c] = sum
+        let (n, nz) = (self.n, self.nz)
+        // Raw buffers throughout: this runs at every step.
+        blocks.withUnsafeBufferPointer { blocks in
+        zz.withUnsafeBufferPointer { zz in zq.withUnsafeBufferPointer { zq in zu.withUnsafeBufferPointer { zu in
+        aq.withUnsafeBufferPointer { aq in au.withUnsafeBufferPointer { au in az.withUnsafeBufferPointer { az in
+        zInverse.withUnsafeMutableBufferPointer { zInverse in p.withUnsafeMutableBufferPointer { p in
+        s.withUnsafeMutableBufferPointer { s in
+            // Z = (I − ηBz)⁻¹ block by block (blocks of one or two states; the entries off the blocks stay 0).
+            for (start, count) in blocks {
+                if count == 1 {
+                    zInverse[start * nz + start] = 1 / (1 - eta * zz[start * nz + start])
+                } else {
+                    let a = 1 - eta * zz[start * nz + start], b = -eta * zz[start * nz + start + 1]
+                    let c = -eta * zz[(start + 1) * nz + start], e = 1 - eta * zz[(start + 1) * nz + start + 1]
+                    let det = a * e - b * c
+                    zInverse[start * nz + start] = e / det; zInverse[start * nz + start + 1] = -b / det
+                    zInverse[(start + 1) * nz + start] = -c / det; zInverse[(start + 1) * nz + start + 1] = a / det
                 }
             }
-        }
-        // S = I − η²Aq − ηAu − η²Az·P, then LU with partial pivoting.
-        for r in 0..<n {
-            for c in 0..<n { s[r * n + c] = (r == c ? 1 : 0) - eta * eta * aq[r * n + c] - eta * au[r * n + c] }
-        }
-        let (n, nz) = (self.n, self.nz)
-        az.withUnsafeBufferPointer { az in
-            p.withUnsafeBufferPointer { p in
-                s.withUnsafeMutableBufferPointer { s in
-                    for r in 0..<n {
-                        for j in 0..<nz {
-                            let w = eta * eta * az[r * nz + j]
-                            if w == 0 { continue }
-                            for c in 0..<n { s[r * n + c] -= w * p[j * n + c] }
-                        }
+            // P = Z·(ηBq + Bu), within each block.
+            for (start, count) in blocks {
+                for i in start..<(start + count) {
+                    for c in 0..<n {
+                        var sum = 0.0
+                        for j in start..<(start + count) { sum += zInverse[i * nz + j] * (eta * zq[j * n + c] + zu[j * n + c]) }
+                        p[i * n + c] = sum
                     }
                 }
             }
-        }
-        for c in 0..<n {
-            var pivot = c
-            for r in c..<n where abs(s[r * n + c]) > abs(s[pivot * n + c]) { pivot = r }
-            pivots[c] = pivot
-            if pivot != c { for x in 0..<n { s.swapAt(c * n + x, pivot * n + x) } }
-            let diagonal = s[c * n + c]
-            guard diagonal != 0 else { continue }
-            for r in (c + 1)..<max(n, c + 1) {
-                let m = s[r * n + c] / diagonal
-                s[r * n + c] = m
-                if m != 0 { for x in (c + 1)..<n { s[r * n + x] -= m * s[c * n + x] } }
+            // S = I − η²Aq − ηAu − η²Az·P, then LU with partial pivoting.
+            for r in 0..<n {
+                for c in 0..<n { s[r * n + c] = (r == c ? 1 : 0) - eta * eta * aq[r * n + c] - eta * au[r * n + c] }
+                for j in 0..<nz {
+                    let w = eta * eta * az[r * nz + j]
+                    if w == 0 { continue }
+                    for c in 0..<n { s[r * n + c] -= w * p[j * n + c] }
+                }
             }
+        } } }
+        } } }
+        } } }
         }
+        s.withUnsafeMutableBufferPointer { s in pivots.withUnsafeMutableBufferPointer { pivots in
+            for c in 0..<n {
+                var pivot = c
+                for r in c..<n where abs(s[r * n + c]) > abs(s[pivot * n + c]) { pivot = r }
+                pivots[c] = pivot
+                if pivot != c { for x in 0..<n { s.swapAt(c * n + x, pivot * n + x) } }
+                let diagonal = s[c * n + c]
+                guard diagonal != 0 else { continue }
+                for r in (c + 1)..<max(n, c + 1) {
+                    let m = s[r * n + c] / diagonal
+                    s[r * n + c] = m
+                    if m != 0 { for x in (c + 1)..<n { s[r * n + x] -= m * s[c * n + x] } }
+                }
+            }
+        } }
     }
 
     /// x ← (I − ηW)⁻¹·x over the packed state, by eliminating q and z onto u (see `prepare`).
@@ -192,7 +196,7 @@ extension StiffJacobian {
         let (n, nz, eta) = (self.n, self.nz, self.eta)
         x.withUnsafeMutableBufferPointer { x in
             // Z·(r_z + η·Bq·r_q) per block, in place of r_z.
-            zq.withUnsafeBufferPointer { zq in zInverse.withUnsafeBufferPointer { zi in
+            zq.withUnsafeBufferPointer { zq in zInverse.withUnsafeBufferPointer { zi in blocks.withUnsafeBufferPointer { blocks in
                 for (start, count) in blocks {
                     var w0 = 0.0, w1 = 0.0
                     for j in 0..<count {
@@ -205,7 +209,7 @@ extension StiffJacobian {
                         x[2 * n + start + i] = zi[row] * w0 + (count > 1 ? zi[row + 1] * w1 : 0)
                     }
                 }
-            } }
+            } } }
             vector.withUnsafeMutableBufferPointer { u in
                 // Right side for u: r_u + η·Aq·r_q + η·Az·(Z·w), then S·x_u = it by the LU of `prepare`.
                 aq.withUnsafeBufferPointer { aq in az.withUnsafeBufferPointer { az in
@@ -216,7 +220,7 @@ extension StiffJacobian {
                         u[r] = x[n + r] + eta * sum
                     }
                 } }
-                for c in 0..<n where pivots[c] != c { u.swapAt(c, pivots[c]) }
+                pivots.withUnsafeBufferPointer { pivots in for c in 0..<n where pivots[c] != c { u.swapAt(c, pivots[c]) } }
                 s.withUnsafeBufferPointer { s in
                     for r in 0..<n {
                         var sum = u[r]

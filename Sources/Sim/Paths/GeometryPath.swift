@@ -160,15 +160,17 @@ public struct GeometryPath: Sendable {
     /// transmits (the default) uses the function's slope there too.
     func applyTension(_ tension: Double, cached active: Int, _ d: inout SimData, geometric: Bool = false) {
         guard active > 1 else { return }
-        for c in 1..<active {
-            let from = d.pathPosition[c - 1], to = d.pathPosition[c]
-            let segment = to - from
-            let l = norm(segment)
-            guard l > 0 else { continue }
-            // Each segment pulls its two ends toward each other.
-            let pull = segment * (tension / l)
-            apply(pull, at: from, point: d.pathPoint[c - 1], &d, geometric: geometric)
-            apply(-pull, at: to, point: d.pathPoint[c], &d, geometric: geometric)
+        // Each segment pulls its two ends toward each other; every point gets the sum of its two segments' pulls.
+        var pullBefore = Vec3.zero  // the pull of the segment ending at point c on it
+        for c in 0..<active {
+            var pullAfter = Vec3.zero
+            if c + 1 < active {
+                let segment = d.pathPosition[c + 1] - d.pathPosition[c]
+                let l = norm(segment)
+                if l > 0 { pullAfter = segment * (tension / l) }
+            }
+            apply(pullAfter - pullBefore, at: d.pathPosition[c], point: d.pathPoint[c], &d, geometric: geometric)
+            pullBefore = pullAfter
         }
     }
 
