@@ -29,7 +29,7 @@ extension Model {
                 let a = rFM * axis
                 var value: Double
                 if let c = joints[j].rotations[r].coordinate {
-                    let (f, df, ddf) = joints[j].rotations[r].function.evaluate(q[c])
+                    let (f, df, ddf) = joints[j].rotations[r].evaluate(q[c])
                     value = f
                     let rate = df * u[c]
                     columnAngular[c] += a * df
@@ -37,7 +37,7 @@ extension Model {
                     wBias += cross(wFM, a * rate) + a * (ddf * u[c] * u[c])
                     wFM += a * rate
                 } else {
-                    value = joints[j].rotations[r].function.evaluate(0).0
+                    value = joints[j].rotations[r].constantValue
                 }
                 if value != 0 {  // constant zero axes are common
                     let turn = Mat3.rotation(axis: axis, angle: value)
@@ -49,13 +49,13 @@ extension Model {
             for t in joints[j].translations.indices {
                 let axis = joints[j].translations[t].axis
                 if let c = joints[j].translations[t].coordinate {
-                    let (f, df, ddf) = joints[j].translations[t].function.evaluate(q[c])
+                    let (f, df, ddf) = joints[j].translations[t].evaluate(q[c])
                     pFM += axis * f
                     vFM += axis * (df * u[c])
                     columnLinear[c] += axis * df
                     vBias += axis * (ddf * u[c] * u[c])
                 } else {
-                    pFM += axis * joints[j].translations[t].function.evaluate(0).0
+                    pFM += axis * joints[j].translations[t].constantValue
                 }
             }
             // Into ground.

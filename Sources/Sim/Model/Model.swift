@@ -13,6 +13,20 @@ public struct TransformAxis: Sendable {
     public let axis: Vec3
     public let coordinate: Int?
     public let function: CoordinateFunction
+    /// The function's value when it is constant, and slope/intercept when it is linear, read by the kinematics
+    /// without going through the (indirect, reference-counted) function.
+    let constantValue: Double, linear: Bool, slope: Double, intercept: Double
+
+    public init(axis: Vec3, coordinate: Int?, function: CoordinateFunction) {
+        self.axis = axis; self.coordinate = coordinate; self.function = function
+        constantValue = function.evaluate(0).0
+        if case .linear(let a, let b) = function { (linear, slope, intercept) = (true, a, b) } else { (linear, slope, intercept) = (false, 0, 0) }
+    }
+
+    /// (value, d/dq, d²/dq²) at q.
+    @inline(__always) func evaluate(_ q: Double) -> (Double, Double, Double) {
+        linear ? (slope * q + intercept, slope, 0) : function.evaluate(q)
+    }
 }
 
 /// A joint from a parent body to its child, OpenSim-style: frame F fixed in the parent, frame M fixed in the child,

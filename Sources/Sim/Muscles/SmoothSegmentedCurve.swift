@@ -14,6 +14,7 @@ public struct SmoothSegmentedCurve: Sendable {
          slopeStart: Double, slopeEnd: Double) {
         let x = segments.flatMap { $0.x }, y = segments.flatMap { $0.y }
         px = x; py = y
+        mx = Self.powerForm(x); my = Self.powerForm(y)
         self.xStart = xStart; self.xEnd = xEnd; self.yStart = yStart; self.yEnd = yEnd
         self.slopeStart = slopeStart; self.slopeEnd = slopeEnd
         // The table: equally spaced x in every segment (nodes on the joints), with the exact Bezier parameter there.
@@ -47,6 +48,39 @@ public struct SmoothSegmentedCurve: Sendable {
     let jointX: [Double]
     /// Per node (u, du/dx, y, x), segment-major, `cells + 1` per segment (joint nodes appear twice).
     let nodes: [SIMD4<Double>]
+    /// The segments in power form, c0 + c1·u + … + c5·u⁵ (6 per segment): Horner's rule takes 5 multiply-adds where
+    /// the Bernstein form takes about 20 multiplications, and the evaluation below does little else.
+    let mx: [Double], my: [Double]
+
+    /// Bernstein control points p0…p5 → power-form coefficients, segment by segment.
+    static func powerForm(_ p: [Double]) -> [Double] {
+        var c = [Double](repeating: 0, count: p.count)
+        for o in stride(from: 0, to: p.count, by: 6) {
+            let (p0, p1, p2, p3, p4, p5) = (p[o], p[o + 1], p[o + 2], p[o + 3], p[o + 4], p[o + 5])
+            c[o] = p0
+            c[o + 1] = 5 * (p1 - p0)
+            c[o + 2] = 10 * (p2 - 2 * p1 + p0)
+            c[o + 3] = 10 * (p3 - 3 * p2 + 3 * p1 - p0)
+            c[o + 4] = 5 * (p4 - 4 * p3 + 6 * p2 - 4 * p1 + p0)
+            c[o + 5] = p5 - 5 * p4 + 10 * p3 - 10 * p2 + 5 * p1 - p0
+        }
+        return c
+    }
+
+    @inline(__always)
+    static func horner(_ c: UnsafeBufferPointer<Double>, _ o: Int, _ u: Double) -> Double {
+        ((((c[o + 5] * u + c[o + 4]) * u + c[o + 3]) * u + c[o + 2]) * u + c[o + 1]) * u + c[o]
+    }
+
+    @inline(__always)
+    static func hornerDu(_ c: UnsafeBufferPointer<Double>, _ o: Int, _ u: Double) -> Double {
+        (((5 * c[o + 5] * u + 4 * c[o + 4]) * u + 3 * c[o + 3]) * u + 2 * c[o + 2]) * u + c[o + 1]
+    }
+
+    @inline(__always)
+    private func withPowerForm<R>(_ body: (UnsafeBufferPointer<Double>, UnsafeBufferPointer<Double>) -> R) -> R {
+        mx.withUnsafeBufferPointer { cx in my.withUnsafeBufferPointer { cy in body(cx, cy) } }
+    }
 
     /// Value and slope at x.
     @inline(__always)
@@ -61,7 +95,7 @@ public struct SmoothSegmentedCurve: Sendable {
         if x > xEnd { return (yEnd + slopeEnd * (x - xEnd), slopeEnd) }
         return jointX.withUnsafeBufferPointer { joints in
             nodes.withUnsafeBufferPointer { p in
-                withPoints { bx, by in
+                withPowerForm { bx, by in
                     var s = 0
                     let last = joints.count - 2
                     while s < last && x > joints[s + 1] { s += 1 }
@@ -75,13 +109,13 @@ public struct SmoothSegmentedCurve: Sendable {
                     var u = (2 * t3 - 3 * t2 + 1) * u0 + (t3 - 2 * t2 + t) * m0 + (3 * t2 - 2 * t3) * u1 + (t3 - t2) * m1
                     let o = 6 * s
                     // Newton on x(u) = x; a second step only where the guess was poor (near sharp bends).
-                    let step = (Self.bezier(bx, o, u) - x) / Self.bezierDu(bx, o, u)
+                    let step = (Self.horner(bx, o, u) - x) / Self.hornerDu(bx, o, u)
                     u -= step
-                    if abs(step) > 1e-8 { u -= (Self.bezier(bx, o, u) - x) / Self.bezierDu(bx, o, u) }
+                    if abs(step) > 1e-8 { u -= (Self.horner(bx, o, u) - x) / Self.hornerDu(bx, o, u) }
                     u = min(max(u, 0), 1)
-                    if !wanted { return (Self.bezier(by, o, u), 0) }
-                    let dxdu = Self.bezierDu(bx, o, u)
-                    return (Self.bezier(by, o, u), dxdu != 0 ? Self.bezierDu(by, o, u) / dxdu : (u < 0.5 ? slopeStartOf(s) : slopeEndOf(s)))
+                    if !wanted { return (Self.horner(by, o, u), 0) }
+                    let dxdu = Self.hornerDu(bx, o, u)
+                    return (Self.horner(by, o, u), dxdu != 0 ? Self.hornerDu(by, o, u) / dxdu : (u < 0.5 ? slopeStartOf(s) : slopeEndOf(s)))
                 }
             }
         }
@@ -94,7 +128,7 @@ public struct SmoothSegmentedCurve: Sendable {
     public func solveIncreasing(scale c: Double, slope b: Double, target t: Double) -> (x: Double, value: Double) {
         if let outside = solveOnExtensions(scale: c, slope: b, target: t) { return outside }
         return nodes.withUnsafeBufferPointer { p in
-            withPoints { bx, by in
+            withPowerForm { bx, by in
                 @inline(__always) func g(_ i: Int) -> Double { c * p[i].z + b * p[i].w - t }
                 var lo = 0, hi = p.count - 1
                 if g(hi) <= 0 { return (xEnd, yEnd) }
@@ -106,9 +140,9 @@ public struct SmoothSegmentedCurve: Sendable {
                 let s = lo / (Self.cells + 1), o = 6 * s
                 let uLo = p[lo].x, uHi = p[lo + 1].x
                 let g0 = g(lo), g1 = g(lo + 1)
-                let u = newton(segment: s, gx: b, gy: c, target: t, lo: uLo, hi: uHi,
+                let u = Self.powerNewton(bx, by, segment: s, gx: b, gy: c, target: t, lo: uLo, hi: uHi,
                                start: g1 > g0 ? uLo + (uHi - uLo) * (-g0 / (g1 - g0)) : uLo)
-                return (Self.bezier(bx, o, u), Self.bezier(by, o, u))
+                return (Self.horner(bx, o, u), Self.horner(by, o, u))
             }
         }
     }
@@ -130,6 +164,27 @@ public struct SmoothSegmentedCurve: Sendable {
             if abs(r) <= tolerance { break }
             if r > 0 { uHi = u } else { uLo = u }
             let dr = gx * bezierDu(bx, o, u) + gy * bezierDu(by, o, u)
+            var un = dr != 0 ? u - r / dr : 0.5 * (uLo + uHi)
+            if !(un > uLo && un < uHi) { un = 0.5 * (uLo + uHi) }
+            if un == u { break }
+            u = un
+        }
+        return u
+    }
+
+    /// `newton` on the power form: gx·x(u) + gy·y(u) is one quintic with coefficients gx·cx + gy·cy.
+    @inline(__always)
+    private static func powerNewton(_ cx: UnsafeBufferPointer<Double>, _ cy: UnsafeBufferPointer<Double>, segment s: Int,
+                                    gx: Double, gy: Double, target: Double, lo: Double, hi: Double, start: Double) -> Double {
+        let o = 6 * s, tolerance = 1e-14 * max(1, abs(target))
+        let c0 = gx * cx[o] + gy * cy[o] - target, c1 = gx * cx[o + 1] + gy * cy[o + 1], c2 = gx * cx[o + 2] + gy * cy[o + 2]
+        let c3 = gx * cx[o + 3] + gy * cy[o + 3], c4 = gx * cx[o + 4] + gy * cy[o + 4], c5 = gx * cx[o + 5] + gy * cy[o + 5]
+        var uLo = lo, uHi = hi, u = start
+        for _ in 0..<100 {
+            let r = ((((c5 * u + c4) * u + c3) * u + c2) * u + c1) * u + c0
+            if abs(r) <= tolerance { break }
+            if r > 0 { uHi = u } else { uLo = u }
+            let dr = (((5 * c5 * u + 4 * c4) * u + 3 * c3) * u + 2 * c2) * u + c1
             var un = dr != 0 ? u - r / dr : 0.5 * (uLo + uHi)
             if !(un > uLo && un < uHi) { un = 0.5 * (uLo + uHi) }
             if un == u { break }
