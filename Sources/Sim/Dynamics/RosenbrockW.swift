@@ -139,6 +139,7 @@ extension StiffJacobian {
         aq.withUnsafeBufferPointer { aq in au.withUnsafeBufferPointer { au in az.withUnsafeBufferPointer { az in
         zInverse.withUnsafeMutableBufferPointer { zInverse in p.withUnsafeMutableBufferPointer { p in
         s.withUnsafeMutableBufferPointer { s in
+        sparseColumns.withUnsafeBufferPointer { sparseColumns in sparseCount.withUnsafeBufferPointer { sparseCount in
             // Z = (I − ηBz)⁻¹ block by block (blocks of one or two states; the entries off the blocks stay 0).
             for (start, count) in blocks {
                 if count == 1 {
@@ -154,7 +155,8 @@ extension StiffJacobian {
             // P = Z·(ηBq + Bu), within each block.
             for (start, count) in blocks {
                 for i in start..<(start + count) {
-                    for c in 0..<n {
+                    for k in 0..<sparseCount[i] {
+                        let c = sparseColumns[i * n + k]
                         var sum = 0.0
                         for j in start..<(start + count) { sum += zInverse[i * nz + j] * (eta * zq[j * n + c] + zu[j * n + c]) }
                         p[i * n + c] = sum
@@ -167,10 +169,10 @@ extension StiffJacobian {
                 for j in 0..<nz {
                     let w = eta * eta * az[r * nz + j]
                     if w == 0 { continue }
-                    for c in 0..<n { s[r * n + c] -= w * p[j * n + c] }
+                    for k in 0..<sparseCount[j] { let c = sparseColumns[j * n + k]; s[r * n + c] -= w * p[j * n + c] }
                 }
             }
-        } } }
+        } } } } }
         } } }
         } } }
         }
@@ -194,6 +196,7 @@ extension StiffJacobian {
     /// x ← (I − ηW)⁻¹·x over the packed state, by eliminating q and z onto u (see `prepare`).
     mutating func solve(_ x: inout [Double]) {
         let (n, nz, eta) = (self.n, self.nz, self.eta)
+        sparseColumns.withUnsafeBufferPointer { sparseColumns in sparseCount.withUnsafeBufferPointer { sparseCount in
         x.withUnsafeMutableBufferPointer { x in
             // Z·(r_z + η·Bq·r_q) per block, in place of r_z.
             zq.withUnsafeBufferPointer { zq in zInverse.withUnsafeBufferPointer { zi in blocks.withUnsafeBufferPointer { blocks in
@@ -201,7 +204,8 @@ extension StiffJacobian {
                     var w0 = 0.0, w1 = 0.0
                     for j in 0..<count {
                         var sum = x[2 * n + start + j]
-                        for c in 0..<n { sum += eta * zq[(start + j) * n + c] * x[c] }
+                        let row = start + j
+                        for k in 0..<sparseCount[row] { let c = sparseColumns[row * n + k]; sum += eta * zq[row * n + c] * x[c] }
                         if j == 0 { w0 = sum } else { w1 = sum }
                     }
                     for i in 0..<count {
@@ -237,7 +241,7 @@ extension StiffJacobian {
                 p.withUnsafeBufferPointer { p in
                     for i in 0..<nz {
                         var sum = 0.0
-                        for c in 0..<n { sum += p[i * n + c] * u[c] }
+                        for k in 0..<sparseCount[i] { let c = sparseColumns[i * n + k]; sum += p[i * n + c] * u[c] }
                         x[2 * n + i] += eta * sum
                     }
                 }
@@ -247,5 +251,6 @@ extension StiffJacobian {
                 }
             }
         }
+        } }
     }
 }

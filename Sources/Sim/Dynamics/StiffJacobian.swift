@@ -18,6 +18,9 @@ public struct StiffJacobian {
     /// Per step (η = hγ), writing A· for the u rows (aq, au, az) and B· for the z rows (zq, zu, zz):
     /// S = I − η²Aq − ηAu − η²Az·Z·(ηBq + Bu) factored, Z = (I − ηBz)⁻¹ and P = Z·(ηBq + Bu).
     var s: [Double], pivots: [Int], zInverse: [Double], p: [Double], eta = -1.0
+    /// Per z row, the coordinates its block's rows of Bq and Bu touch (a muscle's spanned coordinates): row i's list
+    /// is `sparseColumns[i·n ..< i·n + sparseCount[i]]`. Those rows of Bq, Bu and P are zero elsewhere.
+    var sparseColumns: [Int], sparseCount: [Int]
 
     init(model: Model) {
         n = model.coordinateCount; nz = model.stateCount
@@ -30,6 +33,24 @@ public struct StiffJacobian {
         columns = [Vec3](repeating: .zero, count: n); contactColumns = columns
         arms = [Double](repeating: 0, count: n); lengthArms = arms; vector = arms
         pivots = [Int](repeating: 0, count: n)
+        sparseColumns = [Int](repeating: 0, count: nz * n); sparseCount = [Int](repeating: 0, count: nz)
+    }
+
+    /// Lists each z block's nonzero columns of Bq and Bu (after the elements have added theirs).
+    mutating func findSparseColumns() {
+        let n = self.n
+        for (start, count) in blocks {
+            var found = 0
+            for c in 0..<n {
+                var used = false
+                for i in start..<(start + count) where zq[i * n + c] != 0 || zu[i * n + c] != 0 { used = true }
+                if used { sparseColumns[start * n + found] = c; found += 1 }
+            }
+            for i in start..<(start + count) {
+                sparseCount[i] = found
+                for k in 0..<found { sparseColumns[i * n + k] = sparseColumns[start * n + k] }
+            }
+        }
     }
 
     mutating func clear() {
@@ -121,6 +142,7 @@ extension Model {
         solveColumns(jacobian.tq, &jacobian.aq, width: n)
         solveColumns(jacobian.tu, &jacobian.au, width: n)
         solveColumns(jacobian.tz, &jacobian.az, width: nz)
+        jacobian.findSparseColumns()
     }
 
     /// Point columns ∂v/∂u (ground) of the point of `body` now at ground position x, into `columns` (zero off the
