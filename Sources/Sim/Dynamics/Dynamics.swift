@@ -5,7 +5,7 @@ extension Model {
     func projectBodyForces(_ d: inout SimData, gravity includeGravity: Bool, inertial includeInertial: Bool) {
         let g = gravity
         // Raw buffers: this runs at every evaluation, and array subscripts on `d` would check uniqueness each time.
-        bodies.withUnsafeBufferPointer { bodies in
+        if includeGravity || includeInertial { bodies.withUnsafeBufferPointer { bodies in
         d.rotation.withUnsafeBufferPointer { rotation in d.origin.withUnsafeBufferPointer { origin in
         d.angularVelocity.withUnsafeBufferPointer { angularVelocity in d.angularBias.withUnsafeBufferPointer { angularBias in
         d.linearBias.withUnsafeBufferPointer { linearBias in
@@ -28,7 +28,7 @@ extension Model {
                 bodyMoment[b] += m + cross(c, f)
             }
         } }
-        } } } } } }
+        } } } } } } }
         // Subtree sums, children before parents.
         joints.withUnsafeBufferPointer { joints in
         d.jointOrigin.withUnsafeBufferPointer { jointOrigin in
