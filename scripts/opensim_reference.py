@@ -2,7 +2,7 @@
 """Generate the OpenSim 4.6 reference tables that the Swift simulator tests are checked against.
 
 Needs: pip install opensim==4.6 numpy
-Run from anywhere:   python3 scripts/opensim_reference.py [--only poses,fk,mass,gen,drop,contact,paths,openloop]
+Run from anywhere:   python3 scripts/opensim_reference.py [--only kin,contact,drop,paths,states,openloop,free]
 It (re)writes every CSV in Tests/SimTests/Reference/ (see the README there for what each column means).
 Models are read from ../shared/data/models/<stem>.osim relative to the repository root (never copied).
 All random numbers come from numpy.random.default_rng(SEED) so reruns give identical tables.
