@@ -2,16 +2,7 @@ extension Model {
     /// Forward kinematics from `data.q`, `data.u`: body poses and velocities, joint motion columns, and the
     /// velocity-product accelerations, walking the tree from ground (bodies are in topological order).
     public func updateKinematics(_ d: inout SimData) {
-        // Raw buffers: this runs at every evaluation, and array subscripts on `d` would check uniqueness each time.
-        joints.withUnsafeBufferPointer { joints in
-        parentFrameAligned.withUnsafeBufferPointer { parentFrameAligned in childFrameAligned.withUnsafeBufferPointer { childFrameAligned in
-        d.q.withUnsafeBufferPointer { q in d.u.withUnsafeBufferPointer { u in
-        d.rotation.withUnsafeMutableBufferPointer { rotation in d.origin.withUnsafeMutableBufferPointer { origin in
-        d.angularVelocity.withUnsafeMutableBufferPointer { angularVelocity in d.velocity.withUnsafeMutableBufferPointer { velocity in
-        d.angularBias.withUnsafeMutableBufferPointer { angularBias in d.linearBias.withUnsafeMutableBufferPointer { linearBias in
-        d.jointOrigin.withUnsafeMutableBufferPointer { jointOrigin in
-        d.columnAngular.withUnsafeMutableBufferPointer { columnAngular in d.columnLinear.withUnsafeMutableBufferPointer { columnLinear in
-        for c in 0..<coordinateCount { columnAngular[c] = .zero; columnLinear[c] = .zero }
+        for c in 0..<coordinateCount { d.columnAngular[c] = .zero; d.columnLinear[c] = .zero }
         // Joints are read in place (joints[j].field): binding a Joint would copy it and retain its arrays.
         for j in joints.indices {
             let pR: Mat3, pO: Vec3, pW: Vec3, pV: Vec3, pA: Vec3, pLA: Vec3
@@ -19,7 +10,7 @@ extension Model {
                 (pR, pO, pW, pV, pA, pLA) = (.identity, .zero, .zero, .zero, .zero, .zero)
             } else {
                 let p = joints[j].parent
-                (pR, pO, pW, pV, pA, pLA) = (rotation[p], origin[p], angularVelocity[p], velocity[p], angularBias[p], linearBias[p])
+                (pR, pO, pW, pV, pA, pLA) = (d.rotation[p], d.origin[p], d.angularVelocity[p], d.velocity[p], d.angularBias[p], d.linearBias[p])
             }
             // Joint transform X_FM(q) and its rates, in F. Each rotation axis is carried by the rotations before it.
             var rFM = Mat3.identity, rotated = false
@@ -29,12 +20,12 @@ extension Model {
                 let a = rFM * axis
                 var value: Double
                 if let c = joints[j].rotations[r].coordinate {
-                    let (f, df, ddf) = joints[j].rotations[r].evaluate(q[c])
+                    let (f, df, ddf) = joints[j].rotations[r].evaluate(d.q[c])
                     value = f
-                    let rate = df * u[c]
-                    columnAngular[c] += a * df
+                    let rate = df * d.u[c]
+                    d.columnAngular[c] += a * df
                     // d/dt (a·ḟ) = (ω_before × a)·ḟ + a·f''·q̇²  (the q̈ part belongs to the column).
-                    wBias += cross(wFM, a * rate) + a * (ddf * u[c] * u[c])
+                    wBias += cross(wFM, a * rate) + a * (ddf * d.u[c] * d.u[c])
                     wFM += a * rate
                 } else {
                     value = joints[j].rotations[r].constantValue
@@ -49,11 +40,11 @@ extension Model {
             for t in joints[j].translations.indices {
                 let axis = joints[j].translations[t].axis
                 if let c = joints[j].translations[t].coordinate {
-                    let (f, df, ddf) = joints[j].translations[t].evaluate(q[c])
+                    let (f, df, ddf) = joints[j].translations[t].evaluate(d.q[c])
                     pFM += axis * f
-                    vFM += axis * (df * u[c])
-                    columnLinear[c] += axis * df
-                    vBias += axis * (ddf * u[c] * u[c])
+                    vFM += axis * (df * d.u[c])
+                    d.columnLinear[c] += axis * df
+                    vBias += axis * (ddf * d.u[c] * d.u[c])
                 } else {
                     pFM += axis * joints[j].translations[t].constantValue
                 }
@@ -75,17 +66,16 @@ extension Model {
             let aM = aF + cross(pA, rG) + cross(pW, cross(pW, rG)) + 2 * cross(pW, vRel) + rGF * vBias
             let mToB = oB - oM
             let b = joints[j].child
-            rotation[b] = rB; origin[b] = oB; angularVelocity[b] = w
-            velocity[b] = vM + cross(w, mToB)
-            angularBias[b] = alpha
-            linearBias[b] = aM + cross(alpha, mToB) + cross(w, cross(w, mToB))
-            jointOrigin[j] = oM
+            d.rotation[b] = rB; d.origin[b] = oB; d.angularVelocity[b] = w
+            d.velocity[b] = vM + cross(w, mToB)
+            d.angularBias[b] = alpha
+            d.linearBias[b] = aM + cross(alpha, mToB) + cross(w, cross(w, mToB))
+            d.jointOrigin[j] = oM
             for c in joints[j].coordinates {
-                columnAngular[c] = rGF * columnAngular[c]
-                columnLinear[c] = rGF * columnLinear[c]
+                d.columnAngular[c] = rGF * d.columnAngular[c]
+                d.columnLinear[c] = rGF * d.columnLinear[c]
             }
         }
-        } } } } } } } } } } } } } }
     }
 
     /// Whole-model centre of mass position and velocity in ground.
