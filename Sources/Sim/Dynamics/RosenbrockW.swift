@@ -133,64 +133,51 @@ extension StiffJacobian {
     mutating func prepare(eta: Double) {
         self.eta = eta
         let (n, nz) = (self.n, self.nz)
-        // Raw buffers throughout: this runs at every step.
-        blocks.withUnsafeBufferPointer { blocks in
-        zz.withUnsafeBufferPointer { zz in zq.withUnsafeBufferPointer { zq in zu.withUnsafeBufferPointer { zu in
-        aq.withUnsafeBufferPointer { aq in au.withUnsafeBufferPointer { au in az.withUnsafeBufferPointer { az in
-        zInverse.withUnsafeMutableBufferPointer { zInverse in p.withUnsafeMutableBufferPointer { p in
-        s.withUnsafeMutableBufferPointer { s in
-        sparseColumns.withUnsafeBufferPointer { sparseColumns in sparseCount.withUnsafeBufferPointer { sparseCount in
-            // Z = (I − ηBz)⁻¹ block by block (blocks of one or two states; the entries off the blocks stay 0).
-            for (start, count) in blocks {
-                if count == 1 {
-                    zInverse[start * nz + start] = 1 / (1 - eta * zz[start * nz + start])
-                } else {
-                    let a = 1 - eta * zz[start * nz + start], b = -eta * zz[start * nz + start + 1]
-                    let c = -eta * zz[(start + 1) * nz + start], e = 1 - eta * zz[(start + 1) * nz + start + 1]
-                    let det = a * e - b * c
-                    zInverse[start * nz + start] = e / det; zInverse[start * nz + start + 1] = -b / det
-                    zInverse[(start + 1) * nz + start] = -c / det; zInverse[(start + 1) * nz + start + 1] = a / det
-                }
+        // Z = (I − ηBz)⁻¹ block by block (blocks of one or two states; the entries off the blocks stay 0).
+        for (start, count) in blocks {
+            if count == 1 {
+                zInverse[start * nz + start] = 1 / (1 - eta * zz[start * nz + start])
+            } else {
+                let a = 1 - eta * zz[start * nz + start], b = -eta * zz[start * nz + start + 1]
+                let c = -eta * zz[(start + 1) * nz + start], e = 1 - eta * zz[(start + 1) * nz + start + 1]
+                let det = a * e - b * c
+                zInverse[start * nz + start] = e / det; zInverse[start * nz + start + 1] = -b / det
+                zInverse[(start + 1) * nz + start] = -c / det; zInverse[(start + 1) * nz + start + 1] = a / det
             }
-            // P = Z·(ηBq + Bu), within each block.
-            for (start, count) in blocks {
-                for i in start..<(start + count) {
-                    for k in 0..<sparseCount[i] {
-                        let c = sparseColumns[i * n + k]
-                        var sum = 0.0
-                        for j in start..<(start + count) { sum += zInverse[i * nz + j] * (eta * zq[j * n + c] + zu[j * n + c]) }
-                        p[i * n + c] = sum
-                    }
-                }
-            }
-            // S = I − η²Aq − ηAu − η²Az·P, then LU with partial pivoting.
-            for r in 0..<n {
-                for c in 0..<n { s[r * n + c] = (r == c ? 1 : 0) - eta * eta * aq[r * n + c] - eta * au[r * n + c] }
-                for j in 0..<nz {
-                    let w = eta * eta * az[r * nz + j]
-                    if w == 0 { continue }
-                    for k in 0..<sparseCount[j] { let c = sparseColumns[j * n + k]; s[r * n + c] -= w * p[j * n + c] }
-                }
-            }
-        } } } } }
-        } } }
-        } } }
         }
-        s.withUnsafeMutableBufferPointer { s in pivots.withUnsafeMutableBufferPointer { pivots in
-            for c in 0..<n {
-                var pivot = c
-                for r in c..<n where abs(s[r * n + c]) > abs(s[pivot * n + c]) { pivot = r }
-                pivots[c] = pivot
-                if pivot != c { for x in 0..<n { s.swapAt(c * n + x, pivot * n + x) } }
-                let diagonal = s[c * n + c]
-                guard diagonal != 0 else { continue }
-                for r in (c + 1)..<max(n, c + 1) {
-                    let m = s[r * n + c] / diagonal
-                    s[r * n + c] = m
-                    if m != 0 { for x in (c + 1)..<n { s[r * n + x] -= m * s[c * n + x] } }
+        // P = Z·(ηBq + Bu), within each block and on the coordinates the block touches.
+        for (start, count) in blocks {
+            for i in start..<(start + count) {
+                for k in 0..<sparseCount[i] {
+                    let c = sparseColumns[i * n + k]
+                    var sum = 0.0
+                    for j in start..<(start + count) { sum += zInverse[i * nz + j] * (eta * zq[j * n + c] + zu[j * n + c]) }
+                    p[i * n + c] = sum
                 }
             }
-        } }
+        }
+        // S = I − η²Aq − ηAu − η²Az·P, then LU with partial pivoting.
+        for r in 0..<n {
+            for c in 0..<n { s[r * n + c] = (r == c ? 1 : 0) - eta * eta * aq[r * n + c] - eta * au[r * n + c] }
+            for j in 0..<nz {
+                let w = eta * eta * az[r * nz + j]
+                if w == 0 { continue }
+                for k in 0..<sparseCount[j] { let c = sparseColumns[j * n + k]; s[r * n + c] -= w * p[j * n + c] }
+            }
+        }
+        for c in 0..<n {
+            var pivot = c
+            for r in c..<n where abs(s[r * n + c]) > abs(s[pivot * n + c]) { pivot = r }
+            pivots[c] = pivot
+            if pivot != c { for x in 0..<n { s.swapAt(c * n + x, pivot * n + x) } }
+            let diagonal = s[c * n + c]
+            guard diagonal != 0 else { continue }
+            for r in (c + 1)..<max(n, c + 1) {
+                let m = s[r * n + c] / diagonal
+                s[r * n + c] = m
+                if m != 0 { for x in (c + 1)..<n { s[r * n + x] -= m * s[c * n + x] } }
+            }
+        }
     }
 
     /// x ← (I − ηW)⁻¹·x over the packed state, by eliminating q and z onto u (see `prepare`).
