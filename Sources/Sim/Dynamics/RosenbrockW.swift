@@ -48,7 +48,7 @@ extension Integrator {
         let gamma = Self.wGamma
         var needJacobian = true, jacobianAt = t  // W is taken at the first step and where a rejection leaves it stale
         while t < end - 1e-12 {
-            let hStep = min(h, end - t)
+            let hStep = min(h, end - t), eta = hStep * gamma
             copy(y, into: &y0)
             do {
                 for s in 0..<4 {
@@ -72,8 +72,7 @@ extension Integrator {
                         model.stiffJacobian(&d, &jacobian)
                         jacobianAt = t; needJacobian = false
                     }
-                    if s == 0 { jacobian.prepare(eta: hStep * gamma) }
-                    let eta = hStep * gamma
+                    if s == 0 { jacobian.prepare(eta: eta) }
                     k[4].withUnsafeBufferPointer { f in
                         scratch.withUnsafeMutableBufferPointer { r in for i in 0..<size { r[i] += eta * f[i] } }
                     }
