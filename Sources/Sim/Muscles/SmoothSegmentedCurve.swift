@@ -157,34 +157,35 @@ public struct SmoothSegmentedCurve: Sendable {
     @inline(__always)
     private static func newton(_ bx: UnsafeBufferPointer<Double>, _ by: UnsafeBufferPointer<Double>, segment s: Int,
                                gx: Double, gy: Double, target: Double, lo: Double, hi: Double, start: Double) -> Double {
-        let o = 6 * s, tolerance = 1e-14 * max(1, abs(target))
-        var uLo = lo, uHi = hi, u = start
-        for _ in 0..<100 {
-            let r = gx * bezier(bx, o, u) + gy * bezier(by, o, u) - target
-            if abs(r) <= tolerance { break }
-            if r > 0 { uHi = u } else { uLo = u }
-            let dr = gx * bezierDu(bx, o, u) + gy * bezierDu(by, o, u)
-            var un = dr != 0 ? u - r / dr : 0.5 * (uLo + uHi)
-            if !(un > uLo && un < uHi) { un = 0.5 * (uLo + uHi) }
-            if un == u { break }
-            u = un
+        let o = 6 * s
+        return safeguardedNewton(target: target, lo: lo, hi: hi, start: start) { u in
+            (gx * bezier(bx, o, u) + gy * bezier(by, o, u) - target, gx * bezierDu(bx, o, u) + gy * bezierDu(by, o, u))
         }
-        return u
     }
 
     /// `newton` on the power form: gx·x(u) + gy·y(u) is one quintic with coefficients gx·cx + gy·cy.
     @inline(__always)
     private static func powerNewton(_ cx: UnsafeBufferPointer<Double>, _ cy: UnsafeBufferPointer<Double>, segment s: Int,
                                     gx: Double, gy: Double, target: Double, lo: Double, hi: Double, start: Double) -> Double {
-        let o = 6 * s, tolerance = 1e-14 * max(1, abs(target))
+        let o = 6 * s
         let c0 = gx * cx[o] + gy * cy[o] - target, c1 = gx * cx[o + 1] + gy * cy[o + 1], c2 = gx * cx[o + 2] + gy * cy[o + 2]
         let c3 = gx * cx[o + 3] + gy * cy[o + 3], c4 = gx * cx[o + 4] + gy * cy[o + 4], c5 = gx * cx[o + 5] + gy * cy[o + 5]
+        return safeguardedNewton(target: target, lo: lo, hi: hi, start: start) { u in
+            (((((c5 * u + c4) * u + c3) * u + c2) * u + c1) * u + c0, (((5 * c5 * u + 4 * c4) * u + 3 * c3) * u + 2 * c2) * u + c1)
+        }
+    }
+
+    /// The root in [lo, hi] of an increasing residual (value, derivative) in u, by Newton from `start` safeguarded by
+    /// bisection, to 1e-14 relative to max(1, |target|).
+    @inline(__always)
+    private static func safeguardedNewton(target: Double, lo: Double, hi: Double, start: Double,
+                                          _ residual: (Double) -> (Double, Double)) -> Double {
+        let tolerance = 1e-14 * max(1, abs(target))
         var uLo = lo, uHi = hi, u = start
         for _ in 0..<100 {
-            let r = ((((c5 * u + c4) * u + c3) * u + c2) * u + c1) * u + c0
+            let (r, dr) = residual(u)
             if abs(r) <= tolerance { break }
             if r > 0 { uHi = u } else { uLo = u }
-            let dr = (((5 * c5 * u + 4 * c4) * u + 3 * c3) * u + 2 * c2) * u + c1
             var un = dr != 0 ? u - r / dr : 0.5 * (uLo + uHi)
             if !(un > uLo && un < uHi) { un = 0.5 * (uLo + uHi) }
             if un == u { break }
