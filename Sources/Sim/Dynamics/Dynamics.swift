@@ -5,12 +5,12 @@ extension Model {
     func projectBodyForces(_ d: inout SimData, gravity includeGravity: Bool, inertial includeInertial: Bool) {
         let g = gravity
         // Raw buffers: this runs at every evaluation, and array subscripts on `d` would check uniqueness each time.
-        if includeGravity || includeInertial { bodies.withUnsafeBufferPointer { bodies in
+        if includeGravity || includeInertial { foldedBodies.withUnsafeBufferPointer { bodies in massive.withUnsafeBufferPointer { massive in
         d.rotation.withUnsafeBufferPointer { rotation in d.origin.withUnsafeBufferPointer { origin in
         d.angularVelocity.withUnsafeBufferPointer { angularVelocity in d.angularBias.withUnsafeBufferPointer { angularBias in
         d.linearBias.withUnsafeBufferPointer { linearBias in
         d.bodyForce.withUnsafeMutableBufferPointer { bodyForce in d.bodyMoment.withUnsafeMutableBufferPointer { bodyMoment in
-            for b in bodies.indices {
+            for b in massive {
                 let mass = bodies[b].mass, rotation = rotation[b]
                 let r = rotation * bodies[b].massCenter
                 let c = origin[b] + r
@@ -28,7 +28,7 @@ extension Model {
                 bodyMoment[b] += m + cross(c, f)
             }
         } }
-        } } } } } } }
+        } } } } } } } }
         // Subtree sums, children before parents.
         joints.withUnsafeBufferPointer { joints in
         d.jointOrigin.withUnsafeBufferPointer { jointOrigin in
@@ -58,7 +58,7 @@ extension Model {
     /// M_kl = m·v_k·v_l + v_k·(ω_l × h) + v_l·(ω_k × h) + ω_k·J·ω_l (Featherstone's CRBA in ground coordinates).
     func computeMassMatrix(_ d: inout SimData) {
         let n = coordinateCount
-        bodies.withUnsafeBufferPointer { bodies in joints.withUnsafeBufferPointer { joints in
+        foldedBodies.withUnsafeBufferPointer { bodies in joints.withUnsafeBufferPointer { joints in
         d.rotation.withUnsafeBufferPointer { rotation in d.origin.withUnsafeBufferPointer { origin in
         d.jointOrigin.withUnsafeBufferPointer { jointOrigin in
         d.columnAngular.withUnsafeBufferPointer { columnAngular in d.columnLinear.withUnsafeBufferPointer { columnLinear in
@@ -70,6 +70,10 @@ extension Model {
             for i in 0..<(n * n) { massMatrix[i] = 0 }
             for b in bodies.indices {
                 let r = rotation[b], mass = bodies[b].mass
+                guard mass > 0 else {  // folded into its parent
+                    compositeMass[b] = 0; compositeMoment[b] = .zero; compositeInertia[b] = Mat3(.zero, .zero, .zero)
+                    continue
+                }
                 let c = origin[b] + r * bodies[b].massCenter
                 let inertia = r * bodies[b].inertia * r.transposed
                 let cc = dot(c, c)

@@ -3,24 +3,33 @@ extension Model {
     /// velocity-product accelerations, walking the tree from ground (bodies are in topological order).
     public func updateKinematics(_ d: inout SimData) {
         for c in 0..<coordinateCount { d.columnAngular[c] = .zero; d.columnLinear[c] = .zero }
-        // Joints are read in place (joints[j].field): binding a Joint would copy it and retain its arrays.
+        // Joints and their plans are read in place (joints[j].field): binding one would copy it and retain its arrays.
         for j in joints.indices {
+            let b = joints[j].child, p = joints[j].parent
             let pR: Mat3, pO: Vec3, pW: Vec3, pV: Vec3, pA: Vec3, pLA: Vec3
-            if joints[j].parent < 0 {
+            if p < 0 {
                 (pR, pO, pW, pV, pA, pLA) = (.identity, .zero, .zero, .zero, .zero, .zero)
             } else {
-                let p = joints[j].parent
                 (pR, pO, pW, pV, pA, pLA) = (d.rotation[p], d.origin[p], d.angularVelocity[p], d.velocity[p], d.angularBias[p], d.linearBias[p])
+            }
+            if let fixed = plans[j].fixed {
+                // The child moves with its parent: one placement, and the parent's motion carried to the new origin.
+                let r = pR * fixed.offset
+                d.rotation[b] = pR * fixed.rotation; d.origin[b] = pO + r
+                d.angularVelocity[b] = pW; d.velocity[b] = pV + cross(pW, r)
+                d.angularBias[b] = pA; d.linearBias[b] = pLA + cross(pA, r) + cross(pW, cross(pW, r))
+                d.jointOrigin[j] = pO + pR * fixed.jointOrigin
+                continue
             }
             // Joint transform X_FM(q) and its rates, in F. Each rotation axis is carried by the rotations before it.
             var rFM = Mat3.identity, rotated = false
             var wFM = Vec3.zero, wBias = Vec3.zero
-            for r in joints[j].rotations.indices {
-                let axis = joints[j].rotations[r].axis
-                let a = rFM * axis
+            for r in plans[j].rotations.indices {
+                let axis = plans[j].rotations[r].axis
                 var value: Double
-                if let c = joints[j].rotations[r].coordinate {
-                    let (f, df, ddf) = joints[j].rotations[r].evaluate(d.q[c])
+                if let c = plans[j].rotations[r].coordinate {
+                    let a = rotated ? rFM * axis : axis
+                    let (f, df, ddf) = plans[j].rotations[r].evaluate(d.q[c])
                     value = f
                     let rate = df * d.u[c]
                     d.columnAngular[c] += a * df
@@ -28,34 +37,30 @@ extension Model {
                     wBias += cross(wFM, a * rate) + a * (ddf * d.u[c] * d.u[c])
                     wFM += a * rate
                 } else {
-                    value = joints[j].rotations[r].constantValue
+                    value = plans[j].rotations[r].constantValue
                 }
-                if value != 0 {  // constant zero axes are common
+                if value != 0 {
                     let turn = Mat3.rotation(axis: axis, angle: value)
                     rFM = rotated ? rFM * turn : turn
                     rotated = true
                 }
             }
-            var pFM = Vec3.zero, vFM = Vec3.zero, vBias = Vec3.zero
-            for t in joints[j].translations.indices {
-                let axis = joints[j].translations[t].axis
-                if let c = joints[j].translations[t].coordinate {
-                    let (f, df, ddf) = joints[j].translations[t].evaluate(d.q[c])
-                    pFM += axis * f
-                    vFM += axis * (df * d.u[c])
-                    d.columnLinear[c] += axis * df
-                    vBias += axis * (ddf * d.u[c] * d.u[c])
-                } else {
-                    pFM += axis * joints[j].translations[t].constantValue
-                }
+            var pFM = plans[j].fixedTranslation, vFM = Vec3.zero, vBias = Vec3.zero
+            for t in plans[j].translations.indices {
+                let axis = plans[j].translations[t].axis, c = plans[j].translations[t].coordinate!
+                let (f, df, ddf) = plans[j].translations[t].evaluate(d.q[c])
+                pFM += axis * f
+                vFM += axis * (df * d.u[c])
+                d.columnLinear[c] += axis * df
+                vBias += axis * (ddf * d.u[c] * d.u[c])
             }
             // Into ground.
-            let rGF = parentFrameAligned[j] ? pR : pR * joints[j].parentRotation
+            let rGF = plans[j].parentFrameAligned ? pR : pR * joints[j].parentRotation
             let oF = pO + pR * joints[j].parentOffset
             let rG = rGF * pFM
             let oM = oF + rG
             let rGM = rotated ? rGF * rFM : rGF
-            let rB = childFrameAligned[j] ? rGM : rGM * joints[j].childRotation.transposed
+            let rB = plans[j].childFrameAligned ? rGM : rGM * joints[j].childRotation.transposed
             let oB = oM - rB * joints[j].childOffset
             let wRel = rGF * wFM, vRel = rGF * vFM
             let w = pW + wRel
@@ -65,7 +70,6 @@ extension Model {
             let aF = pLA + cross(pA, fromParent) + cross(pW, cross(pW, fromParent))
             let aM = aF + cross(pA, rG) + cross(pW, cross(pW, rG)) + 2 * cross(pW, vRel) + rGF * vBias
             let mToB = oB - oM
-            let b = joints[j].child
             d.rotation[b] = rB; d.origin[b] = oB; d.angularVelocity[b] = w
             d.velocity[b] = vM + cross(w, mToB)
             d.angularBias[b] = alpha

@@ -33,7 +33,7 @@ public struct ForceSlots: Sendable {
 
 extension SimData {
     /// Adds a force (ground frame, N) acting at a point (ground frame) of `body`.
-    public mutating func applyForce(_ force: Vec3, at point: Vec3, on body: Int) {
+    @inline(__always) public mutating func applyForce(_ force: Vec3, at point: Vec3, on body: Int) {
         bodyForce[body] += force
         bodyMoment[body] += cross(point, force)
     }

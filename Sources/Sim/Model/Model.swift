@@ -74,15 +74,20 @@ public final class Model: @unchecked Sendable {
     public let stateCount: Int, controlCount: Int, outputCount: Int
     public let contactGeometry: ContactGeometrySet
     public let warnings: [String]
-    /// Per joint: whether its frames F and M are aligned with their bodies (most are), so kinematics skips the product.
-    let parentFrameAligned: [Bool], childFrameAligned: [Bool]
+    /// Per joint: what the kinematics evaluates (`JointPlan`).
+    let plans: [JointPlan]
+    /// Mass properties with fixed children folded into their parents, and the bodies that keep a mass: what gravity,
+    /// inertial forces and the mass matrix visit.
+    let foldedBodies: [Body], massive: [Int]
 
     init(name: String, bodies: [Body], joints: [Joint], coordinates: [Coordinate], gravity: Vec3,
          forces: [ForceElement], contactGeometry: ContactGeometrySet, warnings: [String]) {
         self.name = name; self.bodies = bodies; self.joints = joints; self.coordinates = coordinates
         self.gravity = gravity; self.forces = forces; self.contactGeometry = contactGeometry; self.warnings = warnings
-        parentFrameAligned = joints.map { $0.parentRotation == .identity }
-        childFrameAligned = joints.map { $0.childRotation == .identity }
+        plans = joints.map(JointPlan.init)
+        let folded = JointPlan.foldedMassProperties(bodies, joints, plans)
+        foldedBodies = folded
+        massive = folded.indices.filter { folded[$0].mass > 0 }
         func layout(_ size: (ForceElement) -> Int) -> ([Int], Int) {
             var offsets: [Int] = [], total = 0
             for f in forces { offsets.append(total); total += size(f) }
