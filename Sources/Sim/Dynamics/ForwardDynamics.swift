@@ -113,7 +113,7 @@ public struct Integrator {
         case .adaptive(let accuracy):
             try rates(model, &d, y, t, stage: 0)
             while t < end - 1e-12 {
-                let hStep = min(h, end - t)
+                let planned = h, hStep = stepToward(end, from: t)
                 copy(y, into: &y0)  // element-wise: assigning would share the buffer and copy-on-write each step
                 // A stage that lands on a state with non-finite forces (a trial step too long for a stiff moment)
                 // is a rejected step, not a failure, until the step size collapses.
@@ -149,7 +149,7 @@ public struct Integrator {
                     t += hStep; steps += 1
                     k.swapAt(0, 6)  // first-same-as-last: the accepted step's end rate starts the next
                     try check(model, t)
-                    accepted(hStep, error: errorNorm, exponent: 0.17, beta: 0.04)  // DOPRI5's values
+                    accepted(hStep, error: errorNorm, exponent: 0.17, beta: 0.04, planned: planned)  // DOPRI5's values
                 } else {
                     rejected += 1
                     copy(y0, into: &y)
@@ -168,14 +168,22 @@ public struct Integrator {
         try model.computeAccelerations(&d, stateRates: &zRates)
     }
 
+    /// The size of the next step from t toward the interval's `end`: the planned one, all that remains when that
+    /// fits, and half of the remainder when it is under two steps, so that no sliver of a step is left for last.
+    func stepToward(_ end: Double, from t: Double) -> Double {
+        let remaining = end - t
+        return remaining <= h ? remaining : remaining < 2 * h ? remaining / 2 : h
+    }
+
     /// The next step size after an accepted step: Hairer's stabilized control (Solving ODEs I, II.4), where the
     /// previous error damps the growth (`beta`), which on stability-limited stretches halves the rejected tries;
-    /// no growth right after a rejection.
-    mutating func accepted(_ hStep: Double, error: Double, exponent: Double, beta: Double) {
+    /// no growth right after a rejection. A step shortened to meet the interval's end (below the `planned` size)
+    /// says little about the next one, so the plan is kept when it is the larger.
+    mutating func accepted(_ hStep: Double, error: Double, exponent: Double, beta: Double, planned: Double) {
         var factor = 0.9 * Foundation.pow(max(error, 1e-10), -exponent) * Foundation.pow(previousError, beta)
         factor = min(5, max(0.2, factor))
         if lastRejected { factor = min(factor, 1) }
-        h = hStep * factor
+        h = max(hStep * factor, hStep < planned ? planned : 0)
         previousError = max(error, 1e-4); lastRejected = false
     }
 

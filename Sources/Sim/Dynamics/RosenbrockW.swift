@@ -48,7 +48,7 @@ extension Integrator {
         let gamma = Self.wGamma
         var needJacobian = true, jacobianAt = t  // W is taken at the first step and where a rejection leaves it stale
         while t < end - 1e-12 {
-            let hStep = min(h, end - t), eta = hStep * gamma
+            let planned = h, hStep = stepToward(end, from: t), eta = hStep * gamma
             copy(y, into: &y0)
             do {
                 for s in 0..<4 {
@@ -115,7 +115,7 @@ extension Integrator {
             if errorNorm <= 1 || (hStep < 1e-10 && errorNorm.isFinite) {
                 t += hStep; steps += 1
                 try check(model, t)
-                accepted(hStep, error: errorNorm, exponent: 0.28, beta: 0.06)  // an order-2 estimate: 1/3 − 0.75β
+                accepted(hStep, error: errorNorm, exponent: 0.28, beta: 0.06, planned: planned)  // an order-2 estimate: 1/3 − 0.75β
             } else {
                 rejected += 1
                 copy(y0, into: &y)
@@ -155,11 +155,15 @@ extension StiffJacobian {
                 }
             }
         }
-        // S = I − η²Aq − ηAu − η²Az·P, then LU with partial pivoting.
+        // S = M − η²tq − ηtu − η²tz·P on the unlocked rows (a locked row is the identity's), then LU with pivoting.
         for r in 0..<n {
-            for c in 0..<n { s[r * n + c] = (r == c ? 1 : 0) - eta * eta * aq[r * n + c] - eta * au[r * n + c] }
+            if locked[r] {
+                for c in 0..<n { s[r * n + c] = r == c ? 1 : 0 }
+                continue
+            }
+            for c in 0..<n { s[r * n + c] = mass[r * n + c] - eta * eta * tq[r * n + c] - eta * tu[r * n + c] }
             for j in 0..<nz {
-                let w = eta * eta * az[r * nz + j]
+                let w = eta * eta * tz[r * nz + j]
                 if w == 0 { continue }
                 for k in 0..<sparseCount[j] { let c = sparseColumns[j * n + k]; s[r * n + c] -= w * p[j * n + c] }
             }
@@ -201,15 +205,18 @@ extension StiffJacobian {
                 }
             } } }
             vector.withUnsafeMutableBufferPointer { u in
-                // Right side for u: r_u + η·Aq·r_q + η·Az·(Z·w), then S·x_u = it by the LU of `prepare`.
-                aq.withUnsafeBufferPointer { aq in az.withUnsafeBufferPointer { az in
+                // Right side for u: M·r_u + η·tq·r_q + η·tz·(Z·w) (r_u on a locked row), then S·x_u = it by the LU of
+                // `prepare`.
+                mass.withUnsafeBufferPointer { mass in tq.withUnsafeBufferPointer { tq in tz.withUnsafeBufferPointer { tz in
+                locked.withUnsafeBufferPointer { locked in
                     for r in 0..<n {
-                        var sum = 0.0
-                        for c in 0..<n { sum += aq[r * n + c] * x[c] }
-                        for j in 0..<nz { sum += az[r * nz + j] * x[2 * n + j] }
-                        u[r] = x[n + r] + eta * sum
+                        if locked[r] { u[r] = x[n + r]; continue }
+                        var sum = 0.0, inertial = 0.0
+                        for c in 0..<n { inertial += mass[r * n + c] * x[n + c]; sum += tq[r * n + c] * x[c] }
+                        for j in 0..<nz { sum += tz[r * nz + j] * x[2 * n + j] }
+                        u[r] = inertial + eta * sum
                     }
-                } }
+                } } } }
                 pivots.withUnsafeBufferPointer { pivots in for c in 0..<n where pivots[c] != c { u.swapAt(c, pivots[c]) } }
                 s.withUnsafeBufferPointer { s in
                     for r in 0..<n {

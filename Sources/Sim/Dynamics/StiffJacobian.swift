@@ -1,31 +1,36 @@
 /// The Jacobian approximation W of the stiff integrator (`RosenbrockW.swift`), kept in blocks over positions q,
 /// speeds u and force-element states z: q̇ = u exactly, and
-///   u̇ ≈ M⁻¹·(∂τ/∂q·δq + ∂τ/∂u·δu + ∂τ/∂z·δz),   ż ≈ ∂ż/∂q·δq + ∂ż/∂u·δu + ∂ż/∂z·δz,
-/// with τ the force elements' generalized forces. Each element adds its own derivatives (a muscle through its moment
-/// arms and its states, a contact through its point's Jacobian, a limit force on its coordinate); gravity and the
-/// velocity-product terms are left out: they are not stiff, and a W-method keeps its order for any W.
+///   M·u̇ ≈ ∂τ/∂q·δq + ∂τ/∂u·δu + ∂τ/∂z·δz,   ż ≈ ∂ż/∂q·δq + ∂ż/∂u·δu + ∂ż/∂z·δz,
+/// with τ the force elements' generalized forces and M the mass matrix where W is taken. Each element adds its own
+/// derivatives (a muscle through its moment arms and its states, a contact through its point's Jacobian, a limit
+/// force on its coordinate); gravity and the velocity-product terms are left out: they are not stiff, and a W-method
+/// keeps its order for any W. The solve keeps M on the u rows instead of forming M⁻¹·∂τ/∂(q, u, z).
 public struct StiffJacobian {
     let n: Int, nz: Int
     /// Row-major: tq, tu (n×n), tz (n×nz); zq, zu (nz×n), zz (nz×nz, nonzero only inside each element's own states).
     var tq: [Double], tu: [Double], tz: [Double]
     var zq: [Double], zu: [Double], zz: [Double]
-    /// M⁻¹ times tq, tu, tz (zero rows for locked coordinates).
-    var aq: [Double], au: [Double], az: [Double]
+    /// The mass matrix where W was taken, over the unlocked coordinates (a locked one's row and column are the
+    /// identity's: its speed does not change).
+    var mass: [Double]
     /// Each force element's state block (start, count), for the block-diagonal solves.
     let blocks: [(start: Int, count: Int)]
     // Scratch for the elements and the solve.
     var columns: [Vec3], contactColumns: [Vec3], arms: [Double], lengthArms: [Double], vector: [Double]
-    /// Per step (η = hγ), writing A· for the u rows (aq, au, az) and B· for the z rows (zq, zu, zz):
-    /// S = I − η²Aq − ηAu − η²Az·Z·(ηBq + Bu) factored, Z = (I − ηBz)⁻¹ and P = Z·(ηBq + Bu).
+    /// Per step (η = hγ), writing B· for the z rows (zq, zu, zz): S = M − η²·tq − η·tu − η²·tz·Z·(ηBq + Bu) factored
+    /// (identity rows for locked coordinates), Z = (I − ηBz)⁻¹ and P = Z·(ηBq + Bu).
     var s: [Double], pivots: [Int], zInverse: [Double], p: [Double], eta = -1.0
+    /// Per coordinate, whether it is locked.
+    let locked: [Bool]
     /// Per z row, the coordinates its block's rows of Bq and Bu touch (a muscle's spanned coordinates): row i's list
     /// is `sparseColumns[i·n ..< i·n + sparseCount[i]]`. Those rows of Bq, Bu and P are zero elsewhere.
     var sparseColumns: [Int], sparseCount: [Int]
 
     init(model: Model) {
         n = model.coordinateCount; nz = model.stateCount
-        tq = [Double](repeating: 0, count: n * n); tu = tq; aq = tq; au = tq; s = tq
-        tz = [Double](repeating: 0, count: n * nz); az = tz
+        tq = [Double](repeating: 0, count: n * n); tu = tq; mass = tq; s = tq
+        tz = [Double](repeating: 0, count: n * nz)
+        locked = model.coordinates.map(\.locked)
         zq = [Double](repeating: 0, count: nz * n); zu = zq; p = zq
         zz = [Double](repeating: 0, count: nz * nz); zInverse = zz
         blocks = model.forces.indices.filter { model.forces[$0].stateCount > 0 }
@@ -121,28 +126,36 @@ public struct StiffJacobian {
 }
 
 extension Model {
-    /// Fills `jacobian` at the state in `d`, which must hold a full evaluation there (kinematics, mass-matrix factor).
+    /// Fills `jacobian` at the state in `d`, which must hold a full evaluation there (kinematics, mass matrix).
     func stiffJacobian(_ d: inout SimData, _ jacobian: inout StiffJacobian) {
         jacobian.clear()
         let so = stateOffsets, co = controlOffsets, oo = outputOffsets
         for (i, f) in forces.enumerated() {
             f.addJacobian(model: self, data: &d, slots: ForceSlots(state: so[i], control: co[i], output: oo[i]), into: &jacobian)
         }
-        // A = M⁻¹·(∂τ/∂·), column by column through the mass matrix factor.
-        let n = coordinateCount, nz = stateCount
-        let factor = d.factor, free = d.free
-        func solveColumns(_ source: [Double], _ target: inout [Double], width: Int) {
-            for c in 0..<width {
-                var nonzero = false
-                for k in 0..<n { jacobian.vector[k] = source[k * width + c]; nonzero = nonzero || source[k * width + c] != 0 }
-                if nonzero { Self.substitute(factor: factor, free: free, &jacobian.vector) }
-                for k in 0..<n { target[k * width + c] = nonzero ? jacobian.vector[k] : 0 }
+        let n = coordinateCount
+        for r in 0..<n {
+            for c in 0..<n {
+                jacobian.mass[r * n + c] = jacobian.locked[r] || jacobian.locked[c] ? (r == c ? 1 : 0) : d.massMatrix[r * n + c]
             }
         }
-        solveColumns(jacobian.tq, &jacobian.aq, width: n)
-        solveColumns(jacobian.tu, &jacobian.au, width: n)
-        solveColumns(jacobian.tz, &jacobian.az, width: nz)
         jacobian.findSparseColumns()
+    }
+
+    /// M⁻¹ times the u-row blocks of `jacobian` (taken at `d`), ∂u̇/∂(q, u, z) with zero rows for locked coordinates,
+    /// each n × (n, n, nz) row-major: what W's u rows amount to, for tests.
+    func accelerationBlocks(_ d: SimData, _ jacobian: StiffJacobian) -> (q: [Double], u: [Double], z: [Double]) {
+        let n = coordinateCount
+        func solved(_ source: [Double], width: Int) -> [Double] {
+            var target = source, column = [Double](repeating: 0, count: n)
+            for c in 0..<width {
+                for k in 0..<n { column[k] = source[k * width + c] }
+                Self.substitute(factor: d.factor, free: d.free, &column)
+                for k in 0..<n { target[k * width + c] = column[k] }
+            }
+            return target
+        }
+        return (solved(jacobian.tq, width: n), solved(jacobian.tu, width: n), solved(jacobian.tz, width: stateCount))
     }
 
     /// Point columns ∂v/∂u (ground) of the point of `body` now at ground position x, into `columns` (zero off the
