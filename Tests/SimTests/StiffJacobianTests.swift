@@ -73,7 +73,9 @@ final class StiffJacobianTests: XCTestCase {
                 let i = r - n
                 if c < n { return jacobian.zq[i * n + c] }
                 if c < 2 * n { return jacobian.zu[i * n + c - n] }
-                return jacobian.zz[i * nz + c - 2 * n]
+                let start = jacobian.blocks.first { i >= $0.start && i < $0.start + $0.count }!.start, j = c - 2 * n
+                return j >= start && j < start + 2 && jacobian.blocks.contains { $0.start == start && j < start + $0.count }
+                    ? jacobian.zz(i, j, blockStart: start) : 0
             }
             // Per block, the size of an error that no longer matters for a millisecond step: 1e4 /s² (100 rad/s)
             // for ∂u̇/∂q, 100 /s for the rate blocks; units of the mixed blocks scaled alike.

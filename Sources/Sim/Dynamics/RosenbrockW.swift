@@ -132,16 +132,16 @@ extension StiffJacobian {
     mutating func prepare(eta: Double) {
         self.eta = eta
         let (n, nz) = (self.n, self.nz)
-        // Z = (I − ηBz)⁻¹ block by block (blocks of one or two states; the entries off the blocks stay 0).
+        // Z = (I − ηBz)⁻¹ block by block (blocks of one or two states), stored as zz is.
         for (start, count) in blocks {
             if count == 1 {
-                zInverse[start * nz + start] = 1 / (1 - eta * zz[start * nz + start])
+                zInverse[2 * start] = 1 / (1 - eta * zz[2 * start])
             } else {
-                let a = 1 - eta * zz[start * nz + start], b = -eta * zz[start * nz + start + 1]
-                let c = -eta * zz[(start + 1) * nz + start], e = 1 - eta * zz[(start + 1) * nz + start + 1]
+                let a = 1 - eta * zz[2 * start], b = -eta * zz[2 * start + 1]
+                let c = -eta * zz[2 * start + 2], e = 1 - eta * zz[2 * start + 3]
                 let det = a * e - b * c
-                zInverse[start * nz + start] = e / det; zInverse[start * nz + start + 1] = -b / det
-                zInverse[(start + 1) * nz + start] = -c / det; zInverse[(start + 1) * nz + start + 1] = a / det
+                zInverse[2 * start] = e / det; zInverse[2 * start + 1] = -b / det
+                zInverse[2 * start + 2] = -c / det; zInverse[2 * start + 3] = a / det
             }
         }
         // P = Z·(ηBq + Bu), within each block and on the coordinates the block touches.
@@ -150,7 +150,7 @@ extension StiffJacobian {
                 for k in 0..<sparseCount[i] {
                     let c = sparseColumns[i * n + k]
                     var sum = 0.0
-                    for j in start..<(start + count) { sum += zInverse[i * nz + j] * (eta * zq[j * n + c] + zu[j * n + c]) }
+                    for j in start..<(start + count) { sum += zInverse[2 * i + j - start] * (eta * zq[j * n + c] + zu[j * n + c]) }
                     p[i * n + c] = sum
                 }
             }
@@ -199,7 +199,7 @@ extension StiffJacobian {
                         if j == 0 { w0 = sum } else { w1 = sum }
                     }
                     for i in 0..<count {
-                        let row = (start + i) * nz + start
+                        let row = 2 * (start + i)
                         x[2 * n + start + i] = zi[row] * w0 + (count > 1 ? zi[row + 1] * w1 : 0)
                     }
                 }

@@ -7,7 +7,8 @@
 /// keeps its order for any W. The solve keeps M on the u rows instead of forming M⁻¹·∂τ/∂(q, u, z).
 public struct StiffJacobian {
     let n: Int, nz: Int
-    /// Row-major: tq, tu (n×n), tz (n×nz); zq, zu (nz×n), zz (nz×nz, nonzero only inside each element's own states).
+    /// Row-major: tq, tu (n×n), tz (n×nz); zq, zu (nz×n, nonzero only in each row's `sparseColumns`); zz only inside
+    /// each element's own block of at most two states: row i's entries for its block's states are zz[2i], zz[2i + 1].
     var tq: [Double], tu: [Double], tz: [Double]
     var zq: [Double], zu: [Double], zz: [Double]
     /// The mass matrix where W was taken, over the unlocked coordinates (a locked one's row and column are the
@@ -16,14 +17,16 @@ public struct StiffJacobian {
     /// Each force element's state block (start, count), for the block-diagonal solves.
     let blocks: [(start: Int, count: Int)]
     // Scratch for the elements and the solve.
-    var columns: [Vec3], contactColumns: [Vec3], arms: [Double], lengthArms: [Double], vector: [Double]
+    var columns: [Vec3], contactColumns: [Vec3], movedForce: [Vec3], appliedForce: [Vec3]
+    var arms: [Double], lengthArms: [Double], vector: [Double]
     /// Per step (η = hγ), writing B· for the z rows (zq, zu, zz): S = M − η²·tq − η·tu − η²·tz·Z·(ηBq + Bu) factored
-    /// (identity rows for locked coordinates), Z = (I − ηBz)⁻¹ and P = Z·(ηBq + Bu).
+    /// (identity rows for locked coordinates), Z = (I − ηBz)⁻¹ (kept in blocks as zz is) and P = Z·(ηBq + Bu).
     var s: [Double], pivots: [Int], zInverse: [Double], p: [Double], eta = -1.0
     /// Per coordinate, whether it is locked.
     let locked: [Bool]
-    /// Per z row, the coordinates its block's rows of Bq and Bu touch (a muscle's spanned coordinates): row i's list
-    /// is `sparseColumns[i·n ..< i·n + sparseCount[i]]`. Those rows of Bq, Bu and P are zero elsewhere.
+    /// Per z row, the coordinates its block's rows of Bq and Bu touch (a muscle's spanned coordinates), as the element
+    /// that adds them lists them: row i's list is `sparseColumns[i·n ..< i·n + sparseCount[i]]`. Those rows of Bq, Bu
+    /// and P are zero elsewhere.
     var sparseColumns: [Int], sparseCount: [Int]
 
     init(model: Model) {
@@ -32,38 +35,28 @@ public struct StiffJacobian {
         tz = [Double](repeating: 0, count: n * nz)
         locked = model.coordinates.map(\.locked)
         zq = [Double](repeating: 0, count: nz * n); zu = zq; p = zq
-        zz = [Double](repeating: 0, count: nz * nz); zInverse = zz
+        zz = [Double](repeating: 0, count: 2 * nz); zInverse = zz
         blocks = model.forces.indices.filter { model.forces[$0].stateCount > 0 }
             .map { (model.stateOffsets[$0], model.forces[$0].stateCount) }
-        columns = [Vec3](repeating: .zero, count: n); contactColumns = columns
+        columns = [Vec3](repeating: .zero, count: n); contactColumns = columns; movedForce = columns; appliedForce = columns
         arms = [Double](repeating: 0, count: n); lengthArms = arms; vector = arms
         pivots = [Int](repeating: 0, count: n)
         sparseColumns = [Int](repeating: 0, count: nz * n); sparseCount = [Int](repeating: 0, count: nz)
     }
 
-    /// Lists each z block's nonzero columns of Bq and Bu (after the elements have added theirs).
-    mutating func findSparseColumns() {
-        let n = self.n
-        for (start, count) in blocks {
-            var found = 0
-            for c in 0..<n {
-                var used = false
-                for i in start..<(start + count) where zq[i * n + c] != 0 || zu[i * n + c] != 0 { used = true }
-                if used { sparseColumns[start * n + found] = c; found += 1 }
-            }
-            for i in start..<(start + count) {
-                sparseCount[i] = found
-                for k in 0..<found { sparseColumns[i * n + k] = sparseColumns[start * n + k] }
-            }
-        }
-    }
-
     mutating func clear() {
         for i in tq.indices { tq[i] = 0; tu[i] = 0 }
-        for i in tz.indices { tz[i] = 0; zq[i] = 0; zu[i] = 0 }
+        for i in tz.indices { tz[i] = 0 }
+        for i in 0..<nz {
+            for k in 0..<sparseCount[i] { let c = sparseColumns[i * n + k]; zq[i * n + c] = 0; zu[i * n + c] = 0 }
+            sparseCount[i] = 0
+        }
         for i in zz.indices { zz[i] = 0 }
         eta = -1
     }
+
+    /// Bz's entry in row i for column j of the same block (0 elsewhere).
+    func zz(_ i: Int, _ j: Int, blockStart: Int) -> Double { zz[2 * i + j - blockStart] }
 
     // MARK: what force elements add
 
@@ -75,10 +68,11 @@ public struct StiffJacobian {
     /// A force F applied at a point with motion columns `applied` (∂v/∂u, ground), depending on the position of a
     /// point with columns `moving` (dF/dx) and on the applied point's velocity (dF/dv): τ = Jᵀ·F.
     mutating func addPointForce(applied: [Vec3], moving: [Vec3], dFdx: Mat3, dFdv: Mat3) {
+        for b in 0..<n { movedForce[b] = dFdx * moving[b]; appliedForce[b] = dFdv * applied[b] }
         for a in 0..<n where applied[a] != .zero {
             for b in 0..<n {
-                if moving[b] != .zero { tq[a * n + b] += dot(applied[a], dFdx * moving[b]) }
-                if applied[b] != .zero { tu[a * n + b] += dot(applied[a], dFdv * applied[b]) }
+                if moving[b] != .zero { tq[a * n + b] += dot(applied[a], movedForce[b]) }
+                if applied[b] != .zero { tu[a * n + b] += dot(applied[a], appliedForce[b]) }
             }
         }
     }
@@ -116,11 +110,16 @@ public struct StiffJacobian {
             for j in 0..<count { tz[a * nz + state + j] += r[a] * pick(dFdz, j) }
         }
         for i in 0..<count {
-            for b in 0..<n {
-                zq[(state + i) * n + b] -= pick(dzdL, i) * g[b]
-                zu[(state + i) * n + b] -= pick(dzdV, i) * r[b]
+            let row = state + i
+            // Only the coordinates the path spans; they are this row's sparse columns.
+            for b in 0..<n where r[b] != 0 || g[b] != 0 {
+                if !sparseColumns[(row * n)..<(row * n + sparseCount[row])].contains(b) {
+                    sparseColumns[row * n + sparseCount[row]] = b; sparseCount[row] += 1
+                }
+                zq[row * n + b] -= pick(dzdL, i) * g[b]
+                zu[row * n + b] -= pick(dzdV, i) * r[b]
             }
-            for j in 0..<count { zz[(state + i) * nz + state + j] += pick(i == 0 ? dzdz.0 : dzdz.1, j) }
+            for j in 0..<count { zz[2 * row + j] += pick(i == 0 ? dzdz.0 : dzdz.1, j) }
         }
     }
 }
@@ -139,7 +138,6 @@ extension Model {
                 jacobian.mass[r * n + c] = jacobian.locked[r] || jacobian.locked[c] ? (r == c ? 1 : 0) : d.massMatrix[r * n + c]
             }
         }
-        jacobian.findSparseColumns()
     }
 
     /// M⁻¹ times the u-row blocks of `jacobian` (taken at `d`), ∂u̇/∂(q, u, z) with zero rows for locked coordinates,

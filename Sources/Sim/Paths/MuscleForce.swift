@@ -36,8 +36,8 @@ public final class MuscleForce: ForceElement {
         d.outputs[o + 3] = e.normFiberVelocity; d.outputs[o + 4] = e.fiberVelocity; d.outputs[o + 5] = e.activeFiberForce
     }
 
-    /// Moment arms from a unit tension, then forward differences of the muscle in its states, the path length and
-    /// its lengthening speed (tendon force and state rates).
+    /// Moment arms from a unit tension, then the muscle's partial derivatives in its states, the path length and its
+    /// lengthening speed (tendon force and state rates).
     public func addJacobian(model: Model, data d: inout SimData, slots: ForceSlots, into jacobian: inout StiffJacobian) {
         let (length, speed, active) = path.lengthAndSpeed(caching: &d)
         model.unitTensionForces(path, active: active, &d)
@@ -45,24 +45,11 @@ public final class MuscleForce: ForceElement {
         if path.holdsAMovingPoint(d) { model.unitTensionForces(path, active: active, &d, geometric: true) }
         for k in 0..<model.coordinateCount { jacobian.lengthArms[k] = d.generalized[k] }
         let excitation = min(max(d.controls[slots.control], muscle.parameters.minControl), muscle.parameters.maxControl)
-        let rigid = muscle.rigidTendon
-        let a = d.z[slots.state], l = rigid ? 0 : d.z[slots.state + 1]
-        func f(_ a: Double, _ l: Double, _ length: Double, _ speed: Double) -> (force: Double, da: Double, dl: Double) {
-            let e = muscle.evaluate(activation: a, fiberLength: l, mtuLength: length, mtuLengtheningSpeed: speed,
-                                    excitation: excitation)
-            return (e.tendonForce, e.activationDerivative, e.fiberLengthDerivative)
-        }
-        let base = f(a, l, length, speed)
-        let hA = 1e-7, hL = 1e-7 * muscle.parameters.optimalFiberLength, hP = 1e-8, hV = 1e-6
-        let byA = f(a + hA, l, length, speed), byL = rigid ? base : f(a, l + hL, length, speed)
-        let byP = f(a, l, length + hP, speed), byV = f(a, l, length, speed + hV)
-        jacobian.addPathTension(
-            state: slots.state, count: rigid ? 1 : 2,
-            dFdL: (byP.force - base.force) / hP, dFdV: (byV.force - base.force) / hV,
-            dFdz: ((byA.force - base.force) / hA, (byL.force - base.force) / hL),
-            dzdL: ((byP.da - base.da) / hP, (byP.dl - base.dl) / hP),
-            dzdV: ((byV.da - base.da) / hV, (byV.dl - base.dl) / hV),
-            dzdz: (((byA.da - base.da) / hA, (byL.da - base.da) / hL), ((byA.dl - base.dl) / hA, (byL.dl - base.dl) / hL)))
+        let a = d.z[slots.state], l = muscle.rigidTendon ? 0 : d.z[slots.state + 1]
+        let g = muscle.partials(activation: a, fiberLength: l, mtuLength: length, mtuLengtheningSpeed: speed, excitation: excitation)
+        jacobian.addPathTension(state: slots.state, count: muscle.rigidTendon ? 1 : 2, dFdL: g.dFdL, dFdV: g.dFdV,
+                                dFdz: (g.dFda, g.dFdl), dzdL: (g.dadotdL, g.dldotdL), dzdV: (g.dadotdV, g.dldotdV),
+                                dzdz: ((g.dadotda, g.dadotdl), (g.dldotda, g.dldotdl)))
     }
 }
 
