@@ -113,7 +113,7 @@ public struct Integrator {
         case .adaptive(let accuracy):
             try rates(model, &d, y, t, stage: 0)
             while t < end - 1e-12 {
-                let planned = h, hStep = stepToward(end, from: t)
+                let hStep = stepToward(end, from: t)
                 copy(y, into: &y0)  // element-wise: assigning would share the buffer and copy-on-write each step
                 // A stage that lands on a state with non-finite forces (a trial step too long for a stiff moment)
                 // is a rejected step, not a failure, until the step size collapses.
@@ -136,20 +136,17 @@ public struct Integrator {
                     h = hStep * 0.25
                     continue
                 }
-                var errorNorm = 0.0
                 for i in 0..<size {
                     var e = 0.0
                     for j in 0..<7 { e += Self.e[j] * k[j][i] }
-                    // Relative accuracy on each state, with unit floor so small quantities are held absolutely.
-                    let scale = accuracy * max(1, abs(y0[i]), abs(y[i]))
-                    let r = abs(hStep * e) / scale
-                    errorNorm = r.isNaN || !y[i].isFinite ? .infinity : max(errorNorm, r)  // max() would drop a NaN
+                    scratch[i] = hStep * e
                 }
+                let errorNorm = self.errorNorm(scratch, accuracy: accuracy)
                 if errorNorm <= 1 || (hStep < 1e-10 && errorNorm.isFinite) {
                     t += hStep; steps += 1
                     k.swapAt(0, 6)  // first-same-as-last: the accepted step's end rate starts the next
                     try check(model, t)
-                    accepted(hStep, error: errorNorm, exponent: 0.17, beta: 0.04, planned: planned)  // DOPRI5's values
+                    accepted(hStep, error: errorNorm, exponent: 0.17, beta: 0.04)  // DOPRI5's values
                 } else {
                     rejected += 1
                     copy(y0, into: &y)
@@ -168,6 +165,18 @@ public struct Integrator {
         try model.computeAccelerations(&d, stateRates: &zRates)
     }
 
+    /// The error estimate `estimate` of a step from y0 to y as a fraction of the allowed error (≤ 1 accepts): the largest
+    /// over the states of the error relative to the state's size, with a unit floor so small quantities are held
+    /// absolutely. NaN or a non-finite state gives infinity.
+    func errorNorm(_ estimate: [Double], accuracy: Double) -> Double {
+        var norm = 0.0
+        for i in 0..<y.count {
+            let r = abs(estimate[i]) / (accuracy * max(1, abs(y0[i]), abs(y[i])))
+            norm = r.isNaN || !y[i].isFinite ? .infinity : max(norm, r)  // max() would drop a NaN
+        }
+        return norm
+    }
+
     /// The size of the next step from t toward the interval's `end`: the planned one, all that remains when that
     /// fits, and half of the remainder when it is under two steps, so that no sliver of a step is left for last.
     func stepToward(_ end: Double, from t: Double) -> Double {
@@ -177,13 +186,12 @@ public struct Integrator {
 
     /// The next step size after an accepted step: Hairer's stabilized control (Solving ODEs I, II.4), where the
     /// previous error damps the growth (`beta`), which on stability-limited stretches halves the rejected tries;
-    /// no growth right after a rejection. A step shortened to meet the interval's end (below the `planned` size)
-    /// says little about the next one, so the plan is kept when it is the larger.
-    mutating func accepted(_ hStep: Double, error: Double, exponent: Double, beta: Double, planned: Double) {
+    /// no growth right after a rejection.
+    mutating func accepted(_ hStep: Double, error: Double, exponent: Double, beta: Double) {
         var factor = 0.9 * Foundation.pow(max(error, 1e-10), -exponent) * Foundation.pow(previousError, beta)
         factor = min(5, max(0.2, factor))
         if lastRejected { factor = min(factor, 1) }
-        h = max(hStep * factor, hStep < planned ? planned : 0)
+        h = hStep * factor
         previousError = max(error, 1e-4); lastRejected = false
     }
 

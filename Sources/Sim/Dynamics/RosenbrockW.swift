@@ -48,7 +48,7 @@ extension Integrator {
         let gamma = Self.wGamma
         var needJacobian = true, jacobianAt = t  // W is taken at the first step and where a rejection leaves it stale
         while t < end - 1e-12 {
-            let planned = h, hStep = stepToward(end, from: t), eta = hStep * gamma
+            let hStep = stepToward(end, from: t), eta = hStep * gamma
             copy(y, into: &y0)
             do {
                 for s in 0..<4 {
@@ -106,16 +106,11 @@ extension Integrator {
             // Shampine's filter (Hairer & Wanner II, §IV.8): (I − hγW)⁻¹ on the estimate, so the stiff components,
             // which the method damps, do not count as error. About a tenth fewer steps on the gait models.
             jacobian.solve(&scratch)
-            var errorNorm = 0.0
-            for i in 0..<size {
-                // The explicit mode's norm: relative accuracy with a unit floor; NaN rejects.
-                let r = abs(scratch[i]) / (accuracy * max(1, abs(y0[i]), abs(y[i])))
-                errorNorm = r.isNaN || !y[i].isFinite ? .infinity : max(errorNorm, r)
-            }
+            let errorNorm = self.errorNorm(scratch, accuracy: accuracy)
             if errorNorm <= 1 || (hStep < 1e-10 && errorNorm.isFinite) {
                 t += hStep; steps += 1
                 try check(model, t)
-                accepted(hStep, error: errorNorm, exponent: 0.28, beta: 0.06, planned: planned)  // an order-2 estimate: 1/3 − 0.75β
+                accepted(hStep, error: errorNorm, exponent: 0.28, beta: 0.06)  // an order-2 estimate: 1/3 − 0.75β
             } else {
                 rejected += 1
                 copy(y0, into: &y)
