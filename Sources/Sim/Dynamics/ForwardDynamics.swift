@@ -50,6 +50,12 @@ public struct Integrator {
     /// The stiff mode's Jacobian approximation and factors, its four stages (one flat buffer) and a work vector.
     var jacobian: StiffJacobian
     var stages: [Double], scratch: [Double]
+    /// The rates f(y) at the last step start or `advance` end, with what they were taken at (time, state, controls,
+    /// and the data's kinematics generation just after): a step retried after a rejection, and an `advance` that
+    /// starts where the last ended with the same controls, begin from that point again and need not evaluate it
+    /// (Simbody likewise starts a step from the derivatives it realized at the previous one's end).
+    var startRates: [Double], startState: [Double], startControls: [Double], startTime = Double.nan
+    var startGeneration: UInt64 = 0
     let n: Int, nz: Int
 
     public init(model: Model, mode: Mode) {
@@ -61,6 +67,7 @@ public struct Integrator {
         zRates = [Double](repeating: 0, count: nz)
         jacobian = StiffJacobian(model: model)
         stages = [Double](repeating: 0, count: 4 * size); scratch = y
+        startRates = y; startState = y; startControls = [Double](repeating: 0, count: model.controlCount)
     }
 
     // Dormand–Prince coefficients (Dormand & Prince 1980; Hairer, Nørsett & Wanner, Solving ODEs I, Table 5.2).
@@ -79,14 +86,38 @@ public struct Integrator {
     }
 
     /// Rates at state `state` (written into `d` first) and time t, into k[stage].
-    mutating func rates(_ model: Model, _ d: inout SimData, _ state: [Double], _ t: Double, stage: Int) throws {
+    mutating func rates(_ model: Model, _ d: inout SimData, _ state: [Double], _ t: Double, stage: Int,
+                        controlsSet: Bool = false) throws {
         for i in 0..<n { d.q[i] = state[i]; d.u[i] = state[n + i] }
         for i in 0..<nz { d.z[i] = state[2 * n + i] }
         d.time = t
-        controlLaw?(t, &d.controls)
+        if !controlsSet { controlLaw?(t, &d.controls) }
         try model.computeAccelerations(&d, stateRates: &zRates)
         for i in 0..<n { k[stage][i] = d.u[i]; k[stage][n + i] = d.udot[i] }
         for i in 0..<nz { k[stage][2 * n + i] = zRates[i] }
+    }
+
+    /// `rates` into k[stage] at a step start (state `y`, time t), from the cache when it holds this point and these
+    /// controls. With `evaluated`, the data must also hold the evaluation there (for W): the cache serves only while
+    /// the data's kinematics are still those it was taken with. Returns whether it evaluated.
+    @discardableResult
+    mutating func stepStartRates(_ model: Model, _ d: inout SimData, _ t: Double, stage: Int, evaluated: Bool) throws -> Bool {
+        controlLaw?(t, &d.controls)
+        var cached = t == startTime && (!evaluated || d.generation == startGeneration)
+        if cached { for i in 0..<y.count where y[i] != startState[i] { cached = false; break } }
+        if cached { for i in 0..<startControls.count where d.controls[i] != startControls[i] { cached = false; break } }
+        if cached {
+            for i in 0..<y.count { k[stage][i] = startRates[i] }
+            return false
+        }
+        try rates(model, &d, y, t, stage: stage, controlsSet: true)
+        remember(k[stage], at: t, d)
+        return true
+    }
+
+    mutating func remember(_ rates: [Double], at t: Double, _ d: SimData) {
+        copy(rates, into: &startRates); copy(y, into: &startState); copy(d.controls, into: &startControls)
+        startTime = t; startGeneration = d.generation
     }
 
     /// Integrates from `data.time` to `end`, leaving `data` at `end` with its kinematics and forces evaluated there.
@@ -111,7 +142,7 @@ public struct Integrator {
                 try check(model, t)
             }
         case .adaptive(let accuracy):
-            try rates(model, &d, y, t, stage: 0)
+            try stepStartRates(model, &d, t, stage: 0, evaluated: false)
             while t < end - 1e-12 {
                 let hStep = stepToward(end, from: t)
                 copy(y, into: &y0)  // element-wise: assigning would share the buffer and copy-on-write each step
@@ -163,6 +194,9 @@ public struct Integrator {
         d.time = end
         controlLaw?(end, &d.controls)
         try model.computeAccelerations(&d, stateRates: &zRates)
+        for i in 0..<n { k[4][i] = d.u[i]; k[4][n + i] = d.udot[i] }
+        for i in 0..<nz { k[4][2 * n + i] = zRates[i] }
+        remember(k[4], at: end, d)
     }
 
     /// The error estimate `estimate` of a step from y0 to y as a fraction of the allowed error (≤ 1 accepts): the largest

@@ -2,6 +2,7 @@ extension Model {
     /// Forward kinematics from `data.q`, `data.u`: body poses and velocities, joint motion columns, and the
     /// velocity-product accelerations, walking the tree from ground (bodies are in topological order).
     public func updateKinematics(_ d: inout SimData) {
+        d.generation &+= 1
         for c in 0..<coordinateCount { d.columnAngular[c] = .zero; d.columnLinear[c] = .zero }
         // Joints and their plans are read in place (joints[j].field): binding one would copy it and retain its arrays.
         for j in joints.indices {

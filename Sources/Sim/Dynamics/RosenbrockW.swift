@@ -67,10 +67,14 @@ extension Integrator {
                             }
                         }
                     }
-                    try rates(model, &d, y, t + Self.wC[s] * hStep, stage: 4)
-                    if s == 0 && needJacobian {
-                        model.stiffJacobian(&d, &jacobian)
-                        jacobianAt = t; needJacobian = false
+                    if s > 0 {
+                        try rates(model, &d, y, t + Self.wC[s] * hStep, stage: 4)
+                    } else {
+                        try stepStartRates(model, &d, t, stage: 4, evaluated: needJacobian)
+                        if needJacobian {  // the data now holds the evaluation at y0
+                            model.stiffJacobian(&d, &jacobian)
+                            jacobianAt = t; needJacobian = false
+                        }
                     }
                     if s == 0 { jacobian.prepare(eta: eta) }
                     k[4].withUnsafeBufferPointer { f in

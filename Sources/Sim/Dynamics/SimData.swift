@@ -41,6 +41,8 @@ public struct SimData {
     var factor: [Double]       // Cholesky workspace over the unlocked coordinates
     var free: [Int]            // indices of unlocked coordinates
     public internal(set) var udot: [Double]
+    /// Counts kinematics updates, so a cached evaluation can tell whether this scratch still holds it.
+    var generation: UInt64 = 0
     /// Path scratch: the active points of the muscle path being evaluated (index in its path, ground position).
     var pathPoint: [Int]
     var pathPosition: [Vec3]
