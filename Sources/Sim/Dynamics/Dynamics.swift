@@ -3,6 +3,15 @@ extension Model {
     /// when asked), added into `data.generalized`: Σ over bodies of Jᵀ·(F, M), computed by summing each subtree's
     /// force and moment (about ground) and projecting onto every joint's motion columns.
     func projectBodyForces(_ d: inout SimData, gravity includeGravity: Bool, inertial includeInertial: Bool) {
+        if let planar {
+            planar.projectBodyForces(self, &d, gravity: includeGravity, inertial: includeInertial)
+        } else {
+            generalProjectBodyForces(&d, gravity: includeGravity, inertial: includeInertial)
+        }
+    }
+
+    /// `projectBodyForces` in three dimensions, for any model (the reference the planar routine is held to).
+    func generalProjectBodyForces(_ d: inout SimData, gravity includeGravity: Bool, inertial includeInertial: Bool) {
         let g = gravity
         // Raw buffers: this runs at every evaluation, and array subscripts on `d` would check uniqueness each time.
         if includeGravity || includeInertial { foldedBodies.withUnsafeBufferPointer { bodies in massive.withUnsafeBufferPointer { massive in
@@ -57,6 +66,11 @@ extension Model {
     /// inertia J about the ground origin, and motion columns (ω, v) taken at the ground origin,
     /// M_kl = m·v_k·v_l + v_k·(ω_l × h) + v_l·(ω_k × h) + ω_k·J·ω_l (Featherstone's CRBA in ground coordinates).
     func computeMassMatrix(_ d: inout SimData) {
+        if let planar { planar.massMatrix(self, &d) } else { generalMassMatrix(&d) }
+    }
+
+    /// `computeMassMatrix` in three dimensions, for any model (the reference the planar routine is held to).
+    func generalMassMatrix(_ d: inout SimData) {
         let n = coordinateCount
         foldedBodies.withUnsafeBufferPointer { bodies in joints.withUnsafeBufferPointer { joints in
         d.rotation.withUnsafeBufferPointer { rotation in d.origin.withUnsafeBufferPointer { origin in

@@ -3,6 +3,11 @@ extension Model {
     /// velocity-product accelerations, walking the tree from ground (bodies are in topological order).
     public func updateKinematics(_ d: inout SimData) {
         d.generation &+= 1
+        if let planar { planar.kinematics(self, &d) } else { generalKinematics(&d) }
+    }
+
+    /// `updateKinematics` with 3×3 rotations, for any model (the reference the planar routine is held to).
+    func generalKinematics(_ d: inout SimData) {
         for c in 0..<coordinateCount { d.columnAngular[c] = .zero; d.columnLinear[c] = .zero }
         // Joints and their plans are read in place (joints[j].field): binding one would copy it and retain its arrays.
         for j in joints.indices {

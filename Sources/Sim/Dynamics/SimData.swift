@@ -38,6 +38,8 @@ public struct SimData {
     var compositeMass: [Double]
     var compositeMoment: [Vec3]
     var compositeInertia: [Mat3]
+    /// Planar models (`PlanarTree`): each body's angle about z, and the composite inertias about the ground z axis.
+    var angle: [Double], compositeInertiaZ: [Double]
     var factor: [Double]       // Cholesky workspace over the unlocked coordinates
     var free: [Int]            // indices of unlocked coordinates
     public internal(set) var udot: [Double]
@@ -64,6 +66,7 @@ public struct SimData {
         compositeMass = [Double](repeating: 0, count: b)
         compositeMoment = origin
         compositeInertia = [Mat3](repeating: .identity, count: b)
+        angle = [Double](repeating: 0, count: b); compositeInertiaZ = angle
         factor = massMatrix
         free = model.coordinates.indices.filter { !model.coordinates[$0].locked }
         udot = generalized

@@ -79,6 +79,8 @@ public final class Model: @unchecked Sendable {
     /// Mass properties with fixed children folded into their parents, and the bodies that keep a mass: what gravity,
     /// inertial forces and the mass matrix visit.
     let foldedBodies: [Body], massive: [Int]
+    /// The planar evaluation, for a model that moves in the x-y plane (nil otherwise).
+    let planar: PlanarTree?
 
     init(name: String, bodies: [Body], joints: [Joint], coordinates: [Coordinate], gravity: Vec3,
          forces: [ForceElement], contactGeometry: ContactGeometrySet, warnings: [String]) {
@@ -88,6 +90,7 @@ public final class Model: @unchecked Sendable {
         let folded = JointPlan.foldedMassProperties(bodies, joints, plans)
         foldedBodies = folded
         massive = folded.indices.filter { folded[$0].mass > 0 }
+        planar = PlanarTree(joints: joints, plans: plans, foldedBodies: folded, gravity: gravity)
         func layout(_ size: (ForceElement) -> Int) -> ([Int], Int) {
             var offsets: [Int] = [], total = 0
             for f in forces { offsets.append(total); total += size(f) }

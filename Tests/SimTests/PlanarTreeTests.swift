@@ -1,0 +1,95 @@
+import Foundation
+import XCTest
+@testable import Sim
+
+/// The planar routines against the general three-dimensional ones on the planar models.
+final class PlanarTreeTests: XCTestCase {
+    /// A planar chain with what the gait models lack: joint frames turned about z (one about −z), a rotation that is
+    /// a polynomial of its coordinate (so bodies have angular velocity-product accelerations), a coupled slide, and a
+    /// weld turned about z, with off-diagonal inertias.
+    static func turnedChain() -> Model {
+        func turn(_ a: Double) -> Mat3 { Mat3.rotation(axis: Vec3(0, 0, 1), angle: a) }
+        let inertia = Mat3(Vec3(0.3, 0.01, 0.02), Vec3(0.01, 0.2, 0.03), Vec3(0.02, 0.03, 0.1))
+        let bodies = (0..<3).map { Body(name: "b\($0)", mass: 1 + Double($0), massCenter: Vec3(0.1, -0.2, 0.05), inertia: inertia) }
+        let lin = CoordinateFunction.linear(slope: 1, intercept: 0)
+        let joints = [
+            Joint(name: "root", parent: -1, child: 0, parentRotation: turn(0.3), parentOffset: Vec3(0, 1, 0.1), childRotation: turn(-0.2),
+                  childOffset: Vec3(0.05, 0, 0), rotations: [TransformAxis(axis: Vec3(0, 0, -1), coordinate: 0, function: .polynomial([0.4, -0.2, 1, 0]))],
+                  translations: [TransformAxis(axis: Vec3(1, 0, 0), coordinate: 1, function: lin),
+                                 TransformAxis(axis: Vec3(0.6, 0.8, 0), coordinate: 0, function: .polynomial([0.05, 0.02, 0])),
+                                 TransformAxis(axis: Vec3(0, 0, 1), coordinate: nil, function: .constant(0.03))], coordinates: [0, 1]),
+            Joint(name: "hinge", parent: 0, child: 1, parentRotation: turn(0.7), parentOffset: Vec3(0.2, -0.4, 0), childRotation: .identity,
+                  childOffset: Vec3(0, 0.3, 0.02), rotations: [TransformAxis(axis: Vec3(0, 0, 1), coordinate: 2, function: lin)],
+                  translations: [], coordinates: [2]),
+            Joint(name: "weld", parent: 1, child: 2, parentRotation: turn(-0.4), parentOffset: Vec3(0.1, -0.3, 0), childRotation: turn(0.1),
+                  childOffset: Vec3(0.02, 0.01, 0), rotations: [TransformAxis(axis: Vec3(0, 0, 1), coordinate: nil, function: .constant(0.25))],
+                  translations: [], coordinates: []),
+        ]
+        let coordinates = ["a", "x", "h"].enumerated().map {
+            Coordinate(name: $0.element, joint: $0.offset < 2 ? 0 : 1, motion: $0.offset == 1 ? .translational : .rotational,
+                       defaultValue: 0.1, defaultSpeed: 0, range: -9...9, locked: false, clamped: false)
+        }
+        return Model(name: "turned chain", bodies: bodies, joints: joints, coordinates: coordinates, gravity: Vec3(0, -9.81, 0),
+                     forces: [], contactGeometry: ContactGeometrySet(), warnings: [])
+    }
+
+    func testPlanarModelsAreRecognizedAndOthersAreNot() throws {
+        XCTAssertNotNil(Self.turnedChain().planar)
+        XCTAssertNotNil(try Model.builtin("gait2d").planar)
+        XCTAssertNotNil(try ReferenceTable.model("gait10dof18musc").planar)
+        XCTAssertNil(try Model.builtin("gait3d").planar)
+    }
+
+    /// Kinematics, mass matrix and projected forces (gravity, velocity products, muscle and contact forces) agree with
+    /// the general routines to rounding at random poses, speeds and muscle states, feet pressed into the floor.
+    func testPlanarRoutinesMatchTheGeneralOnes() throws {
+        for model in [try Model.builtin("gait2d"), try ReferenceTable.model("gait10dof18musc"),
+                      try Model.builtin("gait2d").torqueDriven().lockedLeftKnee(), Self.turnedChain()] {
+            let planar = try XCTUnwrap(model.planar)
+            var rng = Random(seed: 11)
+            for trial in 0..<20 {
+                var d = SimData(model: model)
+                for i in 0..<model.coordinateCount { d.q[i] += rng.uniform(-0.5, 0.5); d.u[i] = rng.uniform(-3, 3) }
+                for i in 0..<model.controlCount { d.controls[i] = rng.uniform(0, 1) }
+                model.liftFeet(&d, clearance: -0.01)
+                model.equilibrateMuscles(&d)
+                var general = d
+                planar.kinematics(model, &d)
+                model.generalKinematics(&general)
+                let label = "\(model.name) trial \(trial)"
+                for b in model.bodies.indices {
+                    XCTAssertLessThan(norm(d.origin[b] - general.origin[b]), 1e-13, label)
+                    XCTAssertLessThan(norm(d.velocity[b] - general.velocity[b]), 1e-12, label)
+                    XCTAssertLessThan(norm(d.angularVelocity[b] - general.angularVelocity[b]), 1e-12, label)
+                    XCTAssertLessThan(norm(d.linearBias[b] - general.linearBias[b]), 1e-10, label)
+                    XCTAssertLessThan(norm(d.angularBias[b] - general.angularBias[b]), 1e-10, label)
+                    let r = d.rotation[b], g = general.rotation[b]
+                    XCTAssertLessThan(norm(r.r0 - g.r0) + norm(r.r1 - g.r1) + norm(r.r2 - g.r2), 1e-13, label)
+                }
+                for j in model.joints.indices { XCTAssertLessThan(norm(d.jointOrigin[j] - general.jointOrigin[j]), 1e-13, label) }
+                for k in 0..<model.coordinateCount {
+                    XCTAssertLessThan(norm(d.columnAngular[k] - general.columnAngular[k]), 1e-13, label)
+                    XCTAssertLessThan(norm(d.columnLinear[k] - general.columnLinear[k]), 1e-13, label)
+                }
+                planar.massMatrix(model, &d)
+                model.generalMassMatrix(&general)
+                let largest = general.massMatrix.map(abs).max()!
+                for i in d.massMatrix.indices { XCTAssertEqual(d.massMatrix[i], general.massMatrix[i], accuracy: 1e-13 * largest, label) }
+                // Every force element's body forces, with gravity and the velocity products, projected both ways.
+                var rates = [Double](repeating: 0, count: model.stateCount)
+                model.clearForces(&d); model.clearForces(&general)
+                for (i, f) in model.forces.enumerated() {
+                    let slots = ForceSlots(state: model.stateOffsets[i], control: model.controlOffsets[i], output: model.outputOffsets[i])
+                    f.apply(model: model, data: &d, slots: slots, stateRates: &rates)
+                    f.apply(model: model, data: &general, slots: slots, stateRates: &rates)
+                }
+                planar.projectBodyForces(model, &d, gravity: true, inertial: true)
+                model.generalProjectBodyForces(&general, gravity: true, inertial: true)
+                let scale = general.generalized.map(abs).max()!
+                for k in 0..<model.coordinateCount {
+                    XCTAssertEqual(d.generalized[k], general.generalized[k], accuracy: 1e-12 * max(scale, 1), "\(label) \(model.coordinates[k].name)")
+                }
+            }
+        }
+    }
+}
