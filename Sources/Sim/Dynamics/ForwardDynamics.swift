@@ -88,13 +88,21 @@ public struct Integrator {
     /// Rates at state `state` (written into `d` first) and time t, into k[stage].
     mutating func rates(_ model: Model, _ d: inout SimData, _ state: [Double], _ t: Double, stage: Int,
                         controlsSet: Bool = false) throws {
-        for i in 0..<n { d.q[i] = state[i]; d.u[i] = state[n + i] }
-        for i in 0..<nz { d.z[i] = state[2 * n + i] }
+        let (n, nz) = (self.n, self.nz)
+        state.withUnsafeBufferPointer { state in
+            d.q.withUnsafeMutableBufferPointer { q in d.u.withUnsafeMutableBufferPointer { u in
+                for i in 0..<n { q[i] = state[i]; u[i] = state[n + i] }
+            } }
+            d.z.withUnsafeMutableBufferPointer { z in for i in 0..<nz { z[i] = state[2 * n + i] } }
+        }
         d.time = t
         if !controlsSet { controlLaw?(t, &d.controls) }
         try model.computeAccelerations(&d, stateRates: &zRates)
-        for i in 0..<n { k[stage][i] = d.u[i]; k[stage][n + i] = d.udot[i] }
-        for i in 0..<nz { k[stage][2 * n + i] = zRates[i] }
+        let (u, udot, zRates) = (d.u, d.udot, self.zRates)
+        k[stage].withUnsafeMutableBufferPointer { k in
+            for i in 0..<n { k[i] = u[i]; k[n + i] = udot[i] }
+            for i in 0..<nz { k[2 * n + i] = zRates[i] }
+        }
     }
 
     /// `rates` into k[stage] at a step start (state `y`, time t), from the cache when it holds this point and these
@@ -236,7 +244,9 @@ public struct Integrator {
     }
 
     @inline(__always) func copy(_ source: [Double], into target: inout [Double]) {
-        for i in 0..<source.count { target[i] = source[i] }
+        source.withUnsafeBufferPointer { source in
+            target.withUnsafeMutableBufferPointer { target in for i in source.indices { target[i] = source[i] } }
+        }
     }
 
     func check(_ model: Model, _ t: Double) throws {

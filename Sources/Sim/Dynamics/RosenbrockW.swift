@@ -161,10 +161,14 @@ extension StiffJacobian {
                 continue
             }
             for c in 0..<n { s[r * n + c] = mass[r * n + c] - eta * eta * tq[r * n + c] - eta * tu[r * n + c] }
-            for j in 0..<nz {
+        }
+        // tz's column j lives on z row j's coordinates, as P's row j does.
+        for j in 0..<nz {
+            for k in 0..<sparseCount[j] {
+                let r = sparseColumns[j * n + k]
+                if locked[r] { continue }
                 let w = eta * eta * tz[r * nz + j]
-                if w == 0 { continue }
-                for k in 0..<sparseCount[j] { let c = sparseColumns[j * n + k]; s[r * n + c] -= w * p[j * n + c] }
+                for l in 0..<sparseCount[j] { let c = sparseColumns[j * n + l]; s[r * n + c] -= w * p[j * n + c] }
             }
         }
         for c in 0..<n {
@@ -212,8 +216,14 @@ extension StiffJacobian {
                         if locked[r] { u[r] = x[n + r]; continue }
                         var sum = 0.0, inertial = 0.0
                         for c in 0..<n { inertial += mass[r * n + c] * x[n + c]; sum += tq[r * n + c] * x[c] }
-                        for j in 0..<nz { sum += tz[r * nz + j] * x[2 * n + j] }
                         u[r] = inertial + eta * sum
+                    }
+                    for j in 0..<nz {  // tz's column j lives on z row j's coordinates
+                        let w = eta * x[2 * n + j]
+                        for k in 0..<sparseCount[j] {
+                            let r = sparseColumns[j * n + k]
+                            if !locked[r] { u[r] += w * tz[r * nz + j] }
+                        }
                     }
                 } } } }
                 pivots.withUnsafeBufferPointer { pivots in for c in 0..<n where pivots[c] != c { u.swapAt(c, pivots[c]) } }

@@ -26,7 +26,7 @@ public struct StiffJacobian {
     let locked: [Bool]
     /// Per z row, the coordinates its block's rows of Bq and Bu touch (a muscle's spanned coordinates), as the element
     /// that adds them lists them: row i's list is `sparseColumns[i·n ..< i·n + sparseCount[i]]`. Those rows of Bq, Bu
-    /// and P are zero elsewhere.
+    /// and P, and column i of tz (the state acts on the same coordinates), are zero elsewhere.
     var sparseColumns: [Int], sparseCount: [Int]
 
     init(model: Model) {
