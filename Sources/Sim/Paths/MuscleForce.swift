@@ -41,9 +41,12 @@ public final class MuscleForce: ForceElement {
     public func addJacobian(model: Model, data d: inout SimData, slots: ForceSlots, into jacobian: inout StiffJacobian) {
         let (length, speed, active) = path.lengthAndSpeed(caching: &d)
         model.unitTensionForces(path, active: active, &d)
-        for k in 0..<model.coordinateCount { jacobian.arms[k] = d.generalized[k] }
+        // A coordinate that moves the whole path rigidly (a pelvis translation) gets a rounding-level arm: dropped,
+        // so that the muscle's rows of W stay on the coordinates it spans.
+        let largest = d.generalized.reduce(0) { max($0, abs($1)) }
+        for k in 0..<model.coordinateCount { jacobian.arms[k] = abs(d.generalized[k]) > 1e-12 * largest ? d.generalized[k] : 0 }
         if path.holdsAMovingPoint(d) { model.unitTensionForces(path, active: active, &d, geometric: true) }
-        for k in 0..<model.coordinateCount { jacobian.lengthArms[k] = d.generalized[k] }
+        for k in 0..<model.coordinateCount { jacobian.lengthArms[k] = abs(d.generalized[k]) > 1e-12 * largest ? d.generalized[k] : 0 }
         let excitation = min(max(d.controls[slots.control], muscle.parameters.minControl), muscle.parameters.maxControl)
         let a = d.z[slots.state], l = muscle.rigidTendon ? 0 : d.z[slots.state + 1]
         let g = muscle.partials(activation: a, fiberLength: l, mtuLength: length, mtuLengtheningSpeed: speed, excitation: excitation)
