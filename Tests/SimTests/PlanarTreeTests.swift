@@ -79,7 +79,7 @@ final class PlanarTreeTests: XCTestCase {
                 var rates = [Double](repeating: 0, count: model.stateCount)
                 model.clearForces(&d); model.clearForces(&general)
                 for (i, f) in model.forces.enumerated() {
-                    let slots = ForceSlots(state: model.stateOffsets[i], control: model.controlOffsets[i], output: model.outputOffsets[i])
+                    let slots = model.slots(i)
                     f.apply(model: model, data: &d, slots: slots, stateRates: &rates)
                     f.apply(model: model, data: &general, slots: slots, stateRates: &rates)
                 }

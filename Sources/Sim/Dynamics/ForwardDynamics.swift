@@ -5,9 +5,8 @@ extension Model {
     public func computeAccelerations(_ d: inout SimData, stateRates: inout [Double]) throws {
         updateKinematics(&d)
         clearForces(&d)
-        let so = stateOffsets, co = controlOffsets, oo = outputOffsets
         for (i, f) in forces.enumerated() {
-            f.apply(model: self, data: &d, slots: ForceSlots(state: so[i], control: co[i], output: oo[i]), stateRates: &stateRates)
+            f.apply(model: self, data: &d, slots: slots(i), stateRates: &stateRates)
         }
         projectBodyForces(&d, gravity: true, inertial: true)
         computeMassMatrix(&d)

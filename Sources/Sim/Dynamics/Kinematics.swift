@@ -4,6 +4,41 @@ extension Model {
     public func updateKinematics(_ d: inout SimData) {
         d.generation &+= 1
         if let planar { planar.kinematics(self, &d) } else { generalKinematics(&d) }
+        placePathPoints(&d)
+    }
+
+    /// Ground position and velocity of every muscle path point (but moving ones) and whether it is active, in one
+    /// pass over all paths: a point fixed on a body only follows the body.
+    func placePathPoints(_ d: inout SimData) {
+        let planar = self.planar != nil  // bodies turn about z only: the 2D turn of the location is enough
+        pathSites.withUnsafeBufferPointer { sites in d.q.withUnsafeBufferPointer { q in
+        d.rotation.withUnsafeBufferPointer { rotation in d.origin.withUnsafeBufferPointer { origin in
+        d.velocity.withUnsafeBufferPointer { velocity in d.angularVelocity.withUnsafeBufferPointer { angularVelocity in
+        d.placedPosition.withUnsafeMutableBufferPointer { position in d.placedVelocity.withUnsafeMutableBufferPointer { pointVelocity in
+        d.placedActive.withUnsafeMutableBufferPointer { active in
+            for i in sites.indices {
+                let site = sites[i]
+                if site.condition >= 0 {
+                    let value = q[site.condition]
+                    active[i] = value >= site.lower && value <= site.upper
+                } else {
+                    active[i] = true
+                }
+                if site.moving || !active[i] { continue }
+                guard site.body >= 0 else { position[i] = site.location; pointVelocity[i] = .zero; continue }
+                let b = site.body
+                if planar {
+                    let c = rotation[b].r0.x, s = rotation[b].r1.x, w = angularVelocity[b].z, l = site.location
+                    let r = Vec3(c * l.x - s * l.y, s * l.x + c * l.y, l.z)
+                    position[i] = origin[b] + r
+                    pointVelocity[i] = velocity[b] + Vec3(-w * r.y, w * r.x, 0)
+                } else {
+                    let r = rotation[b] * site.location
+                    position[i] = origin[b] + r
+                    pointVelocity[i] = velocity[b] + cross(angularVelocity[b], r)
+                }
+            }
+        } } } } } } } } }
     }
 
     /// `updateKinematics` with 3×3 rotations, for any model (the reference the planar routine is held to).

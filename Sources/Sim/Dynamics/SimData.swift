@@ -48,6 +48,9 @@ public struct SimData {
     /// Path scratch: the active points of the muscle path being evaluated (index in its path, ground position).
     var pathPoint: [Int]
     var pathPosition: [Vec3]
+    /// Every muscle path's points as the kinematics placed them (`Model.placePathPoints`): ground position and
+    /// velocity, and whether a conditional point is active (moving points are left to their path).
+    var placedPosition: [Vec3], placedVelocity: [Vec3], placedActive: [Bool]
 
     public init(model: Model) {
         let n = model.coordinateCount, b = model.bodies.count
@@ -73,6 +76,8 @@ public struct SimData {
         let longestPath = model.forces.compactMap { ($0 as? MuscleForce)?.path.points.count }.max() ?? 0
         pathPoint = [Int](repeating: 0, count: longestPath)
         pathPosition = [Vec3](repeating: .zero, count: longestPath)
+        placedPosition = [Vec3](repeating: .zero, count: model.pathSites.count); placedVelocity = placedPosition
+        placedActive = [Bool](repeating: false, count: model.pathSites.count)
         for (i, f) in model.forces.enumerated() { f.initialize(model: model, state: &z, offset: model.stateOffsets[i]) }
     }
 

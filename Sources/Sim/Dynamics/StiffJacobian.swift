@@ -128,9 +128,8 @@ extension Model {
     /// Fills `jacobian` at the state in `d`, which must hold a full evaluation there (kinematics, mass matrix).
     func stiffJacobian(_ d: inout SimData, _ jacobian: inout StiffJacobian) {
         jacobian.clear()
-        let so = stateOffsets, co = controlOffsets, oo = outputOffsets
         for (i, f) in forces.enumerated() {
-            f.addJacobian(model: self, data: &d, slots: ForceSlots(state: so[i], control: co[i], output: oo[i]), into: &jacobian)
+            f.addJacobian(model: self, data: &d, slots: slots(i), into: &jacobian)
         }
         let n = coordinateCount
         for r in 0..<n {

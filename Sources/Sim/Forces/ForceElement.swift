@@ -26,9 +26,15 @@ extension ForceElement {
     public func addJacobian(model: Model, data: inout SimData, slots: ForceSlots, into jacobian: inout StiffJacobian) {}
 }
 
-/// Where one force element's states, controls and outputs live in `SimData`.
+/// Where one force element's states, controls, outputs and placed path points live in `SimData`.
 public struct ForceSlots: Sendable {
     public let state: Int, control: Int, output: Int
+    /// Where its path's points start among the points the kinematics places (`Model.placePathPoints`).
+    public var pathPoints = 0
+
+    public init(state: Int, control: Int, output: Int, pathPoints: Int = 0) {
+        self.state = state; self.control = control; self.output = output; self.pathPoints = pathPoints
+    }
 }
 
 extension SimData {

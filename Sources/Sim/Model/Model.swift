@@ -72,6 +72,9 @@ public final class Model: @unchecked Sendable {
     /// Where each force element's states, controls and outputs start in `SimData` (computed once).
     public let stateOffsets: [Int], controlOffsets: [Int], outputOffsets: [Int]
     public let stateCount: Int, controlCount: Int, outputCount: Int
+    /// The points of every muscle path, one after another (`pathStarts` per force element), which the kinematics
+    /// places in ground in one pass.
+    let pathSites: [GeometryPath.Site], pathStarts: [Int]
     public let contactGeometry: ContactGeometrySet
     public let warnings: [String]
     /// Per joint: what the kinematics evaluates (`JointPlan`).
@@ -99,6 +102,9 @@ public final class Model: @unchecked Sendable {
         (stateOffsets, stateCount) = layout { $0.stateCount }
         (controlOffsets, controlCount) = layout { $0.controlCount }
         (outputOffsets, outputCount) = layout { $0.outputCount }
+        let paths = forces.map { ($0 as? MuscleForce)?.path }
+        pathStarts = layout { f in (f as? MuscleForce)?.path.sites.count ?? 0 }.0
+        pathSites = paths.flatMap { $0?.sites ?? [] }
     }
 
     public var coordinateCount: Int { coordinates.count }
@@ -106,6 +112,11 @@ public final class Model: @unchecked Sendable {
 
     public func bodyIndex(_ name: String) -> Int? { bodies.firstIndex { $0.name == name } }
     public func coordinateIndex(_ name: String) -> Int? { coordinates.firstIndex { $0.name == name } }
+
+    /// The slots of force element i.
+    func slots(_ i: Int) -> ForceSlots {
+        ForceSlots(state: stateOffsets[i], control: controlOffsets[i], output: outputOffsets[i], pathPoints: pathStarts[i])
+    }
 
     /// Default coordinate values and speeds.
     public var defaultPositions: [Double] { coordinates.map(\.defaultValue) }
