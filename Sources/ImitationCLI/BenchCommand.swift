@@ -32,11 +32,17 @@ struct Bench: ParsableCommand {
                 var rates: [Double] = [], stepsPerInterval = 0.0, rejectedPerInterval = 0.0
                 let muscleControls = model.forces.indices.filter { model.forces[$0] is MuscleForce }.map { model.controlOffsets[$0] }
                 let n = Double(muscleControls.count)
+                let phaseSin = muscleControls.indices.map { sin(2 * .pi * Double($0) / n) }
+                let phaseCos = muscleControls.indices.map { cos(2 * .pi * Double($0) / n) }
                 for _ in 0..<runs {
                     var d = start
                     var integrator = Integrator(model: model, mode: mode)
                     if benchCase != "passive drop" {
-                        integrator.controlLaw = { t, c in for (i, slot) in muscleControls.enumerated() { c[slot] = 0.3 + 0.2 * sin(2 * .pi * 1.5 * t + 2 * .pi * Double(i) / n) } }
+                        // 0.3 + 0.2·sin(ωt + φ_i) by the angle sum: one sine and cosine per call, not one per muscle.
+                        integrator.controlLaw = { t, c in
+                            let (s, k) = (sin(2 * .pi * 1.5 * t), cos(2 * .pi * 1.5 * t))
+                            for (i, slot) in muscleControls.enumerated() { c[slot] = 0.3 + 0.2 * (s * phaseCos[i] + k * phaseSin[i]) }
+                        }
                     }
                     let steps = Int((seconds / 0.01).rounded())
                     let begin = DispatchTime.now().uptimeNanoseconds
