@@ -9,10 +9,15 @@ Cases (model set-ups identical to the reference tables, see Tests/SimTests/Refer
 Each case: a Manager at the given accuracy (default 1e-3, default RungeKuttaMerson integrator), initialize, then
 integrate(k * 0.01) for k = 1..N; wall time of the integrate loop only (model building excluded).
 Prints steps/s = N / wall, median of 3 runs.
+
+With --against BINARY (a bioimitate executable) each round runs OpenSim once and then `BINARY bench` once on the
+same case, so the two are timed moments apart on a machine whose speed drifts; it prints both medians and the
+median of the per-round ratios.
 """
 import argparse
 import os
 import statistics
+import subprocess
 import sys
 import time
 
@@ -65,21 +70,43 @@ def run_once(stem, case, seconds, accuracy):
     return n / wall
 
 
+def run_ours(binary, stem, case, seconds, accuracy, integrator):
+    """One `bioimitate bench` run of the same case; its steps/s (its own timing of the loop alone)."""
+    out = subprocess.run([binary, "bench", "--cases", case, "--stems", stem, "--runs", "1", "--seconds", str(seconds),
+                          "--accuracy", str(accuracy), "--integrator", integrator],
+                         capture_output=True, text=True, check=True).stdout
+    line = next(l for l in out.splitlines() if l.startswith(stem))
+    return float(line.split("steps/s")[0].split()[-1])
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--seconds", type=float, default=1.0, help="simulated seconds per run")
     ap.add_argument("--accuracy", type=float, default=1e-3)
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--cases", default="passive drop,muscle free,muscle locked", help="comma-separated subset of the cases")
+    ap.add_argument("--stems", default="gait0914_2d,gait1422_3d", help="comma-separated model stems")
+    ap.add_argument("--against", metavar="BINARY", help="a bioimitate executable to time round by round beside OpenSim")
+    ap.add_argument("--integrator", default="stiff", help="bioimitate's integrator (with --against)")
     args = ap.parse_args()
     os.chdir(ref.REPO)
     print(f"OpenSim {osim.__version__}, accuracy {args.accuracy:g}, {args.seconds:g} s simulated per run, "
-          f"0.01 s steps, median of {args.runs}")
+          f"0.01 s steps, median of {args.runs}" + (f", alternating with {args.against} ({args.integrator})" if args.against else ""))
     for case in [c.strip() for c in args.cases.split(",")]:
-        for stem in ["gait0914_2d", "gait1422_3d"]:
-            rates = [run_once(stem, case, args.seconds, args.accuracy) for _ in range(args.runs)]
-            print(f"{stem:12s} {case:14s} {statistics.median(rates):9.1f} steps/s  "
-                  f"(runs: {', '.join(f'{r:.1f}' for r in rates)})")
+        for stem in args.stems.split(","):
+            if not args.against:
+                rates = [run_once(stem, case, args.seconds, args.accuracy) for _ in range(args.runs)]
+                print(f"{stem:12s} {case:14s} {statistics.median(rates):9.1f} steps/s  "
+                      f"(runs: {', '.join(f'{r:.1f}' for r in rates)})")
+                continue
+            theirs, ours = [], []
+            for _ in range(args.runs):
+                theirs.append(run_once(stem, case, args.seconds, args.accuracy))
+                ours.append(run_ours(args.against, stem, case, args.seconds, args.accuracy, args.integrator))
+            ratios = [o / t for o, t in zip(ours, theirs)]
+            print(f"{stem:12s} {case:14s} OpenSim {statistics.median(theirs):7.1f} steps/s, bioimitate "
+                  f"{statistics.median(ours):8.1f} steps/s, ratio {statistics.median(ratios):6.1f}x  "
+                  f"(per round: {', '.join(f'{r:.1f}' for r in ratios)})")
 
 
 if __name__ == "__main__":
