@@ -42,6 +42,8 @@ public final class MuscleModel: Sendable {
     let maxSinPennation: Double, maxCosPennation: Double
     public let minimumFiberLength: Double
     let useDamping: Bool
+    /// 1/optimal fiber length, 1/tendon slack length, 1/(vmax·optimal fiber length): the evaluation multiplies.
+    let perOptimalLength: Double, perSlackLength: Double, perVelocityScale: Double
 
     /// `rigidTendon` nil follows the file's ignore_tendon_compliance, except for Thelen2003Muscle, which
     /// in OpenSim ignores that flag and ignore_activation_dynamics (Thelen2003Muscle.cpp never reads
@@ -64,6 +66,8 @@ public final class MuscleModel: Sendable {
         }
         // Millard2012EquilibriumMuscle: damping below this is treated as 0 (MIN_NONZERO_DAMPING_COEFFICIENT).
         useDamping = p.fiberDamping >= 0.001
+        perOptimalLength = 1 / p.optimalFiberLength; perSlackLength = 1 / p.tendonSlackLength
+        perVelocityScale = 1 / (p.maxContractionVelocity * p.optimalFiberLength)
         let h = p.optimalFiberLength * sin(p.pennationAngleAtOptimal)
         parallelogramHeight = h
         maxSinPennation = sin(p.maximumPennationAngle); maxCosPennation = cos(p.maximumPennationAngle)
@@ -186,8 +190,7 @@ public final class MuscleModel: Sendable {
     public func evaluate(activation aState: Double, fiberLength lState: Double, mtuLength: Double,
                          mtuLengtheningSpeed dlmt: Double, excitation: Double) -> MuscleEvaluation {
         var r = MuscleEvaluation()
-        let fiso = parameters.maxIsometricForce, lopt = parameters.optimalFiberLength
-        let vscale = parameters.maxContractionVelocity * lopt
+        let fiso = parameters.maxIsometricForce
         let ignoreActivation = parameters.ignoreActivationDynamics
         let a = activationDynamics.clamp(ignoreActivation ? excitation : aState)
         r.activation = a
@@ -197,10 +200,10 @@ public final class MuscleModel: Sendable {
         let lce = max(lceRaw, minimumFiberLength)
         let pen = pennation(lce)
         r.fiberLength = lce
-        r.normFiberLength = lce / lopt
+        r.normFiberLength = lce * perOptimalLength
         r.sinPennation = pen.sin
         r.tendonLength = mtuLength - lce * pen.cos
-        r.tendonStrain = r.tendonLength / parameters.tendonSlackLength - 1
+        r.tendonStrain = r.tendonLength * perSlackLength - 1
         let fal = activeForceLength(r.normFiberLength)
         let fpe = passiveForceLength(r.normFiberLength)
         r.activeForceLengthMultiplier = fal
@@ -210,7 +213,7 @@ public final class MuscleModel: Sendable {
         if rigidTendon {
             var vN = 0.0, fv = 1.0
             if !(parameters.muscleClass == .millard2012 && r.tendonLength < parameters.tendonSlackLength - 1e-8) {
-                vN = dlmt * pen.cos / vscale  // calcFiberVelocity with zero tendon velocity
+                vN = dlmt * pen.cos * perVelocityScale  // calcFiberVelocity with zero tendon velocity
                 fv = forceVelocity(vN, activation: a).value
             }
             setFiberForces(&r, vN: vN, fv: fv, activation: a, fal: fal, fpe: fpe, beta: beta)
@@ -224,7 +227,7 @@ public final class MuscleModel: Sendable {
             return r
         }
 
-        let fse = tendonForceLength(r.tendonLength / parameters.tendonSlackLength)
+        let fse = tendonForceLength(r.tendonLength * perSlackLength)
         r.tendonForce = fse * fiso
         var vN: Double, fv: Double
         switch parameters.muscleClass {

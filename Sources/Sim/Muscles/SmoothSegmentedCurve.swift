@@ -36,6 +36,7 @@ public struct SmoothSegmentedCurve: Sendable {
         }
         joints.append(x[x.count - 1])
         jointX = joints; nodes = table
+        cellsPerUnit = (0..<(joints.count - 1)).map { Double(k) / (joints[$0 + 1] - joints[$0]) }
     }
 
     // MARK: evaluation (what the simulation calls)
@@ -44,8 +45,8 @@ public struct SmoothSegmentedCurve: Sendable {
     /// in x over `cells` equal intervals per segment, exact u and du/dx at the nodes); a Newton step on the exact
     /// x(u) then squares that error, so values and slopes are the Bezier curve's to rounding (a test bounds it).
     static let cells = 64
-    /// x at each segment start, then xEnd.
-    let jointX: [Double]
+    /// x at each segment start, then xEnd; per segment, table cells per unit of x (a product, not a division, per call).
+    let jointX: [Double], cellsPerUnit: [Double]
     /// Per node (u, du/dx, y, x), segment-major, `cells + 1` per segment (joint nodes appear twice).
     let nodes: [SIMD4<Double>]
     /// The segments in power form, c0 + c1·u + … + c5·u⁵ (6 per segment): Horner's rule takes 5 multiply-adds where
@@ -99,8 +100,8 @@ public struct SmoothSegmentedCurve: Sendable {
                     var s = 0
                     let last = joints.count - 2
                     while s < last && x > joints[s + 1] { s += 1 }
-                    let width = (joints[s + 1] - joints[s]) / Double(Self.cells)
-                    let f = (x - joints[s]) / width
+                    let perUnit = cellsPerUnit[s], width = 1 / perUnit
+                    let f = (x - joints[s]) * perUnit
                     let c = min(max(Int(f), 0), Self.cells - 1)
                     let i = s * (Self.cells + 1) + c, t = f - Double(c)
                     // Cubic Hermite guess of u, then one Newton step on x(u) = x.
