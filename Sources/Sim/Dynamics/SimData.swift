@@ -51,6 +51,9 @@ public struct SimData {
     /// Every muscle path's points as the kinematics placed them (`Model.placePathPoints`): ground position and
     /// velocity, and whether a conditional point is active (moving points are left to their path).
     var placedPosition: [Vec3], placedVelocity: [Vec3], placedActive: [Bool]
+    /// Per placed point, the unit vector along its path's segment ending there (left by the length pass for the
+    /// tension pass).
+    var placedDirection: [Vec3]
 
     public init(model: Model) {
         let n = model.coordinateCount, b = model.bodies.count
@@ -77,6 +80,7 @@ public struct SimData {
         pathPoint = [Int](repeating: 0, count: longestPath)
         pathPosition = [Vec3](repeating: .zero, count: longestPath)
         placedPosition = [Vec3](repeating: .zero, count: model.pathSites.count); placedVelocity = placedPosition
+        placedDirection = placedPosition
         placedActive = [Bool](repeating: false, count: model.pathSites.count)
         for (i, f) in model.forces.enumerated() { f.initialize(model: model, state: &z, offset: model.stateOffsets[i]) }
     }

@@ -157,45 +157,46 @@ public struct GeometryPath: Sendable {
     }
 
     /// Length and lengthening speed from this path's points as the kinematics placed them, from index `start` on.
+    /// It leaves each segment's direction for `applyTension(_:placedFrom:_:)`.
     func lengthAndSpeed(placedFrom start: Int, _ d: inout SimData) -> (length: Double, speed: Double) {
         let count = sites.count
         return d.placedPosition.withUnsafeBufferPointer { position in d.placedVelocity.withUnsafeBufferPointer { velocity in
-        d.placedActive.withUnsafeBufferPointer { active in
+        d.placedActive.withUnsafeBufferPointer { active in d.placedDirection.withUnsafeMutableBufferPointer { direction in
             var length = 0.0, speed = 0.0, previous = -1
             for i in start..<(start + count) where active[i] {
                 if previous >= 0 {
                     let segment = position[i] - position[previous]
                     let l = norm(segment)
-                    if l > 0 { length += l; speed += dot(segment, velocity[i] - velocity[previous]) / l }
+                    let unit = l > 0 ? segment * (1 / l) : .zero
+                    length += l; speed += dot(unit, velocity[i] - velocity[previous])
+                    direction[i] = unit
                 }
                 previous = i
             }
             return (length, speed)
-        } } }
+        } } } }
     }
 
-    /// Applies a tension (N, pulling the path shorter) at this path's points as the kinematics placed them.
+    /// Applies a tension (N, pulling the path shorter) at this path's points as the kinematics placed them, along the
+    /// segment directions `lengthAndSpeed(placedFrom:_:)` left.
     func applyTension(_ tension: Double, placedFrom start: Int, _ d: inout SimData) {
         let count = sites.count
         sites.withUnsafeBufferPointer { sites in
         d.placedPosition.withUnsafeBufferPointer { position in d.placedActive.withUnsafeBufferPointer { active in
+        d.placedDirection.withUnsafeBufferPointer { direction in
         d.bodyForce.withUnsafeMutableBufferPointer { bodyForce in d.bodyMoment.withUnsafeMutableBufferPointer { bodyMoment in
             // Each segment pulls its two ends toward each other: the pull of segment a→b on b is −p, on a +p.
             var previous = -1
             for i in start..<(start + count) where active[i] {
                 if previous >= 0 {
-                    let segment = position[i] - position[previous]
-                    let l = norm(segment)
-                    if l > 0 {
-                        let pull = segment * (tension / l)
-                        let a = sites[previous - start].body, b = sites[i - start].body
-                        if a >= 0 { bodyForce[a] += pull; bodyMoment[a] += cross(position[previous], pull) }
-                        if b >= 0 { bodyForce[b] -= pull; bodyMoment[b] -= cross(position[i], pull) }
-                    }
+                    let pull = direction[i] * tension
+                    let a = sites[previous - start].body, b = sites[i - start].body
+                    if a >= 0 { bodyForce[a] += pull; bodyMoment[a] += cross(position[previous], pull) }
+                    if b >= 0 { bodyForce[b] -= pull; bodyMoment[b] -= cross(position[i], pull) }
                 }
                 previous = i
             }
-        } } } } }
+        } } } } } }
     }
 
     /// Applies a tension (N, pulling the path shorter) to the bodies and, for moving points, to the coordinates their
