@@ -54,27 +54,28 @@ final class PlanarTreeTests: XCTestCase {
                 model.liftFeet(&d, clearance: -0.01)
                 model.equilibrateMuscles(&d)
                 var general = d
+                general.ownScratch()  // the routines below write without copying a shared scratch first
                 planar.kinematics(model, &d)
                 model.generalKinematics(&general)
                 let label = "\(model.name) trial \(trial)"
                 for b in model.bodies.indices {
-                    XCTAssertLessThan(norm(d.origin[b] - general.origin[b]), 1e-13, label)
-                    XCTAssertLessThan(norm(d.velocity[b] - general.velocity[b]), 1e-12, label)
-                    XCTAssertLessThan(norm(d.angularVelocity[b] - general.angularVelocity[b]), 1e-12, label)
-                    XCTAssertLessThan(norm(d.linearBias[b] - general.linearBias[b]), 1e-10, label)
-                    XCTAssertLessThan(norm(d.angularBias[b] - general.angularBias[b]), 1e-10, label)
-                    let r = d.rotation[b], g = general.rotation[b]
+                    XCTAssertLessThan(norm(d.scratch.origin[b] - general.scratch.origin[b]), 1e-13, label)
+                    XCTAssertLessThan(norm(d.scratch.velocity[b] - general.scratch.velocity[b]), 1e-12, label)
+                    XCTAssertLessThan(norm(d.scratch.angularVelocity[b] - general.scratch.angularVelocity[b]), 1e-12, label)
+                    XCTAssertLessThan(norm(d.scratch.linearBias[b] - general.scratch.linearBias[b]), 1e-10, label)
+                    XCTAssertLessThan(norm(d.scratch.angularBias[b] - general.scratch.angularBias[b]), 1e-10, label)
+                    let r = d.scratch.rotation[b], g = general.scratch.rotation[b]
                     XCTAssertLessThan(norm(r.r0 - g.r0) + norm(r.r1 - g.r1) + norm(r.r2 - g.r2), 1e-13, label)
                 }
-                for j in model.joints.indices { XCTAssertLessThan(norm(d.jointOrigin[j] - general.jointOrigin[j]), 1e-13, label) }
+                for j in model.joints.indices { XCTAssertLessThan(norm(d.scratch.jointOrigin[j] - general.scratch.jointOrigin[j]), 1e-13, label) }
                 for k in 0..<model.coordinateCount {
-                    XCTAssertLessThan(norm(d.columnAngular[k] - general.columnAngular[k]), 1e-13, label)
-                    XCTAssertLessThan(norm(d.columnLinear[k] - general.columnLinear[k]), 1e-13, label)
+                    XCTAssertLessThan(norm(d.scratch.columnAngular[k] - general.scratch.columnAngular[k]), 1e-13, label)
+                    XCTAssertLessThan(norm(d.scratch.columnLinear[k] - general.scratch.columnLinear[k]), 1e-13, label)
                 }
                 planar.massMatrix(model, &d)
                 model.generalMassMatrix(&general)
-                let largest = general.massMatrix.map(abs).max()!
-                for i in d.massMatrix.indices { XCTAssertEqual(d.massMatrix[i], general.massMatrix[i], accuracy: 1e-13 * largest, label) }
+                let largest = general.scratch.massMatrix.array.map(abs).max()!
+                for i in d.scratch.massMatrix.indices { XCTAssertEqual(d.scratch.massMatrix[i], general.scratch.massMatrix[i], accuracy: 1e-13 * largest, label) }
                 // Every force element's body forces, with gravity and the velocity products, projected both ways.
                 var rates = [Double](repeating: 0, count: model.stateCount)
                 model.clearForces(&d); model.clearForces(&general)
@@ -85,9 +86,9 @@ final class PlanarTreeTests: XCTestCase {
                 }
                 planar.projectBodyForces(model, &d, gravity: true, inertial: true)
                 model.generalProjectBodyForces(&general, gravity: true, inertial: true)
-                let scale = general.generalized.map(abs).max()!
+                let scale = general.scratch.generalized.array.map(abs).max()!
                 for k in 0..<model.coordinateCount {
-                    XCTAssertEqual(d.generalized[k], general.generalized[k], accuracy: 1e-12 * max(scale, 1), "\(label) \(model.coordinates[k].name)")
+                    XCTAssertEqual(d.scratch.generalized[k], general.scratch.generalized[k], accuracy: 1e-12 * max(scale, 1), "\(label) \(model.coordinates[k].name)")
                 }
             }
         }

@@ -12,13 +12,11 @@ extension Model {
 
     /// `projectBodyForces` in three dimensions, for any model (the reference the planar routine is held to).
     func generalProjectBodyForces(_ d: inout SimData, gravity includeGravity: Bool, inertial includeInertial: Bool) {
-        let g = gravity
-        // Raw buffers: this runs at every evaluation, and array subscripts on `d` would check uniqueness each time.
+        let g = gravity, s = d.scratch
+        let (rotation, origin, angularVelocity, angularBias, linearBias) = (s.rotation, s.origin, s.angularVelocity, s.angularBias, s.linearBias)
+        let (jointOrigin, columnAngular, columnLinear) = (s.jointOrigin, s.columnAngular, s.columnLinear)
+        let (bodyForce, bodyMoment, generalized) = (s.bodyForce, s.bodyMoment, s.generalized)
         if includeGravity || includeInertial { foldedBodies.withUnsafeBufferPointer { bodies in massive.withUnsafeBufferPointer { massive in
-        d.rotation.withUnsafeBufferPointer { rotation in d.origin.withUnsafeBufferPointer { origin in
-        d.angularVelocity.withUnsafeBufferPointer { angularVelocity in d.angularBias.withUnsafeBufferPointer { angularBias in
-        d.linearBias.withUnsafeBufferPointer { linearBias in
-        d.bodyForce.withUnsafeMutableBufferPointer { bodyForce in d.bodyMoment.withUnsafeMutableBufferPointer { bodyMoment in
             for b in massive {
                 let mass = bodies[b].mass, rotation = rotation[b]
                 let r = rotation * bodies[b].massCenter
@@ -36,14 +34,9 @@ extension Model {
                 bodyForce[b] += f
                 bodyMoment[b] += m + cross(c, f)
             }
-        } }
-        } } } } } } } }
+        } } }
         // Subtree sums, children before parents.
         joints.withUnsafeBufferPointer { joints in
-        d.jointOrigin.withUnsafeBufferPointer { jointOrigin in
-        d.columnAngular.withUnsafeBufferPointer { columnAngular in d.columnLinear.withUnsafeBufferPointer { columnLinear in
-        d.bodyForce.withUnsafeMutableBufferPointer { bodyForce in d.bodyMoment.withUnsafeMutableBufferPointer { bodyMoment in
-        d.generalized.withUnsafeMutableBufferPointer { generalized in
             for j in joints.indices.reversed() {
                 let b = joints[j].child, parent = joints[j].parent
                 let fSub = bodyForce[b], mSub = bodyMoment[b]
@@ -57,8 +50,7 @@ extension Model {
                     bodyMoment[parent] += mSub
                 }
             }
-        } } }
-        } } } }
+        }
     }
 
     /// Joint-space mass matrix M(q) into `data.massMatrix` (needs `updateKinematics`), by composite rigid bodies:
@@ -71,16 +63,11 @@ extension Model {
 
     /// `computeMassMatrix` in three dimensions, for any model (the reference the planar routine is held to).
     func generalMassMatrix(_ d: inout SimData) {
-        let n = coordinateCount
+        let n = coordinateCount, s = d.scratch
+        let (rotation, origin, jointOrigin, columnAngular, columnLinear) = (s.rotation, s.origin, s.jointOrigin, s.columnAngular, s.columnLinear)
+        let (compositeMass, compositeMoment, compositeInertia) = (s.compositeMass, s.compositeMoment, s.compositeInertia)
+        let (originColumn, massMatrix) = (s.originColumn, s.massMatrix)
         foldedBodies.withUnsafeBufferPointer { bodies in joints.withUnsafeBufferPointer { joints in
-        d.rotation.withUnsafeBufferPointer { rotation in d.origin.withUnsafeBufferPointer { origin in
-        d.jointOrigin.withUnsafeBufferPointer { jointOrigin in
-        d.columnAngular.withUnsafeBufferPointer { columnAngular in d.columnLinear.withUnsafeBufferPointer { columnLinear in
-        d.compositeMass.withUnsafeMutableBufferPointer { compositeMass in
-        d.compositeMoment.withUnsafeMutableBufferPointer { compositeMoment in
-        d.compositeInertia.withUnsafeMutableBufferPointer { compositeInertia in
-        d.originColumn.withUnsafeMutableBufferPointer { originColumn in
-        d.massMatrix.withUnsafeMutableBufferPointer { massMatrix in
             for i in 0..<(n * n) { massMatrix[i] = 0 }
             for b in bodies.indices {
                 let r = rotation[b], mass = bodies[b].mass
@@ -127,13 +114,12 @@ extension Model {
                     }
                 }
             }
-        } } } } }
-        } } } } } } }
+        } }
     }
 
     /// Mass matrix (for tests and tools).
     public func massMatrix(_ d: inout SimData) -> [Double] {
-        updateKinematics(&d); computeMassMatrix(&d); return d.massMatrix
+        updateKinematics(&d); computeMassMatrix(&d); return d.scratch.massMatrix.array
     }
 
     /// Generalized gravity forces g(q) and velocity-product forces −c(q, u), convention M·u̇ = g + (−c) + τ.
@@ -141,55 +127,43 @@ extension Model {
         updateKinematics(&d)
         clearForces(&d)
         projectBodyForces(&d, gravity: true, inertial: false)
-        let g = d.generalized
+        let g = d.scratch.generalized.array
         clearForces(&d)
         projectBodyForces(&d, gravity: false, inertial: true)
-        return (g, d.generalized)
+        return (g, d.scratch.generalized.array)
     }
 
     @inline(__always) func clearForces(_ d: inout SimData) {
-        for b in bodies.indices { d.bodyForce[b] = .zero; d.bodyMoment[b] = .zero }
-        for k in 0..<coordinateCount { d.generalized[k] = 0 }
+        let s = d.scratch
+        for b in bodies.indices { s.bodyForce[b] = .zero; s.bodyMoment[b] = .zero }
+        for k in 0..<coordinateCount { s.generalized[k] = 0 }
     }
 
     /// u̇ from M·u̇ = τ over the unlocked coordinates (locked ones have u̇ = 0), by Cholesky factorization.
     /// Returns false if the mass matrix is not positive definite.
     func solveAccelerations(_ d: inout SimData) -> Bool {
-        let n = coordinateCount, m = d.free.count
-        let factored = d.free.withUnsafeBufferPointer { free in
-            d.massMatrix.withUnsafeBufferPointer { massMatrix in d.factor.withUnsafeMutableBufferPointer { factor in
-                for a in 0..<m { for b in 0...a { factor[a * m + b] = massMatrix[free[a] * n + free[b]] } }
-                for a in 0..<m {
-                    var s = factor[a * m + a]
-                    for k in 0..<a { s -= factor[a * m + k] * factor[a * m + k] }
-                    guard s > 0 else { return false }
-                    let diag = s.squareRoot()
-                    factor[a * m + a] = diag
-                    for b in (a + 1)..<max(m, a + 1) {
-                        var t = factor[b * m + a]
-                        for k in 0..<a { t -= factor[b * m + k] * factor[a * m + k] }
-                        factor[b * m + a] = t / diag
-                    }
-                }
-                return true
-            } }
+        let s = d.scratch, n = coordinateCount, m = s.unlocked.count
+        let (free, massMatrix, factor) = (s.unlocked, s.massMatrix, s.factor)
+        for a in 0..<m { for b in 0...a { factor[a * m + b] = massMatrix[free[a] * n + free[b]] } }
+        for a in 0..<m {
+            var sum = factor[a * m + a]
+            for k in 0..<a { sum -= factor[a * m + k] * factor[a * m + k] }
+            guard sum > 0 else { return false }
+            let diag = sum.squareRoot()
+            factor[a * m + a] = diag
+            for b in (a + 1)..<max(m, a + 1) {
+                var t = factor[b * m + a]
+                for k in 0..<a { t -= factor[b * m + k] * factor[a * m + k] }
+                factor[b * m + a] = t / diag
+            }
         }
-        guard factored else { return false }
-        for k in 0..<n { d.udot[k] = d.generalized[k] }
-        let (factor, free) = (d.factor, d.free)  // local references, so the call does not overlap its access with d.udot's
-        Self.substitute(factor: factor, free: free, &d.udot)
+        for k in 0..<n { s.udot[k] = s.generalized[k] }
+        Self.substitute(factor: factor, free: free, s.udot)
         return true
     }
 
     /// Forward then back substitution with the Cholesky factor over the `free` coordinates, in place.
-    static func substitute(factor: [Double], free: [Int], _ x: inout [Double]) {
-        factor.withUnsafeBufferPointer { factor in free.withUnsafeBufferPointer { free in
-            x.withUnsafeMutableBufferPointer { x in substitute(factor: factor, free: free, x) }
-        } }
-    }
-
-    private static func substitute(factor: UnsafeBufferPointer<Double>, free: UnsafeBufferPointer<Int>,
-                                   _ x: UnsafeMutableBufferPointer<Double>) {
+    static func substitute(factor: Buffer<Double>, free: Buffer<Int>, _ x: Buffer<Double>) {
         let m = free.count
         var lockedAt = 0
         for k in x.indices {  // locked coordinates do not accelerate
@@ -205,5 +179,10 @@ extension Model {
             for k in (a + 1)..<max(m, a + 1) { s -= factor[k * m + a] * x[free[k]] }
             x[free[a]] = s / factor[a * m + a]
         }
+    }
+
+    /// `substitute` on an array.
+    static func substitute(factor: Buffer<Double>, free: Buffer<Int>, _ x: inout [Double]) {
+        x.withUnsafeMutableBufferPointer { x in substitute(factor: factor, free: free, Buffer(base: x.baseAddress!, count: x.count)) }
     }
 }

@@ -11,7 +11,7 @@ extension Model {
         projectBodyForces(&d, gravity: true, inertial: true)
         computeMassMatrix(&d)
         guard solveAccelerations(&d) else { throw SimError.nonFinite("mass matrix is not positive definite at t = \(d.time)") }
-        for k in 0..<coordinateCount where !d.udot[k].isFinite {
+        for k in 0..<coordinateCount where !d.scratch.udot[k].isFinite {
             throw SimError.nonFinite("non-finite acceleration of \(coordinates[k].name) at t = \(d.time)")
         }
     }
@@ -97,7 +97,7 @@ public struct Integrator {
         d.time = t
         if !controlsSet { controlLaw?(t, &d.controls) }
         try model.computeAccelerations(&d, stateRates: &zRates)
-        let (u, udot, zRates) = (d.u, d.udot, self.zRates)
+        let (u, udot, zRates) = (d.u, d.scratch.udot, self.zRates)
         k[stage].withUnsafeMutableBufferPointer { k in
             for i in 0..<n { k[i] = u[i]; k[n + i] = udot[i] }
             for i in 0..<nz { k[2 * n + i] = zRates[i] }
@@ -201,7 +201,7 @@ public struct Integrator {
         d.time = end
         controlLaw?(end, &d.controls)
         try model.computeAccelerations(&d, stateRates: &zRates)
-        for i in 0..<n { k[4][i] = d.u[i]; k[4][n + i] = d.udot[i] }
+        for i in 0..<n { k[4][i] = d.u[i]; k[4][n + i] = d.scratch.udot[i] }
         for i in 0..<nz { k[4][2 * n + i] = zRates[i] }
         remember(k[4], at: end, d)
     }

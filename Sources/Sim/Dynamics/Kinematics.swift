@@ -2,6 +2,7 @@ extension Model {
     /// Forward kinematics from `data.q`, `data.u`: body poses and velocities, joint motion columns, and the
     /// velocity-product accelerations, walking the tree from ground (bodies are in topological order).
     public func updateKinematics(_ d: inout SimData) {
+        d.ownScratch()
         d.generation &+= 1
         if let planar { planar.kinematics(self, &d) } else { generalKinematics(&d) }
         placePathPoints(&d)
@@ -11,11 +12,10 @@ extension Model {
     /// pass over all paths: a point fixed on a body only follows the body.
     func placePathPoints(_ d: inout SimData) {
         let planar = self.planar != nil  // bodies turn about z only: the 2D turn of the location is enough
+        let s = d.scratch
+        let (rotation, origin, velocity, angularVelocity) = (s.rotation, s.origin, s.velocity, s.angularVelocity)
+        let (position, pointVelocity, active) = (s.placedPosition, s.placedVelocity, s.placedActive)
         pathSites.withUnsafeBufferPointer { sites in d.q.withUnsafeBufferPointer { q in
-        d.rotation.withUnsafeBufferPointer { rotation in d.origin.withUnsafeBufferPointer { origin in
-        d.velocity.withUnsafeBufferPointer { velocity in d.angularVelocity.withUnsafeBufferPointer { angularVelocity in
-        d.placedPosition.withUnsafeMutableBufferPointer { position in d.placedVelocity.withUnsafeMutableBufferPointer { pointVelocity in
-        d.placedActive.withUnsafeMutableBufferPointer { active in
             for i in sites.indices {
                 let site = sites[i]
                 if site.condition >= 0 {
@@ -38,12 +38,13 @@ extension Model {
                     pointVelocity[i] = velocity[b] + cross(angularVelocity[b], r)
                 }
             }
-        } } } } } } } } }
+        } }
     }
 
     /// `updateKinematics` with 3×3 rotations, for any model (the reference the planar routine is held to).
     func generalKinematics(_ d: inout SimData) {
-        for c in 0..<coordinateCount { d.columnAngular[c] = .zero; d.columnLinear[c] = .zero }
+        let s = d.scratch
+        for c in 0..<coordinateCount { s.columnAngular[c] = .zero; s.columnLinear[c] = .zero }
         // Joints and their plans are read in place (joints[j].field): binding one would copy it and retain its arrays.
         for j in joints.indices {
             let b = joints[j].child, p = joints[j].parent
@@ -51,15 +52,15 @@ extension Model {
             if p < 0 {
                 (pR, pO, pW, pV, pA, pLA) = (.identity, .zero, .zero, .zero, .zero, .zero)
             } else {
-                (pR, pO, pW, pV, pA, pLA) = (d.rotation[p], d.origin[p], d.angularVelocity[p], d.velocity[p], d.angularBias[p], d.linearBias[p])
+                (pR, pO, pW, pV, pA, pLA) = (s.rotation[p], s.origin[p], s.angularVelocity[p], s.velocity[p], s.angularBias[p], s.linearBias[p])
             }
             if let fixed = plans[j].fixed {
                 // The child moves with its parent: one placement, and the parent's motion carried to the new origin.
                 let r = pR * fixed.offset
-                d.rotation[b] = pR * fixed.rotation; d.origin[b] = pO + r
-                d.angularVelocity[b] = pW; d.velocity[b] = pV + cross(pW, r)
-                d.angularBias[b] = pA; d.linearBias[b] = pLA + cross(pA, r) + cross(pW, cross(pW, r))
-                d.jointOrigin[j] = pO + pR * fixed.jointOrigin
+                s.rotation[b] = pR * fixed.rotation; s.origin[b] = pO + r
+                s.angularVelocity[b] = pW; s.velocity[b] = pV + cross(pW, r)
+                s.angularBias[b] = pA; s.linearBias[b] = pLA + cross(pA, r) + cross(pW, cross(pW, r))
+                s.jointOrigin[j] = pO + pR * fixed.jointOrigin
                 continue
             }
             // Joint transform X_FM(q) and its rates, in F. Each rotation axis is carried by the rotations before it.
@@ -73,7 +74,7 @@ extension Model {
                     let (f, df, ddf) = plans[j].rotations[r].evaluate(d.q[c])
                     value = f
                     let rate = df * d.u[c]
-                    d.columnAngular[c] += a * df
+                    s.columnAngular[c] += a * df
                     // d/dt (a·ḟ) = (ω_before × a)·ḟ + a·f''·q̇²  (the q̈ part belongs to the column).
                     wBias += cross(wFM, a * rate) + a * (ddf * d.u[c] * d.u[c])
                     wFM += a * rate
@@ -92,7 +93,7 @@ extension Model {
                 let (f, df, ddf) = plans[j].translations[t].evaluate(d.q[c])
                 pFM += axis * f
                 vFM += axis * (df * d.u[c])
-                d.columnLinear[c] += axis * df
+                s.columnLinear[c] += axis * df
                 vBias += axis * (ddf * d.u[c] * d.u[c])
             }
             // Into ground.
@@ -111,14 +112,14 @@ extension Model {
             let aF = pLA + cross(pA, fromParent) + cross(pW, cross(pW, fromParent))
             let aM = aF + cross(pA, rG) + cross(pW, cross(pW, rG)) + 2 * cross(pW, vRel) + rGF * vBias
             let mToB = oB - oM
-            d.rotation[b] = rB; d.origin[b] = oB; d.angularVelocity[b] = w
-            d.velocity[b] = vM + cross(w, mToB)
-            d.angularBias[b] = alpha
-            d.linearBias[b] = aM + cross(alpha, mToB) + cross(w, cross(w, mToB))
-            d.jointOrigin[j] = oM
+            s.rotation[b] = rB; s.origin[b] = oB; s.angularVelocity[b] = w
+            s.velocity[b] = vM + cross(w, mToB)
+            s.angularBias[b] = alpha
+            s.linearBias[b] = aM + cross(alpha, mToB) + cross(w, cross(w, mToB))
+            s.jointOrigin[j] = oM
             for c in joints[j].coordinates {
-                d.columnAngular[c] = rGF * d.columnAngular[c]
-                d.columnLinear[c] = rGF * d.columnLinear[c]
+                s.columnAngular[c] = rGF * s.columnAngular[c]
+                s.columnLinear[c] = rGF * s.columnLinear[c]
             }
         }
     }
@@ -143,7 +144,7 @@ extension Model {
         let x = d.position(of: point, on: body)
         var j = body
         while j >= 0 {
-            for k in joints[j].coordinates { columns[k] = d.columnLinear[k] + cross(d.columnAngular[k], x - d.jointOrigin[j]) }
+            for k in joints[j].coordinates { columns[k] = d.scratch.columnLinear[k] + cross(d.scratch.columnAngular[k], x - d.scratch.jointOrigin[j]) }
             j = joints[j].parent
         }
         return columns

@@ -71,15 +71,11 @@ struct PlanarTree {
 
     /// `Model.updateKinematics` for this planar model: the same quantities, written as 3D values.
     func kinematics(_ model: Model, _ d: inout SimData) {
-        // Raw buffers: this runs at every evaluation, and array subscripts on `d` would check uniqueness each time.
+        let s = d.scratch
+        let (rotation, origin, bodyAngle, angularVelocity, velocity) = (s.rotation, s.origin, s.angle, s.angularVelocity, s.velocity)
+        let (angularBias, linearBias, jointOrigin, columnAngular, columnLinear) = (s.angularBias, s.linearBias, s.jointOrigin, s.columnAngular, s.columnLinear)
         model.joints.withUnsafeBufferPointer { modelJoints in joints.withUnsafeBufferPointer { joints in
         d.q.withUnsafeBufferPointer { q in d.u.withUnsafeBufferPointer { u in
-        d.rotation.withUnsafeMutableBufferPointer { rotation in d.origin.withUnsafeMutableBufferPointer { origin in
-        d.angle.withUnsafeMutableBufferPointer { bodyAngle in
-        d.angularVelocity.withUnsafeMutableBufferPointer { angularVelocity in d.velocity.withUnsafeMutableBufferPointer { velocity in
-        d.angularBias.withUnsafeMutableBufferPointer { angularBias in d.linearBias.withUnsafeMutableBufferPointer { linearBias in
-        d.jointOrigin.withUnsafeMutableBufferPointer { jointOrigin in
-        d.columnAngular.withUnsafeMutableBufferPointer { columnAngular in d.columnLinear.withUnsafeMutableBufferPointer { columnLinear in
             for c in columnAngular.indices { columnAngular[c] = .zero; columnLinear[c] = .zero }
             for j in joints.indices {
                 let b = modelJoints[j].child, p = modelJoints[j].parent
@@ -132,23 +128,18 @@ struct PlanarTree {
                 linearBias[b] = aM + Self.spin(alpha, mToB) - w * w * Vec3(mToB.x, mToB.y, 0)
                 jointOrigin[j] = oM
             }
-        } } } } } } } } } } } } } }
+        } } } }
     }
 
     /// `Model.computeMassMatrix` for this planar model: composite rigid bodies with plane first moments and inertias
     /// about the ground origin's z axis.
     func massMatrix(_ model: Model, _ d: inout SimData) {
-        let n = model.coordinateCount
+        let n = model.coordinateCount, s = d.scratch
+        let (rotation, origin, jointOrigin, columnAngular, columnLinear) = (s.rotation, s.origin, s.jointOrigin, s.columnAngular, s.columnLinear)
+        let (originColumn, compositeMass, compositeMoment) = (s.originColumn, s.compositeMass, s.compositeMoment)
+        let (compositeInertia, massMatrix) = (s.compositeInertiaZ, s.massMatrix)
         model.joints.withUnsafeBufferPointer { joints in
         mass.withUnsafeBufferPointer { mass in center.withUnsafeBufferPointer { center in inertiaZ.withUnsafeBufferPointer { inertiaZ in
-        d.rotation.withUnsafeBufferPointer { rotation in d.origin.withUnsafeBufferPointer { origin in
-        d.jointOrigin.withUnsafeBufferPointer { jointOrigin in
-        d.columnAngular.withUnsafeBufferPointer { columnAngular in d.columnLinear.withUnsafeBufferPointer { columnLinear in
-        d.originColumn.withUnsafeMutableBufferPointer { originColumn in
-        d.compositeMass.withUnsafeMutableBufferPointer { compositeMass in
-        d.compositeMoment.withUnsafeMutableBufferPointer { compositeMoment in
-        d.compositeInertiaZ.withUnsafeMutableBufferPointer { compositeInertia in
-        d.massMatrix.withUnsafeMutableBufferPointer { massMatrix in
             for i in 0..<(n * n) { massMatrix[i] = 0 }
             for b in mass.indices {
                 guard mass[b] > 0 else { compositeMass[b] = 0; compositeMoment[b] = .zero; compositeInertia[b] = 0; continue }
@@ -184,22 +175,18 @@ struct PlanarTree {
                     }
                 }
             }
-        } } } } } } } } } } } } } }
+        } } } }
     }
 
     /// `Model.projectBodyForces` for this planar model: only the plane components of the body forces and the z
     /// moments act on its coordinates.
     func projectBodyForces(_ model: Model, _ d: inout SimData, gravity includeGravity: Bool, inertial includeInertial: Bool) {
-        let g = gravity
+        let g = gravity, s = d.scratch
+        let (rotation, origin, angularVelocity, angularBias, linearBias) = (s.rotation, s.origin, s.angularVelocity, s.angularBias, s.linearBias)
+        let (jointOrigin, columnAngular, columnLinear) = (s.jointOrigin, s.columnAngular, s.columnLinear)
+        let (bodyForce, bodyMoment, generalized) = (s.bodyForce, s.bodyMoment, s.generalized)
         model.joints.withUnsafeBufferPointer { joints in
         mass.withUnsafeBufferPointer { mass in center.withUnsafeBufferPointer { center in inertiaZ.withUnsafeBufferPointer { inertiaZ in
-        d.rotation.withUnsafeBufferPointer { rotation in d.origin.withUnsafeBufferPointer { origin in
-        d.angularVelocity.withUnsafeBufferPointer { angularVelocity in
-        d.angularBias.withUnsafeBufferPointer { angularBias in d.linearBias.withUnsafeBufferPointer { linearBias in
-        d.jointOrigin.withUnsafeBufferPointer { jointOrigin in
-        d.columnAngular.withUnsafeBufferPointer { columnAngular in d.columnLinear.withUnsafeBufferPointer { columnLinear in
-        d.bodyForce.withUnsafeMutableBufferPointer { bodyForce in d.bodyMoment.withUnsafeMutableBufferPointer { bodyMoment in
-        d.generalized.withUnsafeMutableBufferPointer { generalized in
             if includeGravity || includeInertial {
                 for b in mass.indices where mass[b] > 0 {
                     let r = rotation[b] * center[b]
@@ -229,6 +216,6 @@ struct PlanarTree {
                     bodyMoment[parent] += mSub
                 }
             }
-        } } } } } } } } } } } } } } }
+        } } } }
     }
 }

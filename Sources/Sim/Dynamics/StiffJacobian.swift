@@ -134,7 +134,7 @@ extension Model {
         let n = coordinateCount
         for r in 0..<n {
             for c in 0..<n {
-                jacobian.mass[r * n + c] = jacobian.locked[r] || jacobian.locked[c] ? (r == c ? 1 : 0) : d.massMatrix[r * n + c]
+                jacobian.mass[r * n + c] = jacobian.locked[r] || jacobian.locked[c] ? (r == c ? 1 : 0) : d.scratch.massMatrix[r * n + c]
             }
         }
     }
@@ -147,7 +147,7 @@ extension Model {
             var target = source, column = [Double](repeating: 0, count: n)
             for c in 0..<width {
                 for k in 0..<n { column[k] = source[k * width + c] }
-                Self.substitute(factor: d.factor, free: d.free, &column)
+                Self.substitute(factor: d.scratch.factor, free: d.scratch.unlocked, &column)
                 for k in 0..<n { target[k * width + c] = column[k] }
             }
             return target
@@ -162,7 +162,7 @@ extension Model {
         guard body >= 0 else { return }
         var j = body
         while j >= 0 {
-            for k in joints[j].coordinates { columns[k] = d.columnLinear[k] + cross(d.columnAngular[k], x - d.jointOrigin[j]) }
+            for k in joints[j].coordinates { columns[k] = d.scratch.columnLinear[k] + cross(d.scratch.columnAngular[k], x - d.scratch.jointOrigin[j]) }
             j = joints[j].parent
         }
     }

@@ -64,18 +64,18 @@ public final class HuntCrossleyForce: ForceElement {
         for i in pairs.indices {
             let pair = pairs[i]
             let center = pair.sphereBody < 0 ? pair.center : d.position(of: pair.center, on: pair.sphereBody)
-            let normal = pair.planeBody < 0 ? pair.normal : d.rotation[pair.planeBody] * pair.normal
+            let normal = pair.planeBody < 0 ? pair.normal : d.scratch.rotation[pair.planeBody] * pair.normal
             let point = pair.planeBody < 0 ? pair.planePoint : d.position(of: pair.planePoint, on: pair.planeBody)
             let (depth, contact) = penetration(i, center: center, normal: normal, planePoint: point)
             guard depth > 0 else { continue }
-            var vRel = pair.sphereBody < 0 ? Vec3.zero : d.velocity[pair.sphereBody] + cross(d.angularVelocity[pair.sphereBody], contact - d.origin[pair.sphereBody])
-            if pair.planeBody >= 0 { vRel -= d.velocity[pair.planeBody] + cross(d.angularVelocity[pair.planeBody], contact - d.origin[pair.planeBody]) }
+            var vRel = pair.sphereBody < 0 ? Vec3.zero : d.scratch.velocity[pair.sphereBody] + cross(d.scratch.angularVelocity[pair.sphereBody], contact - d.scratch.origin[pair.sphereBody])
+            if pair.planeBody >= 0 { vRel -= d.scratch.velocity[pair.planeBody] + cross(d.scratch.angularVelocity[pair.planeBody], contact - d.scratch.origin[pair.planeBody]) }
             let force = self.force(i, depth: depth, normal: normal, velocity: vRel)
             if pair.sphereBody >= 0 { d.applyForce(force, at: contact, on: pair.sphereBody); total += force; moment += cross(contact, force) }
             if pair.planeBody >= 0 { d.applyForce(-force, at: contact, on: pair.planeBody); total -= force; moment -= cross(contact, force) }
         }
-        d.outputs[slots.output] = total.x; d.outputs[slots.output + 1] = total.y; d.outputs[slots.output + 2] = total.z
-        d.outputs[slots.output + 3] = moment.x; d.outputs[slots.output + 4] = moment.y; d.outputs[slots.output + 5] = moment.z
+        d.scratch.outputs[slots.output] = total.x; d.scratch.outputs[slots.output + 1] = total.y; d.scratch.outputs[slots.output + 2] = total.z
+        d.scratch.outputs[slots.output + 3] = moment.x; d.scratch.outputs[slots.output + 4] = moment.y; d.scratch.outputs[slots.output + 5] = moment.z
     }
 
     /// Penetration of pair i's sphere (centre in ground) into its plane, and the contact point halfway into it.
@@ -111,7 +111,7 @@ public final class HuntCrossleyForce: ForceElement {
             let center = d.position(of: pairs[i].center, on: body)
             let (depth, contact) = penetration(i, center: center, normal: normal, planePoint: point)
             guard depth > 0 else { continue }
-            let vRel = d.velocity[body] + cross(d.angularVelocity[body], contact - d.origin[body])
+            let vRel = d.scratch.velocity[body] + cross(d.scratch.angularVelocity[body], contact - d.scratch.origin[body])
             jacobian.addContact(model, d, body: body, center: center, contact: contact, velocity: vRel) { c, v in
                 force(i, depth: penetration(i, center: c, normal: normal, planePoint: point).depth, normal: normal, velocity: v)
             }

@@ -38,15 +38,20 @@ public struct ForceSlots: Sendable {
 }
 
 extension SimData {
+    // What force elements add during an evaluation (into scratch that the evaluation owns).
+
     /// Adds a force (ground frame, N) acting at a point (ground frame) of `body`.
     @inline(__always) public mutating func applyForce(_ force: Vec3, at point: Vec3, on body: Int) {
-        bodyForce[body] += force
-        bodyMoment[body] += cross(point, force)
+        scratch.bodyForce[body] += force
+        scratch.bodyMoment[body] += cross(point, force)
     }
 
     /// Adds a pure moment (ground frame, N·m) on `body`.
-    public mutating func applyMoment(_ moment: Vec3, on body: Int) { bodyMoment[body] += moment }
+    public mutating func applyMoment(_ moment: Vec3, on body: Int) { scratch.bodyMoment[body] += moment }
 
     /// Adds a generalized force on a coordinate (N·m or N).
-    public mutating func applyGeneralizedForce(_ value: Double, coordinate: Int) { generalized[coordinate] += value }
+    public mutating func applyGeneralizedForce(_ value: Double, coordinate: Int) { scratch.generalized[coordinate] += value }
+
+    /// Sets output `i` (a value the force element reports, `ForceSlots.output` on).
+    public mutating func setOutput(_ i: Int, _ value: Double) { scratch.outputs[i] = value }
 }

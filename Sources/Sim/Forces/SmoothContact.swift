@@ -34,8 +34,8 @@ public final class SmoothSphereHalfSpaceForce: ForceElement {
         if sphere.body >= 0 { d.applyForce(onSphere, at: contact, on: sphere.body) }
         if plane.body >= 0 { d.applyForce(-onSphere, at: contact, on: plane.body) }
         let m = cross(contact, onSphere)
-        d.outputs[slots.output] = onSphere.x; d.outputs[slots.output + 1] = onSphere.y; d.outputs[slots.output + 2] = onSphere.z
-        d.outputs[slots.output + 3] = m.x; d.outputs[slots.output + 4] = m.y; d.outputs[slots.output + 5] = m.z
+        d.scratch.outputs[slots.output] = onSphere.x; d.scratch.outputs[slots.output + 1] = onSphere.y; d.scratch.outputs[slots.output + 2] = onSphere.z
+        d.scratch.outputs[slots.output + 3] = m.x; d.scratch.outputs[slots.output + 4] = m.y; d.scratch.outputs[slots.output + 5] = m.z
     }
 
     /// For a sphere on a body against a ground plane (`StiffJacobian.addContact`).
@@ -51,7 +51,7 @@ public final class SmoothSphereHalfSpaceForce: ForceElement {
     }
 
     @inline(__always) private func planeInGround(_ d: SimData) -> (outward: Vec3, point: Vec3) {
-        (plane.body < 0 ? plane.normal : d.rotation[plane.body] * plane.normal,
+        (plane.body < 0 ? plane.normal : d.scratch.rotation[plane.body] * plane.normal,
          plane.body < 0 ? plane.point : d.position(of: plane.point, on: plane.body))
     }
 
@@ -63,8 +63,8 @@ public final class SmoothSphereHalfSpaceForce: ForceElement {
 
     /// Velocity of the sphere's body relative to the plane's at a ground point.
     @inline(__always) private func relativeVelocity(_ d: SimData, at contact: Vec3) -> Vec3 {
-        var v = sphere.body < 0 ? Vec3.zero : d.velocity[sphere.body] + cross(d.angularVelocity[sphere.body], contact - d.origin[sphere.body])
-        if plane.body >= 0 { v -= d.velocity[plane.body] + cross(d.angularVelocity[plane.body], contact - d.origin[plane.body]) }
+        var v = sphere.body < 0 ? Vec3.zero : d.scratch.velocity[sphere.body] + cross(d.scratch.angularVelocity[sphere.body], contact - d.scratch.origin[sphere.body])
+        if plane.body >= 0 { v -= d.scratch.velocity[plane.body] + cross(d.scratch.angularVelocity[plane.body], contact - d.scratch.origin[plane.body]) }
         return v
     }
 

@@ -231,8 +231,7 @@ public final class ImitationEnvironment {
             // The last good state evaluated afresh, so the final observation is finite.
             do { try model.computeAccelerations(&data, stateRates: &rates) } catch {
                 model.updateKinematics(&data)
-                for i in 0..<data.udot.count { data.udot[i] = 0 }
-                for i in 0..<data.outputs.count { data.outputs[i] = 0 }
+                data.clearResults()
             }
         }
         simulationSeconds += Double(DispatchTime.now().uptimeNanoseconds - simulationStart) * 1e-9

@@ -98,8 +98,8 @@ public struct GeometryPath: Sendable {
     @inline(__always) func ground(_ p: Point, _ d: SimData) -> (position: Vec3, velocity: Vec3) {
         let (location, rate) = local(p, d)
         if p.body < 0 { return (location, rate) }
-        let r = d.rotation[p.body] * location
-        return (d.origin[p.body] + r, d.velocity[p.body] + cross(d.angularVelocity[p.body], r) + d.rotation[p.body] * rate)
+        let r = d.scratch.rotation[p.body] * location
+        return (d.scratch.origin[p.body] + r, d.scratch.velocity[p.body] + cross(d.scratch.angularVelocity[p.body], r) + d.scratch.rotation[p.body] * rate)
     }
 
     /// Ground position and velocity of point i, or nil while its condition keeps it inactive.
@@ -111,8 +111,8 @@ public struct GeometryPath: Sendable {
         }
         if site.moving { return ground(points[i], d) }
         if site.body < 0 { return (site.location, .zero) }
-        let r = d.rotation[site.body] * site.location
-        return (d.origin[site.body] + r, d.velocity[site.body] + cross(d.angularVelocity[site.body], r))
+        let r = d.scratch.rotation[site.body] * site.location
+        return (d.scratch.origin[site.body] + r, d.scratch.velocity[site.body] + cross(d.scratch.angularVelocity[site.body], r))
     }
 
     /// Length and lengthening speed gained from the segment `previous` → `here`.
@@ -149,7 +149,7 @@ public struct GeometryPath: Sendable {
                 let add = Self.segment(from: previous, to: here)
                 length += add.length; speed += add.speed
             }
-            d.pathPoint[count] = i; d.pathPosition[count] = here.position
+            d.scratch.pathPoint[count] = i; d.scratch.pathPosition[count] = here.position
             count += 1
             previous = here
         }
@@ -159,35 +159,31 @@ public struct GeometryPath: Sendable {
     /// Length and lengthening speed from this path's points as the kinematics placed them, from index `start` on.
     /// It leaves each segment's direction for `applyTension(_:placedFrom:_:)`.
     func lengthAndSpeed(placedFrom start: Int, _ d: inout SimData) -> (length: Double, speed: Double) {
-        let count = sites.count
-        return d.placedPosition.withUnsafeBufferPointer { position in d.placedVelocity.withUnsafeBufferPointer { velocity in
-        d.placedActive.withUnsafeBufferPointer { active in d.placedDirection.withUnsafeMutableBufferPointer { direction in
-            var length = 0.0, speed = 0.0, previous = -1
-            for i in start..<(start + count) where active[i] {
-                if previous >= 0 {
-                    let segment = position[i] - position[previous]
-                    let l = norm(segment)
-                    let unit = l > 0 ? segment * (1 / l) : .zero
-                    length += l; speed += dot(unit, velocity[i] - velocity[previous])
-                    direction[i] = unit
-                }
-                previous = i
+        let s = d.scratch
+        let (position, velocity, active, direction) = (s.placedPosition, s.placedVelocity, s.placedActive, s.placedDirection)
+        var length = 0.0, speed = 0.0, previous = -1
+        for i in start..<(start + sites.count) where active[i] {
+            if previous >= 0 {
+                let segment = position[i] - position[previous]
+                let l = norm(segment)
+                let unit = l > 0 ? segment * (1 / l) : .zero
+                length += l; speed += dot(unit, velocity[i] - velocity[previous])
+                direction[i] = unit
             }
-            return (length, speed)
-        } } } }
+            previous = i
+        }
+        return (length, speed)
     }
 
     /// Applies a tension (N, pulling the path shorter) at this path's points as the kinematics placed them, along the
     /// segment directions `lengthAndSpeed(placedFrom:_:)` left.
     func applyTension(_ tension: Double, placedFrom start: Int, _ d: inout SimData) {
-        let count = sites.count
+        let s = d.scratch
+        let (position, active, direction, bodyForce, bodyMoment) = (s.placedPosition, s.placedActive, s.placedDirection, s.bodyForce, s.bodyMoment)
         sites.withUnsafeBufferPointer { sites in
-        d.placedPosition.withUnsafeBufferPointer { position in d.placedActive.withUnsafeBufferPointer { active in
-        d.placedDirection.withUnsafeBufferPointer { direction in
-        d.bodyForce.withUnsafeMutableBufferPointer { bodyForce in d.bodyMoment.withUnsafeMutableBufferPointer { bodyMoment in
             // Each segment pulls its two ends toward each other: the pull of segment a→b on b is −p, on a +p.
             var previous = -1
-            for i in start..<(start + count) where active[i] {
+            for i in start..<(start + sites.count) where active[i] {
                 if previous >= 0 {
                     let pull = direction[i] * tension
                     let a = sites[previous - start].body, b = sites[i - start].body
@@ -196,7 +192,7 @@ public struct GeometryPath: Sendable {
                 }
                 previous = i
             }
-        } } } } } }
+        }
     }
 
     /// Applies a tension (N, pulling the path shorter) to the bodies and, for moving points, to the coordinates their
@@ -211,11 +207,11 @@ public struct GeometryPath: Sendable {
         for c in 0..<active {
             var pullAfter = Vec3.zero
             if c + 1 < active {
-                let segment = d.pathPosition[c + 1] - d.pathPosition[c]
+                let segment = d.scratch.pathPosition[c + 1] - d.scratch.pathPosition[c]
                 let l = norm(segment)
                 if l > 0 { pullAfter = segment * (tension / l) }
             }
-            apply(pullAfter - pullBefore, at: d.pathPosition[c], point: d.pathPoint[c], &d, geometric: geometric)
+            apply(pullAfter - pullBefore, at: d.scratch.pathPosition[c], point: d.scratch.pathPoint[c], &d, geometric: geometric)
             pullBefore = pullAfter
         }
     }
@@ -247,7 +243,7 @@ public struct GeometryPath: Sendable {
             let slope = points[i].moving[m].function.evaluate(q).1
             var axis = Vec3.zero
             axis[points[i].moving[m].component] = slope
-            let direction = body < 0 ? axis : d.rotation[body] * axis
+            let direction = body < 0 ? axis : d.scratch.rotation[body] * axis
             d.applyGeneralizedForce(dot(force, direction), coordinate: coordinate)
         }
     }
@@ -258,7 +254,7 @@ extension Model {
     /// Needs `updateKinematics`; uses the data's force scratch.
     public func momentArms(of path: GeometryPath, _ d: inout SimData) -> [Double] {
         unitTensionForces(path, active: path.lengthAndSpeed(caching: &d).active, &d)
-        return d.generalized
+        return d.scratch.generalized.array
     }
 
     /// The generalized forces of a unit tension along the `active` points in the path scratch, left in

@@ -43,8 +43,8 @@ public final class MuscleForce: ForceElement {
         stateRates[slots.state] = e.activationDerivative
         if !muscle.rigidTendon { stateRates[slots.state + 1] = e.fiberLengthDerivative }
         let o = slots.output
-        d.outputs[o] = e.tendonForce; d.outputs[o + 1] = e.activation; d.outputs[o + 2] = e.normFiberLength
-        d.outputs[o + 3] = e.normFiberVelocity; d.outputs[o + 4] = e.fiberVelocity; d.outputs[o + 5] = e.activeFiberForce
+        d.scratch.outputs[o] = e.tendonForce; d.scratch.outputs[o + 1] = e.activation; d.scratch.outputs[o + 2] = e.normFiberLength
+        d.scratch.outputs[o + 3] = e.normFiberVelocity; d.scratch.outputs[o + 4] = e.fiberVelocity; d.scratch.outputs[o + 5] = e.activeFiberForce
     }
 
     /// Moment arms from a unit tension, then the muscle's partial derivatives in its states, the path length and its
@@ -54,10 +54,10 @@ public final class MuscleForce: ForceElement {
         model.unitTensionForces(path, active: active, &d)
         // A coordinate that moves the whole path rigidly (a pelvis translation) gets a rounding-level arm: dropped,
         // so that the muscle's rows of W stay on the coordinates it spans.
-        let largest = d.generalized.reduce(0) { max($0, abs($1)) }
-        for k in 0..<model.coordinateCount { jacobian.arms[k] = abs(d.generalized[k]) > 1e-12 * largest ? d.generalized[k] : 0 }
+        let largest = d.scratch.generalized.array.reduce(0) { max($0, abs($1)) }
+        for k in 0..<model.coordinateCount { jacobian.arms[k] = abs(d.scratch.generalized[k]) > 1e-12 * largest ? d.scratch.generalized[k] : 0 }
         if path.holdsAMovingPoint(d) { model.unitTensionForces(path, active: active, &d, geometric: true) }
-        for k in 0..<model.coordinateCount { jacobian.lengthArms[k] = abs(d.generalized[k]) > 1e-12 * largest ? d.generalized[k] : 0 }
+        for k in 0..<model.coordinateCount { jacobian.lengthArms[k] = abs(d.scratch.generalized[k]) > 1e-12 * largest ? d.scratch.generalized[k] : 0 }
         let excitation = min(max(d.controls[slots.control], muscle.parameters.minControl), muscle.parameters.maxControl)
         let a = d.z[slots.state], l = muscle.rigidTendon ? 0 : d.z[slots.state + 1]
         let g = muscle.partials(activation: a, fiberLength: l, mtuLength: length, mtuLengtheningSpeed: speed, excitation: excitation)
