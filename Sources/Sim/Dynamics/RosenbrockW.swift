@@ -143,16 +143,12 @@ extension StiffJacobian {
                 zInverse[2 * start + 2] = -c / det; zInverse[2 * start + 3] = a / det
             }
         }
-        // P = Z·(ηBq + Bu), within each block and on the coordinates the block touches.
-        for (start, count) in blocks {
-            for i in start..<(start + count) {
-                for k in 0..<sparseCount[i] {
-                    let c = sparseColumns[i * n + k]
-                    var sum = 0.0
-                    for j in start..<(start + count) { sum += zInverse[2 * i + j - start] * (eta * zq[j * n + c] + zu[j * n + c]) }
-                    p[i * n + c] = sum
-                }
-            }
+        // η·P = η·Z·(ηBq + Bu), within each block and on the coordinates the block touches.
+        for e in 0..<pStart[nz] {
+            let i = pRow[e], c = pColumn[e], (start, count) = rowBlock[i]
+            var sum = 0.0
+            for j in start..<(start + count) { sum += zInverse[2 * i + j - start] * (eta * zq[j * n + c] + zu[j * n + c]) }
+            pValue[e] = eta * sum
         }
         // S = M − η²tq − ηtu − η²tz·P on the unlocked rows (a locked row is the identity's), then LU with pivoting.
         for r in 0..<n {
@@ -162,14 +158,9 @@ extension StiffJacobian {
             }
             for c in 0..<n { s[r * n + c] = mass[r * n + c] - eta * eta * tq[r * n + c] - eta * tu[r * n + c] }
         }
-        // tz's column j lives on z row j's coordinates, as P's row j does.
-        for j in 0..<nz {
-            for k in 0..<sparseCount[j] {
-                let r = sparseColumns[j * n + k]
-                if locked[r] { continue }
-                let w = eta * eta * tz[r * nz + j]
-                for l in 0..<sparseCount[j] { let c = sparseColumns[j * n + l]; s[r * n + c] -= w * p[j * n + c] }
-            }
+        for e in 0..<tzCount {  // tz's column j lives on z row j's coordinates, as P's row j does
+            let r = tzRow[e], j = tzState[e], w = eta * tzValue[e]
+            for f in pStart[j]..<pStart[j + 1] { s[r * n + pColumn[f]] -= w * pValue[f] }
         }
         for c in 0..<n {
             var pivot = c
@@ -188,71 +179,46 @@ extension StiffJacobian {
 
     /// x ← (I − ηW)⁻¹·x over the packed state, by eliminating q and z onto u (see `prepare`).
     mutating func solve(_ x: inout [Double]) {
-        let (n, nz, eta) = (self.n, self.nz, self.eta)
-        sparseColumns.withUnsafeBufferPointer { sparseColumns in sparseCount.withUnsafeBufferPointer { sparseCount in
-        x.withUnsafeMutableBufferPointer { x in
-            // Z·(r_z + η·Bq·r_q) per block, in place of r_z.
-            zq.withUnsafeBufferPointer { zq in zInverse.withUnsafeBufferPointer { zi in blocks.withUnsafeBufferPointer { blocks in
-                for (start, count) in blocks {
-                    var w0 = 0.0, w1 = 0.0
-                    for j in 0..<count {
-                        var sum = x[2 * n + start + j]
-                        let row = start + j
-                        for k in 0..<sparseCount[row] { let c = sparseColumns[row * n + k]; sum += eta * zq[row * n + c] * x[c] }
-                        if j == 0 { w0 = sum } else { w1 = sum }
-                    }
-                    for i in 0..<count {
-                        let row = 2 * (start + i)
-                        x[2 * n + start + i] = zi[row] * w0 + (count > 1 ? zi[row + 1] * w1 : 0)
-                    }
-                }
-            } } }
-            vector.withUnsafeMutableBufferPointer { u in
-                // Right side for u: M·r_u + η·tq·r_q + η·tz·(Z·w) (r_u on a locked row), then S·x_u = it by the LU of
-                // `prepare`.
-                mass.withUnsafeBufferPointer { mass in tq.withUnsafeBufferPointer { tq in tz.withUnsafeBufferPointer { tz in
-                locked.withUnsafeBufferPointer { locked in
-                    for r in 0..<n {
-                        if locked[r] { u[r] = x[n + r]; continue }
-                        var sum = 0.0, inertial = 0.0
-                        for c in 0..<n { inertial += mass[r * n + c] * x[n + c]; sum += tq[r * n + c] * x[c] }
-                        u[r] = inertial + eta * sum
-                    }
-                    for j in 0..<nz {  // tz's column j lives on z row j's coordinates
-                        let w = eta * x[2 * n + j]
-                        for k in 0..<sparseCount[j] {
-                            let r = sparseColumns[j * n + k]
-                            if !locked[r] { u[r] += w * tz[r * nz + j] }
-                        }
-                    }
-                } } } }
-                pivots.withUnsafeBufferPointer { pivots in for c in 0..<n where pivots[c] != c { u.swapAt(c, pivots[c]) } }
-                s.withUnsafeBufferPointer { s in
-                    for r in 0..<n {
-                        var sum = u[r]
-                        for c in 0..<r { sum -= s[r * n + c] * u[c] }
-                        u[r] = sum
-                    }
-                    for r in stride(from: n - 1, through: 0, by: -1) {
-                        var sum = u[r]
-                        for c in (r + 1)..<max(n, r + 1) { sum -= s[r * n + c] * u[c] }
-                        u[r] = s[r * n + r] != 0 ? sum / s[r * n + r] : 0
-                    }
-                }
-                // Back: x_z = Z·w + η·P·x_u, x_q = r_q + η·x_u, x_u.
-                p.withUnsafeBufferPointer { p in
-                    for i in 0..<nz {
-                        var sum = 0.0
-                        for k in 0..<sparseCount[i] { let c = sparseColumns[i * n + k]; sum += p[i * n + c] * u[c] }
-                        x[2 * n + i] += eta * sum
-                    }
-                }
-                for k in 0..<n {
-                    x[k] += eta * u[k]
-                    x[n + k] = u[k]
+        let (n, eta) = (self.n, self.eta)
+        x.withUnsafeMutableBufferPointer { x in vector.withUnsafeMutableBufferPointer { u in
+            let z = x.baseAddress! + 2 * n
+            // Right side for u: M·r_u + η·tq·r_q (r_u on a locked row) ...
+            for r in 0..<n {
+                if locked[r] { u[r] = x[n + r]; continue }
+                var sum = 0.0, inertial = 0.0
+                for c in 0..<n { inertial += mass[r * n + c] * x[n + c]; sum += tq[r * n + c] * x[c] }
+                u[r] = inertial + eta * sum
+            }
+            // ... + η·tz·(Z·w) with w = r_z + η·Bq·r_q, Z·w kept in place of r_z ...
+            for e in 0..<zqCount { z[zqRow[e]] += eta * zqValue[e] * x[zqColumn[e]] }
+            for (start, count) in blocks {
+                if count == 1 {
+                    z[start] *= zInverse[2 * start]
+                } else {
+                    let w0 = z[start], w1 = z[start + 1]
+                    z[start] = zInverse[2 * start] * w0 + zInverse[2 * start + 1] * w1
+                    z[start + 1] = zInverse[2 * start + 2] * w0 + zInverse[2 * start + 3] * w1
                 }
             }
-        }
+            for e in 0..<tzCount { u[tzRow[e]] += eta * tzValue[e] * z[tzState[e]] }
+            // ... then S·x_u = it by the LU of `prepare`.
+            for c in 0..<n where pivots[c] != c { u.swapAt(c, pivots[c]) }
+            for r in 0..<n {
+                var sum = u[r]
+                for c in 0..<r { sum -= s[r * n + c] * u[c] }
+                u[r] = sum
+            }
+            for r in stride(from: n - 1, through: 0, by: -1) {
+                var sum = u[r]
+                for c in (r + 1)..<max(n, r + 1) { sum -= s[r * n + c] * u[c] }
+                u[r] = s[r * n + r] != 0 ? sum / s[r * n + r] : 0
+            }
+            // Back: x_z = Z·w + η·P·x_u, x_q = r_q + η·x_u, x_u.
+            for e in 0..<pStart[nz] { z[pRow[e]] += pValue[e] * u[pColumn[e]] }
+            for k in 0..<n {
+                x[k] += eta * u[k]
+                x[n + k] = u[k]
+            }
         } }
     }
 }

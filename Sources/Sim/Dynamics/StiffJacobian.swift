@@ -21,20 +21,27 @@ public struct StiffJacobian {
     var arms: [Double], lengthArms: [Double], vector: [Double]
     /// Per step (η = hγ), writing B· for the z rows (zq, zu, zz): S = M − η²·tq − η·tu − η²·tz·Z·(ηBq + Bu) factored
     /// (identity rows for locked coordinates), Z = (I − ηBz)⁻¹ (kept in blocks as zz is) and P = Z·(ηBq + Bu).
-    var s: [Double], pivots: [Int], zInverse: [Double], p: [Double], eta = -1.0
+    var s: [Double], pivots: [Int], zInverse: [Double], eta = -1.0
     /// Per coordinate, whether it is locked.
     let locked: [Bool]
     /// Per z row, the coordinates its block's rows of Bq and Bu touch (a muscle's spanned coordinates), as the element
     /// that adds them lists them: row i's list is `sparseColumns[i·n ..< i·n + sparseCount[i]]`. Those rows of Bq, Bu
     /// and P, and column i of tz (the state acts on the same coordinates), are zero elsewhere.
     var sparseColumns: [Int], sparseCount: [Int]
+    /// The sparse parts as flat lists of entries (laid out by `flatten` once per W): Bq's (z row, column, value),
+    /// tz's on unlocked coordinates (coordinate, z row, value), and P's (z row, column, and per step η·P), P's row i
+    /// from `pStart[i]` to `pStart[i + 1]`. Each z row's block (start, count).
+    var zqRow: [Int], zqColumn: [Int], zqValue: [Double], zqCount = 0
+    var tzRow: [Int], tzState: [Int], tzValue: [Double], tzCount = 0
+    var pRow: [Int], pColumn: [Int], pValue: [Double], pStart: [Int]
+    let rowBlock: [(start: Int, count: Int)]
 
     init(model: Model) {
         n = model.coordinateCount; nz = model.stateCount
         tq = [Double](repeating: 0, count: n * n); tu = tq; mass = tq; s = tq
         tz = [Double](repeating: 0, count: n * nz)
         locked = model.coordinates.map(\.locked)
-        zq = [Double](repeating: 0, count: nz * n); zu = zq; p = zq
+        zq = [Double](repeating: 0, count: nz * n); zu = zq
         zz = [Double](repeating: 0, count: 2 * nz); zInverse = zz
         blocks = model.forces.indices.filter { model.forces[$0].stateCount > 0 }
             .map { (model.stateOffsets[$0], model.forces[$0].stateCount) }
@@ -42,6 +49,28 @@ public struct StiffJacobian {
         arms = [Double](repeating: 0, count: n); lengthArms = arms; vector = arms
         pivots = [Int](repeating: 0, count: n)
         sparseColumns = [Int](repeating: 0, count: nz * n); sparseCount = [Int](repeating: 0, count: nz)
+        zqRow = sparseColumns; zqColumn = sparseColumns; zqValue = [Double](repeating: 0, count: nz * n)
+        tzRow = sparseColumns; tzState = sparseColumns; tzValue = zqValue
+        pRow = sparseColumns; pColumn = sparseColumns; pValue = zqValue; pStart = [Int](repeating: 0, count: nz + 1)
+        var rows = [(start: Int, count: Int)](repeating: (0, 0), count: nz)
+        for block in blocks { for i in block.start..<(block.start + block.count) { rows[i] = block } }
+        rowBlock = rows
+    }
+
+    /// Lays out the flat entry lists, once the elements have added their derivatives.
+    mutating func flatten() {
+        zqCount = 0; tzCount = 0
+        var pCount = 0
+        for i in 0..<nz {
+            pStart[i] = pCount
+            for k in 0..<sparseCount[i] {
+                let c = sparseColumns[i * n + k]
+                if zq[i * n + c] != 0 { zqRow[zqCount] = i; zqColumn[zqCount] = c; zqValue[zqCount] = zq[i * n + c]; zqCount += 1 }
+                if !locked[c] && tz[c * nz + i] != 0 { tzRow[tzCount] = c; tzState[tzCount] = i; tzValue[tzCount] = tz[c * nz + i]; tzCount += 1 }
+                pRow[pCount] = i; pColumn[pCount] = c; pCount += 1
+            }
+        }
+        pStart[nz] = pCount
     }
 
     mutating func clear() {
@@ -137,6 +166,7 @@ extension Model {
                 jacobian.mass[r * n + c] = jacobian.locked[r] || jacobian.locked[c] ? (r == c ? 1 : 0) : d.scratch.massMatrix[r * n + c]
             }
         }
+        jacobian.flatten()
     }
 
     /// M⁻¹ times the u-row blocks of `jacobian` (taken at `d`), ∂u̇/∂(q, u, z) with zero rows for locked coordinates,
