@@ -115,6 +115,26 @@ public struct CubicSpline: Equatable, Codable, Sendable {
         return CubicSpline(x: x, y: y, b: b, c: c, d: d)
     }
 
+    /// Knots and coefficients in one run: x, y, b, c, d of knot k at 5k.
+    var packed: [Double] { x.indices.flatMap { [x[$0], y[$0], b[$0], c[$0], d[$0]] } }
+
+    /// `evaluate` on the `packed` run.
+    @inline(__always)
+    static func evaluate(packed p: UnsafeBufferPointer<Double>, at t: Double) -> (Double, Double, Double) {
+        let n = p.count / 5
+        if t < p[0] { return (p[1] + (t - p[0]) * p[2], p[2], 0) }
+        let last = 5 * (n - 1)
+        if t > p[last] { return (p[last + 1] + (t - p[last]) * p[last + 2], p[last + 2], 0) }
+        var lo = 0, hi = n - 1
+        while hi - lo > 1 {
+            let mid = (lo + hi) / 2
+            if t < p[5 * mid] { hi = mid } else { lo = mid }
+        }
+        let k = 5 * min(lo, n - 2), dx = t - p[k]
+        let (y, b, c, d) = (p[k + 1], p[k + 2], p[k + 3], p[k + 4])
+        return (y + dx * (b + dx * (c + dx * d)), b + dx * (2 * c + 3 * dx * d), 2 * c + 6 * dx * d)
+    }
+
     public func evaluate(_ t: Double) -> (Double, Double, Double) {
         let n = x.count
         if t < x[0] { return (y[0] + (t - x[0]) * b[0], b[0], 0) }

@@ -13,19 +13,23 @@ public struct TransformAxis: Sendable {
     public let axis: Vec3
     public let coordinate: Int?
     public let function: CoordinateFunction
-    /// The function's value when it is constant, and slope/intercept when it is linear, read by the kinematics
-    /// without going through the (indirect, reference-counted) function.
-    let constantValue: Double, linear: Bool, slope: Double, intercept: Double
+    /// The function's value when it is constant, slope/intercept when it is linear, and a spline's knots and
+    /// coefficients in one run (x, y, b, c, d per knot), read by the kinematics without going through the
+    /// (indirect, reference-counted) function.
+    let constantValue: Double, linear: Bool, slope: Double, intercept: Double, spline: [Double]
 
     public init(axis: Vec3, coordinate: Int?, function: CoordinateFunction) {
         self.axis = axis; self.coordinate = coordinate; self.function = function
         constantValue = function.evaluate(0).0
         if case .linear(let a, let b) = function { (linear, slope, intercept) = (true, a, b) } else { (linear, slope, intercept) = (false, 0, 0) }
+        if case .spline(let s) = function { spline = s.packed } else { spline = [] }
     }
 
     /// (value, d/dq, d²/dq²) at q.
     @inline(__always) func evaluate(_ q: Double) -> (Double, Double, Double) {
-        linear ? (slope * q + intercept, slope, 0) : function.evaluate(q)
+        if linear { return (slope * q + intercept, slope, 0) }
+        if !spline.isEmpty { return spline.withUnsafeBufferPointer { CubicSpline.evaluate(packed: $0, at: q) } }
+        return function.evaluate(q)
     }
 }
 
