@@ -8,8 +8,8 @@ extension Model {
         placePathPoints(&d)
     }
 
-    /// Ground position and velocity of every muscle path point (but moving ones) and whether it is active, in one
-    /// pass over all paths: a point fixed on a body only follows the body.
+    /// Ground position and velocity of every muscle path point and whether it is active, in one pass over all paths:
+    /// a point fixed on a body only follows the body; a moving point (a few) goes through its path's functions.
     func placePathPoints(_ d: inout SimData) {
         let planar = self.planar != nil  // bodies turn about z only: the 2D turn of the location is enough
         let s = d.scratch
@@ -39,6 +39,15 @@ extension Model {
                 }
             }
         } }
+        for m in movingPathPoints.indices {
+            let i = movingPathPoints[m].site
+            let (location, rate) = movingPathPoints[m].path.local(point: movingPathPoints[m].point, q: d.q, u: d.u)
+            let b = pathSites[i].body
+            if b < 0 { position[i] = location; pointVelocity[i] = rate; continue }
+            let r = rotation[b] * location
+            position[i] = origin[b] + r
+            pointVelocity[i] = velocity[b] + cross(angularVelocity[b], r) + rotation[b] * rate
+        }
     }
 
     /// `updateKinematics` with 3×3 rotations, for any model (the reference the planar routine is held to).

@@ -38,6 +38,22 @@ public indirect enum CoordinateFunction: Equatable, Codable, Sendable {
 public struct CubicSpline: Equatable, Codable, Sendable {
     public let x: [Double], y: [Double]
     let b: [Double], c: [Double], d: [Double]
+    /// Knots and coefficients in one run, x, y, b, c, d of knot k at 5k: what `evaluate` reads.
+    let packed: [Double]
+
+    init(x: [Double], y: [Double], b: [Double], c: [Double], d: [Double]) {
+        self.x = x; self.y = y; self.b = b; self.c = c; self.d = d
+        packed = x.indices.flatMap { [x[$0], y[$0], b[$0], c[$0], d[$0]] }
+    }
+
+    enum CodingKeys: String, CodingKey { case x, y, b, c, d }
+
+    public init(from decoder: Decoder) throws {
+        let k = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(x: try k.decode([Double].self, forKey: .x), y: try k.decode([Double].self, forKey: .y),
+                  b: try k.decode([Double].self, forKey: .b), c: try k.decode([Double].self, forKey: .c),
+                  d: try k.decode([Double].self, forKey: .d))
+    }
 
     /// SIMM's spline (OpenSim SimmSpline): the Forsythe–Malcolm–Moler cubic whose end third derivatives match those
     /// of the cubics through the first and last four points; two points give a line.
@@ -115,10 +131,7 @@ public struct CubicSpline: Equatable, Codable, Sendable {
         return CubicSpline(x: x, y: y, b: b, c: c, d: d)
     }
 
-    /// Knots and coefficients in one run: x, y, b, c, d of knot k at 5k.
-    var packed: [Double] { x.indices.flatMap { [x[$0], y[$0], b[$0], c[$0], d[$0]] } }
-
-    /// `evaluate` on the `packed` run.
+    /// (value, d/dt, d²/dt²) at t from a `packed` run: binary search for the interval holding t.
     @inline(__always)
     static func evaluate(packed p: UnsafeBufferPointer<Double>, at t: Double) -> (Double, Double, Double) {
         let n = p.count / 5
@@ -136,18 +149,7 @@ public struct CubicSpline: Equatable, Codable, Sendable {
     }
 
     public func evaluate(_ t: Double) -> (Double, Double, Double) {
-        let n = x.count
-        if t < x[0] { return (y[0] + (t - x[0]) * b[0], b[0], 0) }
-        if t > x[n - 1] { return (y[n - 1] + (t - x[n - 1]) * b[n - 1], b[n - 1], 0) }
-        // Binary search for the interval holding t.
-        var lo = 0, hi = n - 1
-        while hi - lo > 1 {
-            let mid = (lo + hi) / 2
-            if t < x[mid] { hi = mid } else { lo = mid }
-        }
-        let k = min(lo, n - 2)
-        let dx = t - x[k]
-        return (y[k] + dx * (b[k] + dx * (c[k] + dx * d[k])), b[k] + dx * (2 * c[k] + 3 * dx * d[k]), 2 * c[k] + 6 * dx * d[k])
+        packed.withUnsafeBufferPointer { Self.evaluate(packed: $0, at: t) }
     }
 }
 

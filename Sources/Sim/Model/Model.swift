@@ -79,6 +79,8 @@ public final class Model: @unchecked Sendable {
     /// The points of every muscle path, one after another (`pathStarts` per force element), which the kinematics
     /// places in ground in one pass.
     let pathSites: [GeometryPath.Site], pathStarts: [Int]
+    /// The moving points among them: where in `pathSites`, their path and their index in it.
+    let movingPathPoints: [(site: Int, path: GeometryPath, point: Int)]
     public let contactGeometry: ContactGeometrySet
     public let warnings: [String]
     /// Per joint: what the kinematics evaluates (`JointPlan`).
@@ -107,8 +109,12 @@ public final class Model: @unchecked Sendable {
         (controlOffsets, controlCount) = layout { $0.controlCount }
         (outputOffsets, outputCount) = layout { $0.outputCount }
         let paths = forces.map { ($0 as? MuscleForce)?.path }
-        pathStarts = layout { f in (f as? MuscleForce)?.path.sites.count ?? 0 }.0
+        let starts = layout { f in (f as? MuscleForce)?.path.sites.count ?? 0 }.0
+        pathStarts = starts
         pathSites = paths.flatMap { $0?.sites ?? [] }
+        movingPathPoints = forces.indices.flatMap { f in
+            (paths[f]?.sites.indices ?? 0..<0).compactMap { i in paths[f]!.sites[i].moving ? (starts[f] + i, paths[f]!, i) : nil }
+        }
     }
 
     public var coordinateCount: Int { coordinates.count }

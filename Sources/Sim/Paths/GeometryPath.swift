@@ -95,6 +95,20 @@ public struct GeometryPath: Sendable {
         return (location, rate)
     }
 
+    /// `local` of point k, reading the point in place (a copy of a `Point` would retain its name and functions).
+    @inline(__always) func local(point k: Int, q: [Double], u: [Double]) -> (Vec3, Vec3) {
+        var location = points[k].location, rate = Vec3.zero
+        for i in points[k].moving.indices {
+            let coordinate = points[k].moving[i].coordinate, lower = points[k].moving[i].range.lowerBound
+            let upper = points[k].moving[i].range.upperBound, component = points[k].moving[i].component
+            let q = q[coordinate]
+            let (value, slope, _) = points[k].moving[i].function.evaluate(min(max(q, lower), upper))
+            location[component] = value
+            rate[component] = (q >= lower && q <= upper ? slope : points[k].moving[i].function.evaluate(q).1) * u[coordinate]
+        }
+        return (location, rate)
+    }
+
     @inline(__always) func ground(_ p: Point, _ d: SimData) -> (position: Vec3, velocity: Vec3) {
         let (location, rate) = local(p, d)
         if p.body < 0 { return (location, rate) }
@@ -193,6 +207,24 @@ public struct GeometryPath: Sendable {
                 previous = i
             }
         }
+        if hasMovingPoint { applyMovingPointTension(tension, placedFrom: start, &d) }
+    }
+
+    /// The pull on each moving point (the sum of its two segments'), through its location's dependence on its
+    /// coordinates: OpenSim's generalized forces of a MovingPathPoint.
+    private func applyMovingPointTension(_ tension: Double, placedFrom start: Int, _ d: inout SimData) {
+        let s = d.scratch
+        var previous = -1
+        for i in start..<(start + sites.count) where s.placedActive[i] {
+            if sites[i - start].moving {
+                var next = i + 1
+                while next < start + sites.count && !s.placedActive[next] { next += 1 }
+                let after = next < start + sites.count ? s.placedDirection[next] : .zero
+                let before = previous >= 0 ? s.placedDirection[i] : .zero
+                applyThroughCoordinates((after - before) * tension, point: i - start, &d, geometric: false)
+            }
+            previous = i
+        }
     }
 
     /// Applies a tension (N, pulling the path shorter) to the bodies and, for moving points, to the coordinates their
@@ -235,7 +267,12 @@ public struct GeometryPath: Sendable {
     @inline(__always) private func apply(_ force: Vec3, at position: Vec3, point i: Int, _ d: inout SimData, geometric: Bool) {
         let body = sites[i].body
         if body >= 0 { d.applyForce(force, at: position, on: body) }
-        guard sites[i].moving else { return }
+        if sites[i].moving { applyThroughCoordinates(force, point: i, &d, geometric: geometric) }
+    }
+
+    /// The generalized forces of a force on moving point i through its location functions.
+    private func applyThroughCoordinates(_ force: Vec3, point i: Int, _ d: inout SimData, geometric: Bool) {
+        let body = sites[i].body
         for m in points[i].moving.indices {
             let coordinate = points[i].moving[m].coordinate
             let q = d.q[coordinate]

@@ -23,23 +23,13 @@ public final class MuscleForce: ForceElement {
     }
 
     public func apply(model: Model, data d: inout SimData, slots: ForceSlots, stateRates: inout [Double]) {
-        // A path of fixed and conditional points reads them as the kinematics placed them; one with a moving point
-        // places its own.
-        var length = 0.0, speed = 0.0, active = 0
-        if path.hasMovingPoint {
-            (length, speed, active) = path.lengthAndSpeed(caching: &d)
-        } else {
-            (length, speed) = path.lengthAndSpeed(placedFrom: slots.pathPoints, &d)
-        }
+        // The path's points as the kinematics placed them.
+        let (length, speed) = path.lengthAndSpeed(placedFrom: slots.pathPoints, &d)
         let excitation = min(max(d.controls[slots.control], muscle.parameters.minControl), muscle.parameters.maxControl)
         let fiber = muscle.rigidTendon ? 0 : d.z[slots.state + 1]
         let e = muscle.evaluate(activation: d.z[slots.state], fiberLength: fiber, mtuLength: length,
                                 mtuLengtheningSpeed: speed, excitation: excitation)
-        if path.hasMovingPoint {
-            path.applyTension(e.tendonForce, cached: active, &d)
-        } else {
-            path.applyTension(e.tendonForce, placedFrom: slots.pathPoints, &d)
-        }
+        path.applyTension(e.tendonForce, placedFrom: slots.pathPoints, &d)
         stateRates[slots.state] = e.activationDerivative
         if !muscle.rigidTendon { stateRates[slots.state + 1] = e.fiberLengthDerivative }
         let o = slots.output
