@@ -71,8 +71,9 @@ def run_once(stem, case, seconds, accuracy):
 
 
 def run_ours(binary, stem, case, seconds, accuracy, integrator):
-    """One `bioimitate bench` run of the same case; its steps/s (its own timing of the loop alone)."""
-    out = subprocess.run([binary, "bench", "--cases", case, "--stems", stem, "--runs", "1", "--seconds", str(seconds),
+    """`bioimitate bench` on the same case, median of 3 runs (each takes milliseconds: one would catch the machine's
+    hiccups); its steps/s (its own timing of the loop alone)."""
+    out = subprocess.run([binary, "bench", "--cases", case, "--stems", stem, "--runs", "3", "--seconds", str(seconds),
                           "--accuracy", str(accuracy), "--integrator", integrator],
                          capture_output=True, text=True, check=True).stdout
     line = next(l for l in out.splitlines() if l.startswith(stem))
