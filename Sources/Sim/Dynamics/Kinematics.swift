@@ -24,7 +24,7 @@ extension Model {
                 } else {
                     active[i] = true
                 }
-                if site.moving || !active[i] { continue }
+                if site.moving || !active[i] || !site.placed { continue }
                 guard site.body >= 0 else { position[i] = site.location; pointVelocity[i] = .zero; continue }
                 let b = site.body
                 if planar {

@@ -23,6 +23,8 @@ public struct GeometryPath: Sendable {
         let condition: Int  // coordinate, or −1 when always active
         let lower: Double, upper: Double
         let moving: Bool
+        /// Whether the kinematics places it: only a point that can end a segment not fixed in one body is read.
+        var placed = true
     }
     let sites: [Site]
     /// Whether a point moves on its body (such a path places its points itself, in the general loops).
@@ -31,10 +33,24 @@ public struct GeometryPath: Sendable {
     public init(points: [Point]) {
         self.points = points
         hasMovingPoint = points.contains { !$0.moving.isEmpty }
-        sites = points.map { p in
+        var sites = points.map { p in
             Site(body: p.body, location: p.location, condition: p.condition?.coordinate ?? -1,
                  lower: p.condition?.range.lowerBound ?? 0, upper: p.condition?.range.upperBound ?? 0, moving: !p.moving.isEmpty)
         }
+        // A point's neighbours along the path are the next points up to and including the first that is always active.
+        func neighbours(of i: Int, step: Int) -> [Int] {
+            var found: [Int] = [], j = i + step
+            while j >= 0 && j < sites.count {
+                found.append(j)
+                if sites[j].condition < 0 { break }
+                j += step
+            }
+            return found
+        }
+        for i in sites.indices {
+            sites[i].placed = (neighbours(of: i, step: -1) + neighbours(of: i, step: 1)).contains { !Self.rigid(sites[i], sites[$0]) }
+        }
+        self.sites = sites
     }
 
     /// Builds the path from the parsed OpenSim description, resolving body and coordinate names.
@@ -176,18 +192,30 @@ public struct GeometryPath: Sendable {
         let s = d.scratch
         let (position, velocity, active, direction) = (s.placedPosition, s.placedVelocity, s.placedActive, s.placedDirection)
         var length = 0.0, speed = 0.0, previous = -1
-        for i in start..<(start + sites.count) where active[i] {
-            if previous >= 0 {
-                let segment = position[i] - position[previous]
-                let l = norm(segment)
-                let unit = l > 0 ? segment * (1 / l) : .zero
-                length += l; speed += dot(unit, velocity[i] - velocity[previous])
-                direction[i] = unit
+        sites.withUnsafeBufferPointer { sites in
+            for i in start..<(start + sites.count) where active[i] {
+                if previous >= 0 {
+                    let a = sites[previous - start], b = sites[i - start]
+                    if Self.rigid(a, b) {
+                        // A segment fixed in one body keeps its length and pulls on nothing (its pulls on the body
+                        // cancel): its ends need not be placed.
+                        length += norm(b.location - a.location)
+                    } else {
+                        let segment = position[i] - position[previous]
+                        let l = norm(segment)
+                        let unit = l > 0 ? segment * (1 / l) : .zero
+                        length += l; speed += dot(unit, velocity[i] - velocity[previous])
+                        direction[i] = unit
+                    }
+                }
+                previous = i
             }
-            previous = i
         }
         return (length, speed)
     }
+
+    /// Whether the segment between two points is fixed in one body (or in ground): both fixed points on the same body.
+    @inline(__always) static func rigid(_ a: Site, _ b: Site) -> Bool { a.body == b.body && !a.moving && !b.moving }
 
     /// Applies a tension (N, pulling the path shorter) at this path's points as the kinematics placed them, along the
     /// segment directions `lengthAndSpeed(placedFrom:_:)` left.
@@ -198,7 +226,7 @@ public struct GeometryPath: Sendable {
             // Each segment pulls its two ends toward each other: the pull of segment a→b on b is −p, on a +p.
             var previous = -1
             for i in start..<(start + sites.count) where active[i] {
-                if previous >= 0 {
+                if previous >= 0 && !Self.rigid(sites[previous - start], sites[i - start]) {
                     let pull = direction[i] * tension
                     let a = sites[previous - start].body, b = sites[i - start].body
                     if a >= 0 { bodyForce[a] += pull; bodyMoment[a] += cross(position[previous], pull) }
