@@ -53,6 +53,9 @@ final class Scratch: @unchecked Sendable {
     /// velocity, whether a conditional point is active, and the unit vector along the segment ending there (left by
     /// the length pass for the tension pass).
     let placedPosition: Buffer<Vec3>, placedVelocity: Buffer<Vec3>, placedActive: Buffer<Bool>, placedDirection: Buffer<Vec3>
+    /// For a moving point, three per point: the ground direction ∂position/∂q of each of its location functions, so
+    /// a force on the point gives its coordinate dot(force, direction) (the transmitting slope, OpenSim's).
+    let placedPull: Buffer<Vec3>
 
     init(model: Model) {
         let n = model.coordinateCount, b = model.bodies.count, points = model.pathSites.count
@@ -72,6 +75,7 @@ final class Scratch: @unchecked Sendable {
         pathPoint = .allocate(longestPath, 0); pathPosition = .allocate(longestPath, .zero)
         placedPosition = .allocate(points, .zero); placedVelocity = .allocate(points, .zero)
         placedActive = .allocate(points, false); placedDirection = .allocate(points, .zero)
+        placedPull = .allocate(3 * points, .zero)
     }
 
     init(copying s: Scratch) {
@@ -85,7 +89,7 @@ final class Scratch: @unchecked Sendable {
         factor = s.factor.copy(); unlocked = s.unlocked.copy(); udot = s.udot.copy(); outputs = s.outputs.copy()
         pathPoint = s.pathPoint.copy(); pathPosition = s.pathPosition.copy()
         placedPosition = s.placedPosition.copy(); placedVelocity = s.placedVelocity.copy()
-        placedActive = s.placedActive.copy(); placedDirection = s.placedDirection.copy()
+        placedActive = s.placedActive.copy(); placedDirection = s.placedDirection.copy(); placedPull = s.placedPull.copy()
     }
 
     deinit {
@@ -94,7 +98,7 @@ final class Scratch: @unchecked Sendable {
         bodyForce.deallocate(); bodyMoment.deallocate(); generalized.deallocate(); massMatrix.deallocate(); compositeMass.deallocate()
         compositeMoment.deallocate(); compositeInertia.deallocate(); compositeInertiaZ.deallocate(); factor.deallocate(); unlocked.deallocate()
         udot.deallocate(); outputs.deallocate(); pathPoint.deallocate(); pathPosition.deallocate()
-        placedPosition.deallocate(); placedVelocity.deallocate(); placedActive.deallocate(); placedDirection.deallocate()
+        placedPosition.deallocate(); placedVelocity.deallocate(); placedActive.deallocate(); placedDirection.deallocate(); placedPull.deallocate()
     }
 }
 

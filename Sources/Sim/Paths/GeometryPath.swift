@@ -33,6 +33,7 @@ public struct GeometryPath: Sendable {
     public init(points: [Point]) {
         self.points = points
         hasMovingPoint = points.contains { !$0.moving.isEmpty }
+        precondition(points.allSatisfy { $0.moving.count <= 3 }, "a moving point has at most x, y and z functions")
         var sites = points.map { p in
             Site(body: p.body, location: p.location, condition: p.condition?.coordinate ?? -1,
                  lower: p.condition?.range.lowerBound ?? 0, upper: p.condition?.range.upperBound ?? 0, moving: !p.moving.isEmpty)
@@ -111,18 +112,20 @@ public struct GeometryPath: Sendable {
         return (location, rate)
     }
 
-    /// `local` of point k, reading the point in place (a copy of a `Point` would retain its name and functions).
-    @inline(__always) func local(point k: Int, q: [Double], u: [Double]) -> (Vec3, Vec3) {
-        var location = points[k].location, rate = Vec3.zero
+    /// `local` of point k, reading the point in place (a copy of a `Point` would retain its name and functions), with
+    /// each location function's slope at the unclamped coordinate (function i's in `slopes[i]`).
+    @inline(__always) func local(point k: Int, q: [Double], u: [Double]) -> (location: Vec3, rate: Vec3, slopes: Vec3) {
+        var location = points[k].location, rate = Vec3.zero, slopes = Vec3.zero
         for i in points[k].moving.indices {
             let coordinate = points[k].moving[i].coordinate, lower = points[k].moving[i].range.lowerBound
             let upper = points[k].moving[i].range.upperBound, component = points[k].moving[i].component
             let q = q[coordinate]
             let (value, slope, _) = points[k].moving[i].function.evaluate(min(max(q, lower), upper))
             location[component] = value
-            rate[component] = (q >= lower && q <= upper ? slope : points[k].moving[i].function.evaluate(q).1) * u[coordinate]
+            slopes[i] = q >= lower && q <= upper ? slope : points[k].moving[i].function.evaluate(q).1
+            rate[component] = slopes[i] * u[coordinate]
         }
-        return (location, rate)
+        return (location, rate, slopes)
     }
 
     @inline(__always) func ground(_ p: Point, _ d: SimData) -> (position: Vec3, velocity: Vec3) {
@@ -239,7 +242,7 @@ public struct GeometryPath: Sendable {
     }
 
     /// The pull on each moving point (the sum of its two segments'), through its location's dependence on its
-    /// coordinates: OpenSim's generalized forces of a MovingPathPoint.
+    /// coordinates (the directions the kinematics placed): OpenSim's generalized forces of a MovingPathPoint.
     private func applyMovingPointTension(_ tension: Double, placedFrom start: Int, _ d: inout SimData) {
         let s = d.scratch
         var previous = -1
@@ -249,7 +252,10 @@ public struct GeometryPath: Sendable {
                 while next < start + sites.count && !s.placedActive[next] { next += 1 }
                 let after = next < start + sites.count ? s.placedDirection[next] : .zero
                 let before = previous >= 0 ? s.placedDirection[i] : .zero
-                applyThroughCoordinates((after - before) * tension, point: i - start, &d, geometric: false)
+                let force = (after - before) * tension
+                for m in points[i - start].moving.indices {
+                    d.applyGeneralizedForce(dot(force, s.placedPull[3 * i + m]), coordinate: points[i - start].moving[m].coordinate)
+                }
             }
             previous = i
         }
