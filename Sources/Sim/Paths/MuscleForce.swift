@@ -44,7 +44,8 @@ public final class MuscleForce: ForceElement {
         model.unitTensionForces(path, active: active, &d)
         // A coordinate that moves the whole path rigidly (a pelvis translation) gets a rounding-level arm: dropped,
         // so that the muscle's rows of W stay on the coordinates it spans.
-        let largest = d.scratch.generalized.array.reduce(0) { max($0, abs($1)) }
+        var largest = 0.0  // over the buffer in place: its `array` would allocate at every W
+        for k in 0..<model.coordinateCount { largest = max(largest, abs(d.scratch.generalized[k])) }
         for k in 0..<model.coordinateCount { jacobian.arms[k] = abs(d.scratch.generalized[k]) > 1e-12 * largest ? d.scratch.generalized[k] : 0 }
         if path.holdsAMovingPoint(d) { model.unitTensionForces(path, active: active, &d, geometric: true) }
         for k in 0..<model.coordinateCount { jacobian.lengthArms[k] = abs(d.scratch.generalized[k]) > 1e-12 * largest ? d.scratch.generalized[k] : 0 }
