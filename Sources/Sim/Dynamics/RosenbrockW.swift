@@ -183,12 +183,14 @@ extension StiffJacobian {
         x.withUnsafeMutableBufferPointer { x in vector.withUnsafeMutableBufferPointer { u in
             let z = x.baseAddress! + 2 * n
             // Right side for u: M·r_u + η·tq·r_q (r_u on a locked row) ...
-            for r in 0..<n {
-                if locked[r] { u[r] = x[n + r]; continue }
-                var sum = 0.0, inertial = 0.0
-                for c in 0..<n { inertial += mass[r * n + c] * x[n + c]; sum += tq[r * n + c] * x[c] }
-                u[r] = inertial + eta * sum
-            }
+            mass.withUnsafeBufferPointer { mass in tq.withUnsafeBufferPointer { tq in
+                for r in 0..<n {
+                    if locked[r] { u[r] = x[n + r]; continue }
+                    var sum = 0.0, inertial = 0.0
+                    for c in 0..<n { inertial += mass[r * n + c] * x[n + c]; sum += tq[r * n + c] * x[c] }
+                    u[r] = inertial + eta * sum
+                }
+            } }
             // ... + η·tz·(Z·w) with w = r_z + η·Bq·r_q, Z·w kept in place of r_z ...
             for e in 0..<zqCount { z[zqRow[e]] += eta * zqValue[e] * x[zqColumn[e]] }
             for (start, count) in blocks {
@@ -203,15 +205,17 @@ extension StiffJacobian {
             for e in 0..<tzCount { u[tzRow[e]] += eta * tzValue[e] * z[tzState[e]] }
             // ... then S·x_u = it by the LU of `prepare`.
             for c in 0..<n where pivots[c] != c { u.swapAt(c, pivots[c]) }
-            for r in 0..<n {
-                var sum = u[r]
-                for c in 0..<r { sum -= s[r * n + c] * u[c] }
-                u[r] = sum
-            }
-            for r in stride(from: n - 1, through: 0, by: -1) {
-                var sum = u[r]
-                for c in (r + 1)..<max(n, r + 1) { sum -= s[r * n + c] * u[c] }
-                u[r] = s[r * n + r] != 0 ? sum / s[r * n + r] : 0
+            s.withUnsafeBufferPointer { s in
+                for r in 0..<n {
+                    var sum = u[r]
+                    for c in 0..<r { sum -= s[r * n + c] * u[c] }
+                    u[r] = sum
+                }
+                for r in stride(from: n - 1, through: 0, by: -1) {
+                    var sum = u[r]
+                    for c in (r + 1)..<max(n, r + 1) { sum -= s[r * n + c] * u[c] }
+                    u[r] = s[r * n + r] != 0 ? sum / s[r * n + r] : 0
+                }
             }
             // Back: x_z = Z·w + η·P·x_u, x_q = r_q + η·x_u, x_u.
             for e in 0..<pStart[nz] { z[pRow[e]] += pValue[e] * u[pColumn[e]] }
