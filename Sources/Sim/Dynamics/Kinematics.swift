@@ -40,18 +40,7 @@ extension Model {
             }
         } }
         for m in movingPathPoints.indices {
-            let i = movingPathPoints[m].site, k = movingPathPoints[m].point
-            let (location, rate, slopes) = movingPathPoints[m].path.local(point: k, q: d.q, u: d.u)
-            let b = pathSites[i].body
-            for f in movingPathPoints[m].path.points[k].moving.indices {
-                var axis = Vec3.zero
-                axis[movingPathPoints[m].path.points[k].moving[f].component] = slopes[f]
-                s.placedPull[3 * i + f] = b < 0 ? axis : rotation[b] * axis
-            }
-            if b < 0 { position[i] = location; pointVelocity[i] = rate; continue }
-            let r = rotation[b] * location
-            position[i] = origin[b] + r
-            pointVelocity[i] = velocity[b] + cross(angularVelocity[b], r) + rotation[b] * rate
+            movingPathPoints[m].path.placeMoving(point: movingPathPoints[m].point, at: movingPathPoints[m].site, d)
         }
     }
 

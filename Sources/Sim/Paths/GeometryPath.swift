@@ -99,21 +99,9 @@ public struct GeometryPath: Sendable {
     // The loops below index the points in place: binding a Point (or iterating `points`) would copy it and
     // retain its name and moving-function storage at every evaluation.
 
-    /// Location on its body and its rate of change (body frame) for the current coordinates and speeds.
-    @inline(__always) func local(_ p: Point, _ d: SimData) -> (Vec3, Vec3) {
-        var location = p.location, rate = Vec3.zero
-        for i in p.moving.indices {
-            let coordinate = p.moving[i].coordinate, range = p.moving[i].range
-            let q = d.q[coordinate]
-            let (value, slope, _) = p.moving[i].function.evaluate(min(max(q, range.lowerBound), range.upperBound))
-            location[p.moving[i].component] = value
-            rate[p.moving[i].component] = (range.contains(q) ? slope : p.moving[i].function.evaluate(q).1) * d.u[coordinate]
-        }
-        return (location, rate)
-    }
-
-    /// `local` of point k, reading the point in place (a copy of a `Point` would retain its name and functions), with
-    /// each location function's slope at the unclamped coordinate (function i's in `slopes[i]`).
+    /// Location of point k on its body and its rate of change (body frame) for the current coordinates and speeds,
+    /// reading the point in place (a copy of a `Point` would retain its name and functions), with each location
+    /// function's slope at the unclamped coordinate (function i's in `slopes[i]`).
     @inline(__always) func local(point k: Int, q: [Double], u: [Double]) -> (location: Vec3, rate: Vec3, slopes: Vec3) {
         var location = points[k].location, rate = Vec3.zero, slopes = Vec3.zero
         for i in points[k].moving.indices {
@@ -128,11 +116,26 @@ public struct GeometryPath: Sendable {
         return (location, rate, slopes)
     }
 
-    @inline(__always) func ground(_ p: Point, _ d: SimData) -> (position: Vec3, velocity: Vec3) {
-        let (location, rate) = local(p, d)
-        if p.body < 0 { return (location, rate) }
-        let r = d.scratch.rotation[p.body] * location
-        return (d.scratch.origin[p.body] + r, d.scratch.velocity[p.body] + cross(d.scratch.angularVelocity[p.body], r) + d.scratch.rotation[p.body] * rate)
+    /// Ground position and velocity of moving point k, and the slopes of `local(point:q:u:)`.
+    @inline(__always) func ground(point k: Int, _ d: SimData) -> (position: Vec3, velocity: Vec3, slopes: Vec3) {
+        let (location, rate, slopes) = local(point: k, q: d.q, u: d.u)
+        let b = points[k].body
+        if b < 0 { return (location, rate, slopes) }
+        let r = d.scratch.rotation[b] * location
+        return (d.scratch.origin[b] + r, d.scratch.velocity[b] + cross(d.scratch.angularVelocity[b], r) + d.scratch.rotation[b] * rate, slopes)
+    }
+
+    /// Places moving point k, path point `i` of the model's placed pass: its ground position and velocity, and the
+    /// ground direction ∂position/∂q of each of its location functions (for `applyMovingPointTension`).
+    @inline(__always) func placeMoving(point k: Int, at i: Int, _ d: SimData) {
+        let s = d.scratch, b = points[k].body
+        let (position, velocity, slopes) = ground(point: k, d)
+        s.placedPosition[i] = position; s.placedVelocity[i] = velocity
+        for f in points[k].moving.indices {
+            var axis = Vec3.zero
+            axis[points[k].moving[f].component] = slopes[f]
+            s.placedPull[3 * i + f] = b < 0 ? axis : s.rotation[b] * axis
+        }
     }
 
     /// Ground position and velocity of point i, or nil while its condition keeps it inactive.
@@ -142,7 +145,7 @@ public struct GeometryPath: Sendable {
             let q = d.q[site.condition]
             if !(q >= site.lower && q <= site.upper) { return nil }
         }
-        if site.moving { return ground(points[i], d) }
+        if site.moving { let g = ground(point: i, d); return (g.position, g.velocity) }
         if site.body < 0 { return (site.location, .zero) }
         let r = d.scratch.rotation[site.body] * site.location
         return (d.scratch.origin[site.body] + r, d.scratch.velocity[site.body] + cross(d.scratch.angularVelocity[site.body], r))

@@ -44,11 +44,13 @@ public final class MuscleForce: ForceElement {
         model.unitTensionForces(path, active: active, &d)
         // A coordinate that moves the whole path rigidly (a pelvis translation) gets a rounding-level arm: dropped,
         // so that the muscle's rows of W stay on the coordinates it spans.
+        let forces = d.scratch.generalized, n = model.coordinateCount
         var largest = 0.0  // over the buffer in place: its `array` would allocate at every W
-        for k in 0..<model.coordinateCount { largest = max(largest, abs(d.scratch.generalized[k])) }
-        for k in 0..<model.coordinateCount { jacobian.arms[k] = abs(d.scratch.generalized[k]) > 1e-12 * largest ? d.scratch.generalized[k] : 0 }
+        for k in 0..<n { largest = max(largest, abs(forces[k])) }
+        func arm(_ k: Int) -> Double { abs(forces[k]) > 1e-12 * largest ? forces[k] : 0 }
+        for k in 0..<n { jacobian.arms[k] = arm(k) }
         if path.holdsAMovingPoint(d) { model.unitTensionForces(path, active: active, &d, geometric: true) }
-        for k in 0..<model.coordinateCount { jacobian.lengthArms[k] = abs(d.scratch.generalized[k]) > 1e-12 * largest ? d.scratch.generalized[k] : 0 }
+        for k in 0..<n { jacobian.lengthArms[k] = arm(k) }  // the same buffer, now holding the geometric arms
         let excitation = min(max(d.controls[slots.control], muscle.parameters.minControl), muscle.parameters.maxControl)
         let a = d.z[slots.state], l = muscle.rigidTendon ? 0 : d.z[slots.state + 1]
         let g = muscle.partials(activation: a, fiberLength: l, mtuLength: length, mtuLengtheningSpeed: speed, excitation: excitation)
