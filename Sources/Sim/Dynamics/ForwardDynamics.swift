@@ -5,8 +5,12 @@ extension Model {
     public func computeAccelerations(_ d: inout SimData, stateRates: inout [Double]) throws {
         updateKinematics(&d)
         clearForces(&d)
-        for (i, f) in forces.enumerated() {
-            f.apply(model: self, data: &d, slots: slots(i), stateRates: &stateRates)
+        for i in unretainedMuscles.indices {
+            if let muscle = unretainedMuscles[i] {
+                muscle._withUnsafeGuaranteedRef { $0.apply(model: self, data: &d, slots: slots(i), stateRates: &stateRates) }
+            } else {
+                forces[i].apply(model: self, data: &d, slots: slots(i), stateRates: &stateRates)
+            }
         }
         projectBodyForces(&d, gravity: true, inertial: true)
         computeMassMatrix(&d)

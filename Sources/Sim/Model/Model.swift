@@ -73,6 +73,9 @@ public final class Model: @unchecked Sendable {
     public let coordinates: [Coordinate]
     public let gravity: Vec3
     public let forces: [ForceElement]
+    /// The muscles among them (nil for the others), referenced without retaining: `forces` keeps them alive, and the
+    /// evaluation loop then calls them without two atomic reference-count operations each per evaluation.
+    let unretainedMuscles: [Unmanaged<MuscleForce>?]
     /// Where each force element's states, controls and outputs start in `SimData` (computed once).
     public let stateOffsets: [Int], controlOffsets: [Int], outputOffsets: [Int]
     public let stateCount: Int, controlCount: Int, outputCount: Int
@@ -94,7 +97,9 @@ public final class Model: @unchecked Sendable {
     init(name: String, bodies: [Body], joints: [Joint], coordinates: [Coordinate], gravity: Vec3,
          forces: [ForceElement], contactGeometry: ContactGeometrySet, warnings: [String]) {
         self.name = name; self.bodies = bodies; self.joints = joints; self.coordinates = coordinates
-        self.gravity = gravity; self.forces = forces; self.contactGeometry = contactGeometry; self.warnings = warnings
+        self.gravity = gravity; self.forces = forces; 
+        unretainedMuscles = forces.map { ($0 as? MuscleForce).map(Unmanaged.passUnretained) }
+        self.contactGeometry = contactGeometry; self.warnings = warnings
         plans = joints.map(JointPlan.init)
         let folded = JointPlan.foldedMassProperties(bodies, joints, plans)
         foldedBodies = folded
