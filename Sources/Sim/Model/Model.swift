@@ -97,9 +97,8 @@ public final class Model: @unchecked Sendable {
     init(name: String, bodies: [Body], joints: [Joint], coordinates: [Coordinate], gravity: Vec3,
          forces: [ForceElement], contactGeometry: ContactGeometrySet, warnings: [String]) {
         self.name = name; self.bodies = bodies; self.joints = joints; self.coordinates = coordinates
-        self.gravity = gravity; self.forces = forces; 
+        self.gravity = gravity; self.forces = forces; self.contactGeometry = contactGeometry; self.warnings = warnings
         unretainedMuscles = forces.map { ($0 as? MuscleForce).map(Unmanaged.passUnretained) }
-        self.contactGeometry = contactGeometry; self.warnings = warnings
         plans = joints.map(JointPlan.init)
         let folded = JointPlan.foldedMassProperties(bodies, joints, plans)
         foldedBodies = folded
