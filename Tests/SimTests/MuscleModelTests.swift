@@ -74,6 +74,23 @@ final class MuscleModelTests: XCTestCase {
 
     /// The damped-fiber solve c·fv(v) + b·v = t, inside the curve and on its linear extensions, and the undamped
     /// inverse (b = 0): the returned velocity satisfies the equation and the returned value is fv there.
+    /// Muscles whose curve properties are equal read one set of curve tables (every muscle of the 2D model), and
+    /// different properties get their own.
+    func testMusclesWithEqualCurvePropertiesShareTheirCurves() throws {
+        let model = try ReferenceTable.model("gait0914_2d")
+        let curves = model.muscles.map { $0.muscle.millardCurves! }
+        XCTAssertEqual(curves.count, 14)
+        XCTAssertEqual(Set(curves.map(ObjectIdentifier.init)).count, 1)
+        var p = MuscleParameters(name: "m", muscleClass: .millard2012)
+        p.fiberDamping = 0.1
+        let a = MuscleModel(p).millardCurves!, b = MuscleModel(p).millardCurves!
+        p.curves.tendonStrainAtOneNormForce = 0.1
+        let c = MuscleModel(p).millardCurves!
+        XCTAssertTrue(a === b)
+        XCTAssertFalse(a === c)
+        XCTAssertNotEqual(c.tendonForceLength.xEnd, a.tendonForceLength.xEnd)
+    }
+
     func testForceVelocitySolveSatisfiesItsEquation() {
         let fv = MuscleModel(MuscleParameters(name: "m", muscleClass: .millard2012)).millardCurves!.forceVelocity
         var rng = SystemRandomNumberGenerator()

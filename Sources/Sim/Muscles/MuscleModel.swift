@@ -73,7 +73,7 @@ public final class MuscleModel: Sendable {
         maxSinPennation = sin(p.maximumPennationAngle); maxCosPennation = cos(p.maximumPennationAngle)
         let pennMin = h > Double.ulpOfOne ? h / maxSinPennation : 0.01 * p.optimalFiberLength
         if p.muscleClass == .millard2012 {
-            let curves = MillardCurves(p.curves, dampedModel: useDamping || rigid)
+            let curves = MillardCurves.shared(p.curves, dampedModel: useDamping || rigid)
             millardCurves = curves
             // Millard2012EquilibriumMuscle::extendFinalizeFromProperties (minimum fiber length)
             minimumFiberLength = max(1e-8, max(curves.minNormActiveFiberLength * p.optimalFiberLength, pennMin))

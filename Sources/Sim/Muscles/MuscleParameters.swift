@@ -47,7 +47,7 @@ public struct MusclePathPoint: Equatable, Codable, Sendable {
 
 /// Millard curve properties (ActiveForceLengthCurve, ForceVelocityCurve, FiberForceLengthCurve,
 /// TendonForceLengthCurve); defaults from the OpenSim 4.x constructors.
-public struct MillardCurveParameters: Equatable, Codable, Sendable {
+public struct MillardCurveParameters: Hashable, Codable, Sendable {
     public var minNormActiveFiberLength = 0.47 - 0.0259
     public var transitionNormFiberLength = 0.73
     public var maxNormActiveFiberLength = 1.8123

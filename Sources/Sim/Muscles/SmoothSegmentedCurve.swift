@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// A C2 curve made of quintic Bezier segments with linear extrapolation outside [xStart, xEnd]:
 /// the representation of OpenSim's SmoothSegmentedFunction (SmoothSegmentedFunction.cpp,
@@ -298,6 +299,19 @@ public final class MillardCurves: Sendable {
     public let fiberForceLength: SmoothSegmentedCurve
     public let tendonForceLength: SmoothSegmentedCurve
     public let minNormActiveFiberLength: Double
+
+    /// One instance per distinct set of curve properties: muscles with the same curves (every muscle of the shared 2D
+    /// model) then read one set of tables, which stays in cache, instead of one copy each.
+    public static func shared(_ p: MillardCurveParameters, dampedModel: Bool) -> MillardCurves {
+        built.withLock { built in
+            if let curves = built[Key(parameters: p, damped: dampedModel)] { return curves }
+            let curves = MillardCurves(p, dampedModel: dampedModel)
+            built[Key(parameters: p, damped: dampedModel)] = curves
+            return curves
+        }
+    }
+    private struct Key: Hashable { let parameters: MillardCurveParameters, damped: Bool }
+    private static let built = Mutex<[Key: MillardCurves]>([:])
 
     /// SmoothSegmentedFunctionFactory::scaleCurviness
     static func scale(_ c: Double) -> Double { 0.1 + 0.8 * c }
