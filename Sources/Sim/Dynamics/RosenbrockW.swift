@@ -20,7 +20,9 @@ extension Integrator {
     /// The same method in the variables U_i = Σ_j Γ_ij K_j (Hairer & Wanner, Solving ODEs II, §IV.7, eq. 7.25'),
     /// which needs no product with W: (I − hγW)·U_i = hγ·f(y0 + Σ a_ij U_j) + γ·Σ c_ij U_j, y1 = y0 + Σ m_i U_i.
     /// a = αΓ⁻¹, C = I/γ − Γ⁻¹, m = bΓ⁻¹, and the error weights e = (b − b̂)Γ⁻¹.
-    static let transformed: (a: [[Double]], c: [[Double]], m: [Double], e: [Double]) = {
+    /// a and C row-major (4 × 4, zero on and above the diagonal), in SIMD values so the step loop reads them without
+    /// reference counting.
+    static let transformed: (a: SIMD16<Double>, c: SIMD16<Double>, m: SIMD4<Double>, e: SIMD4<Double>) = {
         var inverse = [[Double]](repeating: [Double](repeating: 0, count: 4), count: 4)  // Γ⁻¹, lower triangular
         for i in 0..<4 {
             inverse[i][i] = 1 / wGamma
@@ -33,10 +35,15 @@ extension Integrator {
         func times(_ row: [Double]) -> [Double] {  // row · Γ⁻¹ over the first row.count columns
             (0..<row.count).map { j in (j..<row.count).reduce(0) { $0 + row[$1] * inverse[$1][j] } }
         }
-        let a = wAlpha.map(times)
-        let c = (0..<4).map { i in (0..<i).map { j in -inverse[i][j] } }
-        return (a, c, times(wB), times(zip(wB, wBHat).map { $0 - $1 }))
+        var a = SIMD16<Double>(), c = SIMD16<Double>()
+        for i in 0..<4 {
+            for (j, value) in times(wAlpha[i]).enumerated() { a[4 * i + j] = value }
+            for j in 0..<i { c[4 * i + j] = -inverse[i][j] }
+        }
+        func four(_ v: [Double]) -> SIMD4<Double> { SIMD4(v[0], v[1], v[2], v[3]) }
+        return (a, c, four(times(wB)), four(times(zip(wB, wBHat).map { $0 - $1 })))
     }()
+    static let stageTimes = SIMD4(wC[0], wC[1], wC[2], wC[3])
 
     /// Integrates `y` (already packed from `d`) from t0 to `end`. `stages` holds U_0..U_3 one after another, k[4]
     /// the rates f(Y_i), `scratch` the right-hand side and then U_i (and at the end the error estimate).
@@ -52,14 +59,13 @@ extension Integrator {
             copy(y, into: &y0)
             do {
                 for s in 0..<4 {
-                    let (aRow, cRow) = (a[s], c[s])
                     stages.withUnsafeBufferPointer { U in
                         y0.withUnsafeBufferPointer { y0 in
                             y.withUnsafeMutableBufferPointer { y in
                                 scratch.withUnsafeMutableBufferPointer { r in
                                     for i in 0..<size {
                                         var sum = 0.0, coupling = 0.0
-                                        for j in 0..<s { sum += aRow[j] * U[j * size + i]; coupling += cRow[j] * U[j * size + i] }
+                                        for j in 0..<s { sum += a[4 * s + j] * U[j * size + i]; coupling += c[4 * s + j] * U[j * size + i] }
                                         y[i] = y0[i] + sum
                                         r[i] = gamma * coupling
                                     }
@@ -68,7 +74,7 @@ extension Integrator {
                         }
                     }
                     if s > 0 {
-                        try rates(model, &d, y, t + Self.wC[s] * hStep, stage: 4)
+                        try rates(model, &d, y, t + Self.stageTimes[s] * hStep, stage: 4)
                     } else {
                         try stepStartRates(model, &d, t, stage: 4, evaluated: needJacobian)
                         if needJacobian {  // the data now holds the evaluation at y0

@@ -153,6 +153,28 @@ public struct CubicSpline: Equatable, Codable, Sendable {
     }
 }
 
+/// A `CoordinateFunction` for the evaluation loops: its value when constant, slope and intercept when linear, and a
+/// spline's knots and coefficients in one run (x, y, b, c, d per knot). Reading these copies nothing reference-counted,
+/// where matching the (indirect) function would copy its spline's arrays at every call.
+struct PackedFunction: Sendable {
+    let function: CoordinateFunction
+    let constantValue: Double, linear: Bool, slope: Double, intercept: Double, spline: [Double]
+
+    init(_ function: CoordinateFunction) {
+        self.function = function
+        constantValue = function.evaluate(0).0
+        if case .linear(let a, let b) = function { (linear, slope, intercept) = (true, a, b) } else { (linear, slope, intercept) = (false, 0, 0) }
+        if case .spline(let s) = function { spline = s.packed } else { spline = [] }
+    }
+
+    /// (value, d/dq, d²/dq²) at q.
+    @inline(__always) func evaluate(_ q: Double) -> (Double, Double, Double) {
+        if linear { return (slope * q + intercept, slope, 0) }
+        if !spline.isEmpty { return spline.withUnsafeBufferPointer { CubicSpline.evaluate(packed: $0, at: q) } }
+        return function.evaluate(q)
+    }
+}
+
 public enum SimError: Error, CustomStringConvertible, Equatable {
     case invalid(String)
     case unsupported(String)

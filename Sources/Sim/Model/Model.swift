@@ -13,24 +13,18 @@ public struct TransformAxis: Sendable {
     public let axis: Vec3
     public let coordinate: Int?
     public let function: CoordinateFunction
-    /// The function's value when it is constant, slope/intercept when it is linear, and a spline's knots and
-    /// coefficients in one run (x, y, b, c, d per knot), read by the kinematics without going through the
-    /// (indirect, reference-counted) function.
-    let constantValue: Double, linear: Bool, slope: Double, intercept: Double, spline: [Double]
+    /// `function` in a form the kinematics reads without reference counting.
+    let packed: PackedFunction
 
     public init(axis: Vec3, coordinate: Int?, function: CoordinateFunction) {
         self.axis = axis; self.coordinate = coordinate; self.function = function
-        constantValue = function.evaluate(0).0
-        if case .linear(let a, let b) = function { (linear, slope, intercept) = (true, a, b) } else { (linear, slope, intercept) = (false, 0, 0) }
-        if case .spline(let s) = function { spline = s.packed } else { spline = [] }
+        packed = PackedFunction(function)
     }
 
     /// (value, d/dq, d²/dq²) at q.
-    @inline(__always) func evaluate(_ q: Double) -> (Double, Double, Double) {
-        if linear { return (slope * q + intercept, slope, 0) }
-        if !spline.isEmpty { return spline.withUnsafeBufferPointer { CubicSpline.evaluate(packed: $0, at: q) } }
-        return function.evaluate(q)
-    }
+    @inline(__always) func evaluate(_ q: Double) -> (Double, Double, Double) { packed.evaluate(q) }
+    /// The value when the function is constant.
+    var constantValue: Double { packed.constantValue }
 }
 
 /// A joint from a parent body to its child, OpenSim-style: frame F fixed in the parent, frame M fixed in the child,

@@ -27,11 +27,14 @@ public struct GeometryPath: Sendable {
         var placed = true
     }
     let sites: [Site]
+    /// Per point, its location functions packed for the evaluation loops (`PackedFunction`), in `moving` order.
+    let movingFunctions: [[PackedFunction]]
     /// Whether a point moves on its body (such a path places its points itself, in the general loops).
     let hasMovingPoint: Bool
 
     public init(points: [Point]) {
         self.points = points
+        movingFunctions = points.map { $0.moving.map { PackedFunction($0.function) } }
         hasMovingPoint = points.contains { !$0.moving.isEmpty }
         precondition(points.allSatisfy { $0.moving.count <= 3 }, "a moving point has at most x, y and z functions")
         var sites = points.map { p in
@@ -108,9 +111,9 @@ public struct GeometryPath: Sendable {
             let coordinate = points[k].moving[i].coordinate, lower = points[k].moving[i].range.lowerBound
             let upper = points[k].moving[i].range.upperBound, component = points[k].moving[i].component
             let q = q[coordinate]
-            let (value, slope, _) = points[k].moving[i].function.evaluate(min(max(q, lower), upper))
+            let (value, slope, _) = movingFunctions[k][i].evaluate(min(max(q, lower), upper))
             location[component] = value
-            slopes[i] = q >= lower && q <= upper ? slope : points[k].moving[i].function.evaluate(q).1
+            slopes[i] = q >= lower && q <= upper ? slope : movingFunctions[k][i].evaluate(q).1
             rate[component] = slopes[i] * u[coordinate]
         }
         return (location, rate, slopes)
@@ -314,7 +317,7 @@ public struct GeometryPath: Sendable {
             let coordinate = points[i].moving[m].coordinate
             let q = d.q[coordinate]
             if geometric && !points[i].moving[m].range.contains(q) { continue }
-            let slope = points[i].moving[m].function.evaluate(q).1
+            let slope = movingFunctions[i][m].evaluate(q).1
             var axis = Vec3.zero
             axis[points[i].moving[m].component] = slope
             let direction = body < 0 ? axis : d.scratch.rotation[body] * axis
