@@ -59,6 +59,49 @@ final class AnalyticDynamicsTests: XCTestCase {
         XCTAssertEqual(energy(d), e0, accuracy: 1e-6 * abs(e0))
     }
 
+    func testFirstCrossingOfAnExtrapolatedDistance() throws {
+        XCTAssertEqual(try XCTUnwrap(firstCrossing(1, -2, 0, after: 0, before: 1)), 0.5, accuracy: 1e-15)
+        XCTAssertEqual(try XCTUnwrap(firstCrossing(1, 0, -2, after: 0, before: 2)), 1, accuracy: 1e-15)  // 1 − τ² = 0
+        XCTAssertEqual(try XCTUnwrap(firstCrossing(-1, 3, -2, after: 0, before: 2)), (3 - 5.0.squareRoot()) / 2, accuracy: 1e-15)  // −1 + 3τ − τ²: 0.38, 2.62
+        XCTAssertEqual(try XCTUnwrap(firstCrossing(0.1, -1e9, 1e-3, after: 0, before: 1)), 1e-10, accuracy: 1e-22)  // no cancellation
+        XCTAssertNil(firstCrossing(1, -2, 0, after: 0, before: 0.4))  // beyond the horizon
+        XCTAssertNil(firstCrossing(1, 2, 0, after: 0, before: 10))    // moving away
+        XCTAssertNil(firstCrossing(1, 0, 2, after: 0, before: 10))    // accelerating away
+        XCTAssertNil(firstCrossing(1e-9, -1, 0, after: 1e-6, before: 1))  // the crossing the step starts on
+    }
+
+    /// A limit like the knees' of gait0914_2d (damping switched on within 0.01°): the time to each edge of its
+    /// transitions, and a pendulum swinging into it, which the stiff integrator crosses by ending a step at each edge
+    /// instead of shrinking a step that straddles one through a cascade of rejections (1 s: 110 steps and 1 rejected;
+    /// without the kink times, 118 and 8).
+    func testStiffIntegratorStepsOntoTheEdgesOfASharpCoordinateLimit() throws {
+        let limit = CoordinateLimitForce(name: "limit", coordinate: 0, upperLimit: 90, lowerLimit: -30, upperStiffness: 2,
+                                         lowerStiffness: 2, damping: 0.2, transition: 0.01, rotational: true)
+        let degree = Double.pi / 180
+        func time(_ q: Double, _ u: Double, after: Double = 0) -> Double? {
+            [q].withUnsafeBufferPointer { q in [u].withUnsafeBufferPointer { u in [0.0].withUnsafeBufferPointer { a in
+                limit.timeToKink(q: q, u: u, udot: a, after: after, within: 1)
+            } } }
+        }
+        XCTAssertEqual(try XCTUnwrap(time(-29 * degree, -1)), degree, accuracy: 1e-15)  // 1° at 1 rad/s
+        XCTAssertEqual(try XCTUnwrap(time(-30 * degree, -1, after: 1e-9)), 0.01 * degree, accuracy: 1e-15)  // across the transition
+        XCTAssertEqual(try XCTUnwrap(time(-29 * degree, 3)), 119 * degree / 3, accuracy: 1e-14)  // toward the upper limit
+        XCTAssertNil(time(0, 0))
+
+        let model = pendulum(forces: [limit])
+        var d = SimData(model: model)
+        d.q[0] = 1
+        var integrator = Integrator(model: model, mode: .stiff(accuracy: 1e-3))
+        var lowest = 0.0
+        for k in 1...100 {
+            try integrator.advance(model, &d, to: Double(k) * 0.01)
+            lowest = min(lowest, d.q[0])
+        }
+        print("pendulum into a sharp limit, 1 s: \(integrator.steps) steps, \(integrator.rejected) rejected, lowest \(lowest / degree)°")
+        XCTAssertLessThan(lowest, -30 * degree)  // it does reach the limit
+        XCTAssertLessThanOrEqual(integrator.rejected, 2)
+    }
+
     func testFreeFallFollowsTheParabola() throws {
         let model = ball(radius: 0.1, mass: 3)
         var d = SimData(model: model)

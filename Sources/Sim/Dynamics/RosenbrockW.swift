@@ -55,7 +55,9 @@ extension Integrator {
         let gamma = Self.wGamma
         var needJacobian = true, jacobianAt = t  // W is taken at the first step and where a rejection leaves it stale
         while t < end - 1e-12 {
-            let hStep = stepToward(end, from: t), eta = hStep * gamma
+            var hStep = stepToward(end, from: t), eta = hStep * gamma
+            let planned = h
+            var cut = false  // the step ends at a force law's kink
             copy(y, into: &y0)
             do {
                 for s in 0..<4 {
@@ -82,7 +84,10 @@ extension Integrator {
                             jacobianAt = t; needJacobian = false
                         }
                     }
-                    if s == 0 { jacobian.prepare(eta: eta) }
+                    if s == 0 {
+                        if let kink = kinkTime(model, within: hStep) { (hStep, eta, cut) = (kink, kink * gamma, true) }
+                        jacobian.prepare(eta: eta)
+                    }
                     k[4].withUnsafeBufferPointer { f in
                         scratch.withUnsafeMutableBufferPointer { r in for i in 0..<size { r[i] += eta * f[i] } }
                     }
@@ -121,6 +126,7 @@ extension Integrator {
                 t += hStep; steps += 1
                 try check(model, t)
                 accepted(hStep, error: errorNorm, exponent: 0.28, beta: 0.06)  // an order-2 estimate: 1/3 − 0.75β
+                if cut { h = max(h, planned) }  // a step cut short at a kink does not shrink the next
             } else {
                 rejected += 1
                 copy(y0, into: &y)
@@ -129,6 +135,24 @@ extension Integrator {
                 needJacobian = jacobianAt != t
             }
         }
+    }
+}
+
+extension Integrator {
+    /// The time from the step start (y0, its rates in k[4]) to the first kink of a force law within `horizon`
+    /// (`ForceElement.timeToKink`); a kink closer than a thousandth of the step is the one the step starts on.
+    func kinkTime(_ model: Model, within horizon: Double) -> Double? {
+        guard !model.kinkingForces.isEmpty else { return nil }
+        let n = self.n
+        return y0.withUnsafeBufferPointer { y0 in k[4].withUnsafeBufferPointer { rates in
+            let (q, u, udot) = (UnsafeBufferPointer(rebasing: y0[0..<n]), UnsafeBufferPointer(rebasing: y0[n..<(2 * n)]),
+                                UnsafeBufferPointer(rebasing: rates[n..<(2 * n)]))
+            var first: Double?
+            for f in model.kinkingForces {
+                if let t = model.forces[f].timeToKink(q: q, u: u, udot: udot, after: 1e-3 * horizon, within: first ?? horizon) { first = t }
+            }
+            return first
+        } }
     }
 }
 

@@ -36,6 +36,21 @@ public final class CoordinateLimitForce: ForceElement {
         d.applyGeneralizedForce(force(q: d.q[coordinate], u: d.u[coordinate]), coordinate: coordinate)
     }
 
+    /// Both ends of both transitions are kinks in practice: the damping switches on within `transition` (0.01° in
+    /// the shared models), a jump in force for a step of a millisecond.
+    public var hasKinks: Bool { true }
+
+    public func timeToKink(q: UnsafeBufferPointer<Double>, u: UnsafeBufferPointer<Double>, udot: UnsafeBufferPointer<Double>,
+                           after: Double, within horizon: Double) -> Double? {
+        let (x, v, a) = (q[coordinate], u[coordinate], udot[coordinate])
+        var first: Double?
+        func cross(_ edge: Double) {
+            if let t = firstCrossing(x - edge / scale, v, a, after: after, before: first ?? horizon) { first = t }
+        }
+        cross(upper); cross(upper + transition); cross(lower); cross(lower - transition)
+        return first
+    }
+
     /// Central differences of the limit law in q and u.
     public func addJacobian(model: Model, data d: inout SimData, slots: ForceSlots, into jacobian: inout StiffJacobian) {
         let q = d.q[coordinate], u = d.u[coordinate], dq = 1e-7, du = 1e-6

@@ -13,6 +13,14 @@ public protocol ForceElement: AnyObject, Sendable {
     func initialize(model: Model, state: inout [Double], offset: Int)
     /// Adds its forces for the kinematics in `data` (already updated) and writes its state derivatives.
     func apply(model: Model, data: inout SimData, slots: ForceSlots, stateRates: inout [Double])
+    /// Whether its force law has kinks in the coordinates (see `timeToKink`).
+    var hasKinks: Bool { get }
+    /// The time within `horizon` at which the force law reaches its next kink (a point where the force or its slope
+    /// changes abruptly), extrapolating the coordinates quadratically from q, u and u̇ at a step start; crossings
+    /// closer than `after` are the one the step starts on and are skipped. The stiff integrator ends its step there,
+    /// so no step straddles the kink (a step across one is rejected again and again until it is tiny).
+    func timeToKink(q: UnsafeBufferPointer<Double>, u: UnsafeBufferPointer<Double>, udot: UnsafeBufferPointer<Double>,
+                    after: Double, within horizon: Double) -> Double?
     /// Adds its derivatives to the stiff integrator's Jacobian at the evaluation in `data` (whose force scratch it
     /// may overwrite); elements that are not stiff add nothing.
     func addJacobian(model: Model, data: inout SimData, slots: ForceSlots, into jacobian: inout StiffJacobian)
@@ -23,6 +31,9 @@ extension ForceElement {
     public var controlCount: Int { 0 }
     public var outputCount: Int { 0 }
     public func initialize(model: Model, state: inout [Double], offset: Int) {}
+    public var hasKinks: Bool { false }
+    public func timeToKink(q: UnsafeBufferPointer<Double>, u: UnsafeBufferPointer<Double>, udot: UnsafeBufferPointer<Double>,
+                           after: Double, within horizon: Double) -> Double? { nil }
     public func addJacobian(model: Model, data: inout SimData, slots: ForceSlots, into jacobian: inout StiffJacobian) {}
 }
 
@@ -54,4 +65,23 @@ extension SimData {
 
     /// Sets output `i` (a value the force element reports, `ForceSlots.output` on).
     public mutating func setOutput(_ i: Int, _ value: Double) { scratch.outputs[i] = value }
+}
+
+/// The first root in (after, before) of c0 + c1·τ + c2·τ²/2 (a coordinate's distance to an edge, extrapolated), or nil.
+func firstCrossing(_ c0: Double, _ c1: Double, _ c2: Double, after: Double, before: Double) -> Double? {
+    var roots: (Double, Double)
+    if abs(c2) * before <= 1e-12 * abs(c1) || c2 == 0 {
+        guard c1 != 0 else { return nil }
+        roots = (-c0 / c1, .infinity)
+    } else {
+        let disc = c1 * c1 - 2 * c2 * c0
+        guard disc >= 0 else { return nil }
+        // Without cancellation: q = −(c1 + sign(c1)·√disc), roots q/c2 and 2·c0/q.
+        let q = -(c1 + (c1 < 0 ? -disc.squareRoot() : disc.squareRoot()))
+        roots = (q / c2, q != 0 ? 2 * c0 / q : .infinity)
+        if roots.0 > roots.1 { roots = (roots.1, roots.0) }
+    }
+    if roots.0 > after && roots.0 < before { return roots.0 }
+    if roots.1 > after && roots.1 < before { return roots.1 }
+    return nil
 }

@@ -70,6 +70,8 @@ public final class Model: @unchecked Sendable {
     /// The muscles among them (nil for the others), referenced without retaining: `forces` keeps them alive, and the
     /// evaluation loop then calls them without two atomic reference-count operations each per evaluation.
     let unretainedMuscles: [Unmanaged<MuscleForce>?]
+    /// The force elements whose laws have kinks (`ForceElement.hasKinks`).
+    let kinkingForces: [Int]
     /// Where each force element's states, controls and outputs start in `SimData` (computed once).
     public let stateOffsets: [Int], controlOffsets: [Int], outputOffsets: [Int]
     public let stateCount: Int, controlCount: Int, outputCount: Int
@@ -93,6 +95,7 @@ public final class Model: @unchecked Sendable {
         self.name = name; self.bodies = bodies; self.joints = joints; self.coordinates = coordinates
         self.gravity = gravity; self.forces = forces; self.contactGeometry = contactGeometry; self.warnings = warnings
         unretainedMuscles = forces.map { ($0 as? MuscleForce).map(Unmanaged.passUnretained) }
+        kinkingForces = forces.indices.filter { forces[$0].hasKinks }
         plans = joints.map(JointPlan.init)
         let folded = JointPlan.foldedMassProperties(bodies, joints, plans)
         foldedBodies = folded
