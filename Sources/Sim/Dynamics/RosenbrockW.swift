@@ -3,8 +3,8 @@ import Foundation
 /// The `stiff` mode: ROS34PW2 of Rang & Angermann, "New Rosenbrock W-methods of order 3 for partial differential
 /// algebraic equations of index 1", BIT 45 (2005) 761–787: 4 stages, order 3 with an embedded order 2, L-stable,
 /// stiffly accurate, and a W-method, so it keeps its order for any approximation W of the Jacobian. W is the
-/// `StiffJacobian` of the force elements, taken at the start of every `advance` call (and after a rejected step
-/// once the solution has moved on from where it was taken).
+/// `StiffJacobian` of the force elements, taken at the start of every `advance` call, after a rejected step once the
+/// solution has moved on from where it was taken, and past a force law's kink (steps end on kinks: `kinkTime`).
 /// Explicit methods must resolve the fastest relaxation in the model (contact friction on a loaded foot, a stiff
 /// tendon against a damped fiber) with steps of about a millisecond; this one steps over it.
 extension Integrator {
@@ -126,7 +126,9 @@ extension Integrator {
                 t += hStep; steps += 1
                 try check(model, t)
                 accepted(hStep, error: errorNorm, exponent: 0.28, beta: 0.06)  // an order-2 estimate: 1/3 − 0.75β
-                if cut { h = max(h, planned) }  // a step cut short at a kink does not shrink the next
+                // A step cut short at a kink does not shrink the next, and W is taken again past it: the force law's
+                // slope changes there.
+                if cut { h = max(h, planned); needJacobian = true }
             } else {
                 rejected += 1
                 copy(y0, into: &y)
