@@ -4,7 +4,7 @@ import Foundation
 /// algebraic equations of index 1", BIT 45 (2005) 761–787: 4 stages, order 3 with an embedded order 2, L-stable,
 /// stiffly accurate, and a W-method, so it keeps its order for any approximation W of the Jacobian. W is the
 /// `StiffJacobian` of the force elements, taken at the start of every `advance` call, after a rejected step once the
-/// solution has moved on from where it was taken, and past a force law's kink (steps end on kinks: `kinkTime`).
+/// solution has moved on from where it was taken, and past a force law's kink (steps end on kinks: `Model.timeToKink`).
 /// Explicit methods must resolve the fastest relaxation in the model (contact friction on a loaded foot, a stiff
 /// tendon against a damped fiber) with steps of about a millisecond; this one steps over it.
 extension Integrator {
@@ -54,6 +54,7 @@ extension Integrator {
         let (a, c, m, e) = Self.transformed
         let gamma = Self.wGamma
         var needJacobian = true, jacobianAt = t  // W is taken at the first step and where a rejection leaves it stale
+        var kinks: (from: Double, time: Double?) = (.nan, nil)
         while t < end - 1e-12 {
             var hStep = stepToward(end, from: t), eta = hStep * gamma
             let planned = h
@@ -78,14 +79,16 @@ extension Integrator {
                     if s > 0 {
                         try rates(model, &d, y, t + Self.stageTimes[s] * hStep, stage: 4)
                     } else {
-                        try stepStartRates(model, &d, t, stage: 4, evaluated: needJacobian)
+                        let evaluated = try stepStartRates(model, &d, t, stage: 4, evaluated: needJacobian) || needJacobian
                         if needJacobian {  // the data now holds the evaluation at y0
                             model.stiffJacobian(&d, &jacobian)
                             jacobianAt = t; needJacobian = false
                         }
+                        // The next kink, from the evaluation at y0 (a retry after a rejection starts where it was taken).
+                        if evaluated { kinks = (t, model.timeToKink(d, after: 1e-3 * hStep, within: hStep)) }
                     }
                     if s == 0 {
-                        if let kink = kinkTime(model, within: hStep) { (hStep, eta, cut) = (kink, kink * gamma, true) }
+                        if kinks.from == t, let kink = kinks.time, kink < hStep { (hStep, eta, cut) = (kink, kink * gamma, true) }
                         jacobian.prepare(eta: eta)
                     }
                     k[4].withUnsafeBufferPointer { f in
@@ -137,24 +140,6 @@ extension Integrator {
                 needJacobian = jacobianAt != t
             }
         }
-    }
-}
-
-extension Integrator {
-    /// The time from the step start (y0, its rates in k[4]) to the first kink of a force law within `horizon`
-    /// (`ForceElement.timeToKink`); a kink closer than a thousandth of the step is the one the step starts on.
-    func kinkTime(_ model: Model, within horizon: Double) -> Double? {
-        guard !model.kinkingForces.isEmpty else { return nil }
-        let n = self.n
-        return y0.withUnsafeBufferPointer { y0 in k[4].withUnsafeBufferPointer { rates in
-            let (q, u, udot) = (UnsafeBufferPointer(rebasing: y0[0..<n]), UnsafeBufferPointer(rebasing: y0[n..<(2 * n)]),
-                                UnsafeBufferPointer(rebasing: rates[n..<(2 * n)]))
-            var first: Double?
-            for f in model.kinkingForces {
-                if let t = model.forces[f].timeToKink(q: q, u: u, udot: udot, after: 1e-3 * horizon, within: first ?? horizon) { first = t }
-            }
-            return first
-        } }
     }
 }
 

@@ -40,9 +40,8 @@ public final class CoordinateLimitForce: ForceElement {
     /// the shared models), a jump in force for a step of a millisecond.
     public var hasKinks: Bool { true }
 
-    public func timeToKink(q: UnsafeBufferPointer<Double>, u: UnsafeBufferPointer<Double>, udot: UnsafeBufferPointer<Double>,
-                           after: Double, within horizon: Double) -> Double? {
-        let (x, v, a) = (q[coordinate], u[coordinate], udot[coordinate])
+    public func timeToKink(model: Model, data d: SimData, after: Double, within horizon: Double) -> Double? {
+        let (x, v, a) = (d.q[coordinate], d.u[coordinate], d.scratch.udot[coordinate])
         var first: Double?
         func cross(_ edge: Double) {
             if let t = firstCrossing(x - edge / scale, v, a, after: after, before: first ?? horizon) { first = t }

@@ -13,14 +13,14 @@ public protocol ForceElement: AnyObject, Sendable {
     func initialize(model: Model, state: inout [Double], offset: Int)
     /// Adds its forces for the kinematics in `data` (already updated) and writes its state derivatives.
     func apply(model: Model, data: inout SimData, slots: ForceSlots, stateRates: inout [Double])
-    /// Whether its force law has kinks in the coordinates (see `timeToKink`).
+    /// Whether its force law has kinks (see `timeToKink`).
     var hasKinks: Bool { get }
     /// The time within `horizon` at which the force law reaches its next kink (a point where the force or its slope
-    /// changes abruptly), extrapolating the coordinates quadratically from q, u and u̇ at a step start; crossings
-    /// closer than `after` are the one the step starts on and are skipped. The stiff integrator ends its step there,
-    /// so no step straddles the kink (a step across one is rejected again and again until it is tiny).
-    func timeToKink(q: UnsafeBufferPointer<Double>, u: UnsafeBufferPointer<Double>, udot: UnsafeBufferPointer<Double>,
-                    after: Double, within horizon: Double) -> Double?
+    /// changes abruptly), extrapolating quadratically from the evaluation in `data` (positions, speeds and u̇ at a
+    /// step start); crossings closer than `after` are the one the step starts on and are skipped. The stiff
+    /// integrator ends its step there, so no step straddles the kink (a step across one is rejected again and again
+    /// until it is tiny).
+    func timeToKink(model: Model, data: SimData, after: Double, within horizon: Double) -> Double?
     /// Adds its derivatives to the stiff integrator's Jacobian at the evaluation in `data` (whose force scratch it
     /// may overwrite); elements that are not stiff add nothing.
     func addJacobian(model: Model, data: inout SimData, slots: ForceSlots, into jacobian: inout StiffJacobian)
@@ -32,8 +32,7 @@ extension ForceElement {
     public var outputCount: Int { 0 }
     public func initialize(model: Model, state: inout [Double], offset: Int) {}
     public var hasKinks: Bool { false }
-    public func timeToKink(q: UnsafeBufferPointer<Double>, u: UnsafeBufferPointer<Double>, udot: UnsafeBufferPointer<Double>,
-                           after: Double, within horizon: Double) -> Double? { nil }
+    public func timeToKink(model: Model, data: SimData, after: Double, within horizon: Double) -> Double? { nil }
     public func addJacobian(model: Model, data: inout SimData, slots: ForceSlots, into jacobian: inout StiffJacobian) {}
 }
 
