@@ -271,8 +271,9 @@ public struct GeometryPath: Sendable {
     /// location depends on (the virtual work of the point force through dlocation/dq), at the `active` points
     /// `lengthAndSpeed(caching:)` left in the data's path scratch. `geometric` gives a moving point no pull on its
     /// coordinate outside the coordinate's range, where its location is held: the true −∂L/∂q, where the force OpenSim
-    /// transmits (the default) uses the function's slope there too.
-    func applyTension(_ tension: Double, cached active: Int, _ d: inout SimData, geometric: Bool = false) {
+    /// transmits (the default) uses the function's slope there too. `through` a model, the point forces go straight
+    /// onto the generalized forces (`Model.addGeneralizedForce`) instead of onto the bodies.
+    func applyTension(_ tension: Double, cached active: Int, _ d: inout SimData, geometric: Bool = false, through model: Model? = nil) {
         guard active > 1 else { return }
         // Each segment pulls its two ends toward each other; every point gets the sum of its two segments' pulls.
         var pullBefore = Vec3.zero  // the pull of the segment ending at point c on it
@@ -283,7 +284,7 @@ public struct GeometryPath: Sendable {
                 let l = norm(segment)
                 if l > 0 { pullAfter = segment * (tension / l) }
             }
-            apply(pullAfter - pullBefore, at: d.scratch.pathPosition[c], point: d.scratch.pathPoint[c], &d, geometric: geometric)
+            apply(pullAfter - pullBefore, at: d.scratch.pathPosition[c], point: d.scratch.pathPoint[c], &d, geometric: geometric, through: model)
             pullBefore = pullAfter
         }
     }
@@ -304,9 +305,10 @@ public struct GeometryPath: Sendable {
         return false
     }
 
-    @inline(__always) private func apply(_ force: Vec3, at position: Vec3, point i: Int, _ d: inout SimData, geometric: Bool) {
+    @inline(__always) private func apply(_ force: Vec3, at position: Vec3, point i: Int, _ d: inout SimData, geometric: Bool,
+                                         through model: Model?) {
         let body = sites[i].body
-        if body >= 0 { d.applyForce(force, at: position, on: body) }
+        if let model { model.addGeneralizedForce(force, at: position, on: body, &d) } else if body >= 0 { d.applyForce(force, at: position, on: body) }
         if sites[i].moving { applyThroughCoordinates(force, point: i, &d, geometric: geometric) }
     }
 
@@ -335,10 +337,21 @@ extension Model {
     }
 
     /// The generalized forces of a unit tension along the `active` points in the path scratch, left in
-    /// `d.generalized` (`geometric`: see `GeometryPath.applyTension(_:cached:_:geometric:)`).
+    /// `d.generalized` (`geometric`: see `GeometryPath.applyTension(_:cached:_:geometric:)`). Each point's pull goes
+    /// straight onto the coordinates of its body's chain: a path touches a few bodies, the projection visits all.
     func unitTensionForces(_ path: GeometryPath, active: Int, _ d: inout SimData, geometric: Bool = false) {
-        clearForces(&d)
-        path.applyTension(1, cached: active, &d, geometric: geometric)
-        projectBodyForces(&d, gravity: false, inertial: false)
+        for k in 0..<coordinateCount { d.scratch.generalized[k] = 0 }
+        path.applyTension(1, cached: active, &d, geometric: geometric, through: self)
+    }
+
+    /// Adds the generalized forces of a force f (ground) at ground point x of `body`: the point's columns ∂v/∂u
+    /// (as `pointColumns`) dotted with f, over the body's chain.
+    @inline(__always) func addGeneralizedForce(_ f: Vec3, at x: Vec3, on body: Int, _ d: inout SimData) {
+        let s = d.scratch
+        var j = body
+        while j >= 0 {
+            for k in joints[j].coordinates { s.generalized[k] += dot(s.columnLinear[k] + cross(s.columnAngular[k], x - s.jointOrigin[j]), f) }
+            j = joints[j].parent
+        }
     }
 }
