@@ -91,6 +91,31 @@ final class MuscleModelTests: XCTestCase {
         XCTAssertNotEqual(c.tendonForceLength.xEnd, a.tendonForceLength.xEnd)
     }
 
+    /// The damped solve started from any hint (good, poor, stale, out of range) returns the root of the solve without
+    /// one, bit for bit, and leaves the hint at the root's node, from which the next solve nearby needs few nodes.
+    func testForceVelocitySolveIsTheSameFromAnyHint() {
+        var p = MuscleParameters(name: "m", muscleClass: .millard2012)
+        p.fiberDamping = 0.1
+        let fv = MuscleModel(p).millardCurves!.forceVelocity
+        let hint = UnsafeMutablePointer<Int>.allocate(capacity: 1)
+        defer { hint.deallocate() }
+        var checked = 0
+        for (scale, slope) in [(0.0, 0.1), (0.3, 0.1), (1.0, 0.1), (0.05, 0.01)] {
+            for i in 0...200 {
+                let target = -0.5 + 2.5 * Double(i) / 200
+                let plain = fv.solveIncreasing(scale: scale, slope: slope, target: target)
+                for start in [-3, 0, 1, 17, 64, 65, 130, 200, 258, 259, 260, 10_000] {
+                    hint.pointee = start
+                    let hinted = fv.solveIncreasing(scale: scale, slope: slope, target: target, hint: hint)
+                    XCTAssertEqual(hinted.x, plain.x, "scale \(scale) target \(target) hint \(start)")
+                    XCTAssertEqual(hinted.value, plain.value)
+                    checked += 1
+                }
+            }
+        }
+        XCTAssertEqual(checked, 4 * 201 * 12)
+    }
+
     func testForceVelocitySolveSatisfiesItsEquation() {
         let fv = MuscleModel(MuscleParameters(name: "m", muscleClass: .millard2012)).millardCurves!.forceVelocity
         var rng = SystemRandomNumberGenerator()

@@ -56,6 +56,9 @@ final class Scratch: @unchecked Sendable {
     /// For a moving point, three per point: the ground direction ∂position/∂q of each of its location functions, so
     /// a force on the point gives its coordinate dot(force, direction) (the transmitting slope, OpenSim's).
     let placedPull: Buffer<Vec3>
+    /// Per muscle, at its first state's slot: the force–velocity table node of its last damped solve, where the next
+    /// search starts (`SmoothSegmentedCurve.solveIncreasing`; any value gives the same root).
+    let curveHint: Buffer<Int>
 
     init(model: Model) {
         let n = model.coordinateCount, b = model.bodies.count, points = model.pathSites.count
@@ -76,6 +79,7 @@ final class Scratch: @unchecked Sendable {
         placedPosition = .allocate(points, .zero); placedVelocity = .allocate(points, .zero)
         placedActive = .allocate(points, false); placedDirection = .allocate(points, .zero)
         placedPull = .allocate(3 * points, .zero)
+        curveHint = .allocate(model.stateCount, 0)
     }
 
     init(copying s: Scratch) {
@@ -90,6 +94,7 @@ final class Scratch: @unchecked Sendable {
         pathPoint = s.pathPoint.copy(); pathPosition = s.pathPosition.copy()
         placedPosition = s.placedPosition.copy(); placedVelocity = s.placedVelocity.copy()
         placedActive = s.placedActive.copy(); placedDirection = s.placedDirection.copy(); placedPull = s.placedPull.copy()
+        curveHint = s.curveHint.copy()
     }
 
     deinit {
@@ -99,6 +104,7 @@ final class Scratch: @unchecked Sendable {
         compositeMoment.deallocate(); compositeInertia.deallocate(); compositeInertiaZ.deallocate(); factor.deallocate(); unlocked.deallocate()
         udot.deallocate(); outputs.deallocate(); pathPoint.deallocate(); pathPosition.deallocate()
         placedPosition.deallocate(); placedVelocity.deallocate(); placedActive.deallocate(); placedDirection.deallocate(); placedPull.deallocate()
+        curveHint.deallocate()
     }
 }
 

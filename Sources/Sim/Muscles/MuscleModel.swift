@@ -186,9 +186,11 @@ public final class MuscleModel: Sendable {
     // MARK: evaluation
 
     /// Evaluate the muscle. `fiberLength` is ignored for a rigid tendon. `excitation` only feeds
-    /// the activation derivative (and replaces activation when activation dynamics are ignored).
+    /// the activation derivative (and replaces activation when activation dynamics are ignored). `hint` speeds up
+    /// the damped fiber-velocity solve (`SmoothSegmentedCurve.solveIncreasing`) without changing its result.
     public func evaluate(activation aState: Double, fiberLength lState: Double, mtuLength: Double,
-                         mtuLengtheningSpeed dlmt: Double, excitation: Double) -> MuscleEvaluation {
+                         mtuLengtheningSpeed dlmt: Double, excitation: Double,
+                         hint: UnsafeMutablePointer<Int>? = nil) -> MuscleEvaluation {
         var r = MuscleEvaluation()
         let fiso = parameters.maxIsometricForce
         let ignoreActivation = parameters.ignoreActivationDynamics
@@ -237,7 +239,7 @@ public final class MuscleModel: Sendable {
             vN = thelenNormFiberVelocity(activation: a, fal: fal, afalfv: afalfv)
         case .millard2012, .deGrooteFregly2016:
             if beta > 0 {
-                (vN, fv) = dampedVelocity(a: a, fal: fal, fpe: fpe, fse: fse, beta: beta, cosPhi: pen.cos)
+                (vN, fv) = dampedVelocity(a: a, fal: fal, fpe: fpe, fse: fse, beta: beta, cosPhi: pen.cos, hint: hint)
             } else {
                 fv = (fse / pen.cos - fpe) / (a * fal)
                 vN = inverseForceVelocity(fv)
@@ -294,10 +296,11 @@ public final class MuscleModel: Sendable {
     /// Millard2012EquilibriumMuscle (calcDampedNormFiberVelocity); the residual is strictly increasing. Millard's
     /// Bezier curve is solved on its own parameter; DeGroote–Fregly's closed-form curve by bracketed Newton on v.
     @inline(__always)
-    func dampedVelocity(a: Double, fal: Double, fpe: Double, fse: Double, beta: Double, cosPhi: Double) -> (Double, Double) {
+    func dampedVelocity(a: Double, fal: Double, fpe: Double, fse: Double, beta: Double, cosPhi: Double,
+                        hint: UnsafeMutablePointer<Int>? = nil) -> (Double, Double) {
         let target = fse / cosPhi
         if let curves = millardCurves {  // Bezier curve: Newton on its parameter
-            let (v, fv) = curves.forceVelocity.solveIncreasing(scale: a * fal, slope: beta, target: target - fpe)
+            let (v, fv) = curves.forceVelocity.solveIncreasing(scale: a * fal, slope: beta, target: target - fpe, hint: hint)
             // A speed within the solve's tolerance of zero is zero, so the clamp test (v ≤ 0) sees no rounding sign.
             return (abs(v) * beta <= 1e-14 * max(1, abs(target)) ? 0 : v, fv)
         }

@@ -125,19 +125,36 @@ public struct SmoothSegmentedCurve: Sendable {
 
     /// Solves c·f(x) + b·x = t for x, where the left side increases with x (b ≥ 0, c ≥ 0), returning x and f(x):
     /// the table's nodes bracket the root, then Newton on the Bezier parameter, safeguarded by bisection, to a
-    /// residual of 1e-14 relative to max(1, |t|). No x(u) inversion is nested inside it.
+    /// residual of 1e-14 relative to max(1, |t|). No x(u) inversion is nested inside it. `hint` holds the node where
+    /// the caller's last root was: the bracket is searched outward from it (galloping), which for a muscle solved at
+    /// every stage usually takes two or three nodes instead of the eight of a bisection over all; the bracket, and so
+    /// the root, do not depend on it.
     @inline(__always)
-    public func solveIncreasing(scale c: Double, slope b: Double, target t: Double) -> (x: Double, value: Double) {
+    public func solveIncreasing(scale c: Double, slope b: Double, target t: Double,
+                                hint: UnsafeMutablePointer<Int>? = nil) -> (x: Double, value: Double) {
         if let outside = solveOnExtensions(scale: c, slope: b, target: t) { return outside }
         return nodes.withUnsafeBufferPointer { p in
             withPowerForm { bx, by in
                 @inline(__always) func g(_ i: Int) -> Double { c * p[i].z + b * p[i].w - t }
-                var lo = 0, hi = p.count - 1
+                var lo = 0, hi = p.count - 1  // g(0) ≤ 0 here (else the root is on the left extension)
                 if g(hi) <= 0 { return (xEnd, yEnd) }
+                if let hint, hint.pointee > 0 && hint.pointee < hi {  // gallop from the hint: g(lo) ≤ 0 < g(hi) after
+                    var step = 1
+                    if g(hint.pointee) <= 0 {
+                        lo = hint.pointee
+                        while lo + step < hi && g(lo + step) <= 0 { lo += step; step *= 2 }
+                        hi = min(lo + step, hi)
+                    } else {
+                        hi = hint.pointee
+                        while hi - step > 0 && g(hi - step) > 0 { hi -= step; step *= 2 }
+                        lo = max(hi - step, 0)
+                    }
+                }
                 while hi - lo > 1 {  // last node with g ≤ 0
                     let mid = (lo + hi) / 2
                     if g(mid) <= 0 { lo = mid } else { hi = mid }
                 }
+                hint?.pointee = lo
                 if p[lo + 1].w == p[lo].w { lo += 1 }  // a joint's second copy starts the next segment's cell
                 let s = lo / (Self.cells + 1), o = 6 * s
                 let uLo = p[lo].x, uHi = p[lo + 1].x

@@ -28,7 +28,7 @@ public final class MuscleForce: ForceElement {
         let excitation = min(max(d.controls[slots.control], muscle.parameters.minControl), muscle.parameters.maxControl)
         let fiber = muscle.rigidTendon ? 0 : d.z[slots.state + 1]
         let e = muscle.evaluate(activation: d.z[slots.state], fiberLength: fiber, mtuLength: length,
-                                mtuLengtheningSpeed: speed, excitation: excitation)
+                                mtuLengtheningSpeed: speed, excitation: excitation, hint: d.scratch.curveHint.base + slots.state)
         path.applyTension(e.tendonForce, placedFrom: slots.pathPoints, &d)
         stateRates[slots.state] = e.activationDerivative
         if !muscle.rigidTendon { stateRates[slots.state + 1] = e.fiberLengthDerivative }
