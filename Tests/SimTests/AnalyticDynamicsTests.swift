@@ -131,32 +131,6 @@ final class AnalyticDynamicsTests: XCTestCase {
         XCTAssertEqual(d.outputs[1], mass * 9.81, accuracy: 1e-3)  // the reported contact force carries the weight
     }
 
-    /// A ball sliding on the floor at 0.5 m/s and slowing at 2 m/s²: its slip speed reaches the transition velocity
-    /// (0.1 m/s) after 0.2 s; moving up at 1 m/s (dissipation 2 s/m) it reaches the force's clip, 1 + 1.5·c·ẋ = 0, at once.
-    func testHuntCrossleyKinksAtTheFrictionTransitionAndTheClip() throws {
-        let r = 0.05
-        let surface = HuntCrossleyForce.Surface(stiffness: 1e6, dissipation: 2, staticFriction: 0.8, dynamicFriction: 0.6, viscousFriction: 0)
-        let contact = HuntCrossleyForce(name: "contact", spheres: [(ContactGeometrySet.Sphere(name: "s", body: 0, center: .zero, radius: r), surface)],
-                                        plane: ContactGeometrySet.HalfSpace(name: "floor", body: -1, point: .zero, normal: Vec3(0, 1, 0)),
-                                        planeSurface: surface, transitionVelocity: 0.1)
-        let model = ball(radius: r, mass: 1) { _, _ in [contact] }
-        var d = SimData(model: model)
-        d.q[2] = r - 0.001
-        d.u[1] = 0.5
-        model.updateKinematics(&d)
-        d.scratch.udot[1] = -2
-        XCTAssertEqual(try XCTUnwrap(contact.timeToKink(model: model, data: d, after: 0, within: 1)), 0.2, accuracy: 1e-12)
-        d.scratch.udot[1] = 0
-        XCTAssertNil(contact.timeToKink(model: model, data: d, after: 0, within: 1))  // steady sliding
-        d.u[2] = 0.1  // rising at 0.1 m/s: the damping factor 1 − 1.5·2·0.1 stays positive ...
-        model.updateKinematics(&d)
-        d.scratch.udot[2] = 7  // ... until the speed reaches 1/3 m/s, (1/3 − 0.1)/7 s later
-        XCTAssertEqual(try XCTUnwrap(contact.timeToKink(model: model, data: d, after: 0, within: 1)), (1.0 / 3 - 0.1) / 7, accuracy: 1e-12)
-        d.q[2] = r + 0.001  // out of contact: no kink
-        model.updateKinematics(&d)
-        XCTAssertNil(contact.timeToKink(model: model, data: d, after: 0, within: 1))
-    }
-
     func testNonFiniteStatesAreReportedNotPropagated() {
         let model = pendulum()
         var d = SimData(model: model)

@@ -197,20 +197,4 @@ extension Model {
         }
         return first
     }
-
-    /// Acceleration (ground) of the point of `body` now at ground position x, for the accelerations u̇ in `d`: the
-    /// bias acceleration of the body at u̇ = 0 carried to the point, plus the point's columns ∂v/∂u times u̇.
-    func pointAcceleration(_ d: SimData, body: Int, at x: Vec3) -> Vec3 {
-        guard body >= 0 else { return .zero }
-        let s = d.scratch, r = x - s.origin[body], w = s.angularVelocity[body]
-        var a = s.linearBias[body] + cross(s.angularBias[body], r) + cross(w, cross(w, r))
-        var j = body
-        while j >= 0 {
-            for k in joints[j].coordinates {
-                a += (s.columnLinear[k] + cross(s.columnAngular[k], x - s.jointOrigin[j])) * s.udot[k]
-            }
-            j = joints[j].parent
-        }
-        return a
-    }
 }

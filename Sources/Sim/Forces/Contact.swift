@@ -104,33 +104,6 @@ public final class HuntCrossleyForce: ForceElement {
         return force
     }
 
-    /// Kinks of the law while a sphere (on a body) touches a ground plane: the damping factor 1 + 1.5·c·ẋ reaching 0
-    /// (the force is clipped at 0 there) and the slip speed reaching the transition velocity (where the friction
-    /// coefficient's slope jumps). Touching down is not one: the force starts smoothly, as depth^1.5, and cutting
-    /// steps there cost the 3D model 3 % more steps.
-    public var hasKinks: Bool { true }
-
-    public func timeToKink(model: Model, data d: SimData, after: Double, within horizon: Double) -> Double? {
-        var first: Double?
-        func cross(_ c0: Double, _ c1: Double, _ c2: Double) {
-            if let t = firstCrossing(c0, c1, c2, after: after, before: first ?? horizon) { first = t }
-        }
-        for i in pairs.indices where pairs[i].sphereBody >= 0 && pairs[i].planeBody < 0 {
-            let body = pairs[i].sphereBody, normal = pairs[i].normal
-            let center = d.position(of: pairs[i].center, on: body)
-            let (depth, contact) = penetration(i, center: center, normal: normal, planePoint: pairs[i].planePoint)
-            guard depth > 0 else { continue }
-            let w = d.scratch.angularVelocity[body]
-            let v = d.scratch.velocity[body] + Sim.cross(w, contact - d.scratch.origin[body])
-            let a = model.pointAcceleration(d, body: body, at: contact)
-            let k = 1.5 * pairs[i].c
-            cross(1 - k * dot(v, normal), -k * dot(a, normal), 0)
-            let slip = v - normal * dot(v, normal), slipRate = a - normal * dot(a, normal)
-            cross(dot(slip, slip) - transitionVelocity * transitionVelocity, 2 * dot(slip, slipRate), 2 * dot(slipRate, slipRate))
-        }
-        return first
-    }
-
     /// For spheres on bodies against ground planes (`StiffJacobian.addContact`).
     public func addJacobian(model: Model, data d: inout SimData, slots: ForceSlots, into jacobian: inout StiffJacobian) {
         for i in pairs.indices where pairs[i].sphereBody >= 0 && pairs[i].planeBody < 0 {
