@@ -16,24 +16,21 @@ extension Model {
         let (rotation, origin, velocity, angularVelocity) = (s.rotation, s.origin, s.velocity, s.angularVelocity)
         let (position, pointVelocity, active) = (s.placedPosition, s.placedVelocity, s.placedActive)
         pathSites.withUnsafeBufferPointer { sites in d.q.withUnsafeBufferPointer { q in
-            for i in sites.indices {
-                let site = sites[i]
-                if site.condition >= 0 {
-                    let value = q[site.condition]
-                    active[i] = value >= site.lower && value <= site.upper
-                } else {
-                    active[i] = true
-                }
-                if site.moving || !active[i] || !site.placed { continue }
-                guard site.body >= 0 else { position[i] = site.location; pointVelocity[i] = .zero; continue }
-                let b = site.body
+            // Unconditional points are active from the scratch's creation on.
+            for i in conditionalSites {
+                let value = q[sites[i].condition]
+                active[i] = value >= sites[i].lower && value <= sites[i].upper
+            }
+            for i in placedSites where active[i] {
+                let b = sites[i].body, l = sites[i].location
+                guard b >= 0 else { position[i] = l; pointVelocity[i] = .zero; continue }
                 if planar {
-                    let c = rotation[b].r0.x, s = rotation[b].r1.x, w = angularVelocity[b].z, l = site.location
+                    let c = rotation[b].r0.x, s = rotation[b].r1.x, w = angularVelocity[b].z
                     let r = Vec3(c * l.x - s * l.y, s * l.x + c * l.y, l.z)
                     position[i] = origin[b] + r
                     pointVelocity[i] = velocity[b] + Vec3(-w * r.y, w * r.x, 0)
                 } else {
-                    let r = rotation[b] * site.location
+                    let r = rotation[b] * l
                     position[i] = origin[b] + r
                     pointVelocity[i] = velocity[b] + cross(angularVelocity[b], r)
                 }

@@ -78,6 +78,7 @@ final class Scratch: @unchecked Sendable {
         pathPoint = .allocate(longestPath, 0); pathPosition = .allocate(longestPath, .zero)
         placedPosition = .allocate(points, .zero); placedVelocity = .allocate(points, .zero)
         placedActive = .allocate(points, false); placedDirection = .allocate(points, .zero)
+        for i in model.pathSites.indices where model.pathSites[i].condition < 0 { placedActive[i] = true }
         placedPull = .allocate(3 * points, .zero)
         curveHint = .allocate(model.stateCount, 0)
     }

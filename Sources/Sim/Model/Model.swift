@@ -78,6 +78,9 @@ public final class Model: @unchecked Sendable {
     /// The points of every muscle path, one after another (`pathStarts` per force element), which the kinematics
     /// places in ground in one pass.
     let pathSites: [GeometryPath.Site], pathStarts: [Int]
+    /// Among them, the conditional points (whose activity the kinematics updates) and the fixed points it places (not
+    /// moving, read by some segment): lists, so its loops skip the rest.
+    let conditionalSites: [Int], placedSites: [Int]
     /// The moving points among them: where in `pathSites`, their path and their index in it.
     let movingPathPoints: [(site: Int, path: GeometryPath, point: Int)]
     public let contactGeometry: ContactGeometrySet
@@ -112,7 +115,10 @@ public final class Model: @unchecked Sendable {
         let paths = forces.map { ($0 as? MuscleForce)?.path }
         let starts = layout { f in (f as? MuscleForce)?.path.sites.count ?? 0 }.0
         pathStarts = starts
-        pathSites = paths.flatMap { $0?.sites ?? [] }
+        let sites = paths.flatMap { $0?.sites ?? [] }
+        pathSites = sites
+        conditionalSites = sites.indices.filter { sites[$0].condition >= 0 }
+        placedSites = sites.indices.filter { sites[$0].placed && !sites[$0].moving }
         movingPathPoints = forces.indices.flatMap { f in
             (paths[f]?.sites.indices ?? 0..<0).compactMap { i in paths[f]!.sites[i].moving ? (starts[f] + i, paths[f]!, i) : nil }
         }
