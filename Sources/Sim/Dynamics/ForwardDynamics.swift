@@ -9,7 +9,8 @@ extension Model {
             if let muscle = unretainedMuscles[i] {
                 muscle._withUnsafeGuaranteedRef { $0.apply(model: self, data: &d, slots: slots(i), stateRates: &stateRates) }
             } else {
-                forces[i].apply(model: self, data: &d, slots: slots(i), stateRates: &stateRates)
+                unowned(unsafe) let force = forces[i]  // `forces` keeps it alive: no reference counting per call
+                force.apply(model: self, data: &d, slots: slots(i), stateRates: &stateRates)
             }
         }
         projectBodyForces(&d, gravity: true, inertial: true)

@@ -25,6 +25,8 @@ public struct GeometryPath: Sendable {
         let moving: Bool
         /// Whether the kinematics places it: only a point that can end a segment not fixed in one body is read.
         var placed = true
+        /// The length of the segment from the point before, when that segment is fixed in one body (else 0).
+        var rigidLengthFromPrevious = 0.0
     }
     let sites: [Site]
     /// Per point, its location functions packed for the evaluation loops (`PackedFunction`), in `moving` order.
@@ -53,6 +55,7 @@ public struct GeometryPath: Sendable {
         }
         for i in sites.indices {
             sites[i].placed = (neighbours(of: i, step: -1) + neighbours(of: i, step: 1)).contains { !Self.rigid(sites[i], sites[$0]) }
+            if i > 0 && Self.rigid(sites[i - 1], sites[i]) { sites[i].rigidLengthFromPrevious = norm(sites[i].location - sites[i - 1].location) }
         }
         self.sites = sites
     }
@@ -208,7 +211,7 @@ public struct GeometryPath: Sendable {
                     if Self.rigid(a, b) {
                         // A segment fixed in one body keeps its length and pulls on nothing (its pulls on the body
                         // cancel): its ends need not be placed.
-                        length += norm(b.location - a.location)
+                        length += previous == i - 1 ? b.rigidLengthFromPrevious : norm(b.location - a.location)
                     } else {
                         let segment = position[i] - position[previous]
                         let l = norm(segment)
