@@ -93,4 +93,43 @@ final class PlanarTreeTests: XCTestCase {
             }
         }
     }
+
+    /// The tree-ordered factorization M = LᵀL solves M·u̇ = τ as a dense elimination does (both shared models, a few
+    /// poses, some coordinates locked), and on them it does follow the tree (two legs are two branches, not a chain).
+    func testTreeFactorizationSolvesLikeDenseElimination() throws {
+        for stem in ["gait0914_2d", "gait1422_3d"] {
+            let loaded = try ReferenceTable.model(stem)
+            for model in [loaded, loaded.setting(locked: ["knee_angle_l", "pelvis_tx"])] {
+                XCTAssertTrue(model.freeParent.enumerated().contains { $1 != $0 - 1 }, "\(stem): not a chain")
+                var d = SimData(model: model)
+                for trial in 0..<3 {
+                    for k in 0..<model.coordinateCount where !model.coordinates[k].locked {
+                        d.q[k] += 0.2 * sin(Double(7 * k + trial)); d.u[k] = cos(Double(3 * k + trial))
+                    }
+                    var rates = [Double](repeating: 0, count: model.stateCount)
+                    try model.computeAccelerations(&d, stateRates: &rates)
+                    // Dense Gaussian elimination with partial pivoting over the unlocked coordinates.
+                    let free = model.coordinates.indices.filter { !model.coordinates[$0].locked }, n = model.coordinateCount
+                    var a = free.map { r in free.map { c in d.scratch.massMatrix[r * n + c] } + [d.scratch.generalized[r]] }
+                    for c in free.indices {
+                        let p = (c..<free.count).max { abs(a[$0][c]) < abs(a[$1][c]) }!
+                        a.swapAt(c, p)
+                        for r in (c + 1)..<max(free.count, c + 1) {
+                            let f = a[r][c] / a[c][c]
+                            for x in c...free.count { a[r][x] -= f * a[c][x] }
+                        }
+                    }
+                    var x = [Double](repeating: 0, count: free.count)
+                    for r in stride(from: free.count - 1, through: 0, by: -1) {
+                        x[r] = (a[r][free.count] - ((r + 1)..<free.count).reduce(0) { $0 + a[r][$1] * x[$1] }) / a[r][r]
+                    }
+                    let scale = x.map(abs).max()!
+                    for (i, k) in free.enumerated() {
+                        XCTAssertEqual(d.udot[k], x[i], accuracy: 1e-10 * scale, "\(model.name) trial \(trial) \(model.coordinates[k].name)")
+                    }
+                    for k in 0..<n where model.coordinates[k].locked { XCTAssertEqual(d.udot[k], 0) }
+                }
+            }
+        }
+    }
 }

@@ -139,51 +139,67 @@ extension Model {
         for k in 0..<coordinateCount { s.generalized[k] = 0 }
     }
 
-    /// u̇ from M·u̇ = τ over the unlocked coordinates (locked ones have u̇ = 0), by Cholesky factorization.
-    /// Returns false if the mass matrix is not positive definite.
+    /// u̇ from M·u̇ = τ over the unlocked coordinates (locked ones have u̇ = 0), by the factorization M = LᵀL that
+    /// follows the tree (Featherstone, Rigid Body Dynamics Algorithms, 2008, §6.5, "LTL"): eliminating from the leaves,
+    /// L keeps M's sparsity (row k holds k's ancestors only), where a Cholesky factorization from the root fills in
+    /// between branches. Returns false if the mass matrix is not positive definite.
     func solveAccelerations(_ d: inout SimData) -> Bool {
         let s = d.scratch, n = coordinateCount, m = s.unlocked.count
         let (free, massMatrix, factor) = (s.unlocked, s.massMatrix, s.factor)
-        for a in 0..<m { for b in 0...a { factor[a * m + b] = massMatrix[free[a] * n + free[b]] } }
-        for a in 0..<m {
-            var sum = factor[a * m + a]
-            for k in 0..<a { sum -= factor[a * m + k] * factor[a * m + k] }
-            guard sum > 0 else { return false }
-            let diag = sum.squareRoot()
-            factor[a * m + a] = diag
-            for b in (a + 1)..<max(m, a + 1) {
-                var t = factor[b * m + a]
-                for k in 0..<a { t -= factor[b * m + k] * factor[a * m + k] }
-                factor[b * m + a] = t / diag
+        let ok = freeParent.withUnsafeBufferPointer { parent in
+            for a in 0..<m {
+                var b = a
+                while b >= 0 { factor[a * m + b] = massMatrix[free[a] * n + free[b]]; b = parent[b] }
             }
+            for k in stride(from: m - 1, through: 0, by: -1) {
+                let pivot = factor[k * m + k]
+                guard pivot > 0 else { return false }
+                let diagonal = pivot.squareRoot()
+                factor[k * m + k] = diagonal
+                var i = parent[k]
+                while i >= 0 { factor[k * m + i] /= diagonal; i = parent[i] }
+                i = parent[k]
+                while i >= 0 {
+                    let lki = factor[k * m + i]
+                    var j = i
+                    while j >= 0 { factor[i * m + j] -= lki * factor[k * m + j]; j = parent[j] }
+                    i = parent[i]
+                }
+            }
+            return true
         }
+        guard ok else { return false }
         for k in 0..<n { s.udot[k] = s.generalized[k] }
-        Self.substitute(factor: factor, free: free, s.udot)
+        substitute(s.udot, s)
         return true
     }
 
-    /// Forward then back substitution with the Cholesky factor over the `free` coordinates, in place.
-    static func substitute(factor: Buffer<Double>, free: Buffer<Int>, _ x: Buffer<Double>) {
-        let m = free.count
+    /// x ← M⁻¹x with the factor `solveAccelerations` left in `s`, in place: Lᵀy = x from the leaves, then Lx = y
+    /// from the root. Locked coordinates get 0.
+    func substitute(_ x: Buffer<Double>, _ s: Scratch) {
+        let (factor, free, m) = (s.factor, s.unlocked, s.unlocked.count)
         var lockedAt = 0
         for k in x.indices {  // locked coordinates do not accelerate
             if lockedAt < m && free[lockedAt] == k { lockedAt += 1 } else { x[k] = 0 }
         }
-        for a in 0..<m {
-            var s = x[free[a]]
-            for k in 0..<a { s -= factor[a * m + k] * x[free[k]] }
-            x[free[a]] = s / factor[a * m + a]
-        }
-        for a in stride(from: m - 1, through: 0, by: -1) {
-            var s = x[free[a]]
-            for k in (a + 1)..<max(m, a + 1) { s -= factor[k * m + a] * x[free[k]] }
-            x[free[a]] = s / factor[a * m + a]
+        freeParent.withUnsafeBufferPointer { parent in
+            for k in stride(from: m - 1, through: 0, by: -1) {
+                let y = x[free[k]] / factor[k * m + k]
+                x[free[k]] = y
+                var j = parent[k]
+                while j >= 0 { x[free[j]] -= factor[k * m + j] * y; j = parent[j] }
+            }
+            for k in 0..<m {
+                var sum = x[free[k]], j = parent[k]
+                while j >= 0 { sum -= factor[k * m + j] * x[free[j]]; j = parent[j] }
+                x[free[k]] = sum / factor[k * m + k]
+            }
         }
     }
 
     /// `substitute` on an array.
-    static func substitute(factor: Buffer<Double>, free: Buffer<Int>, _ x: inout [Double]) {
-        x.withUnsafeMutableBufferPointer { x in substitute(factor: factor, free: free, Buffer(base: x.baseAddress!, count: x.count)) }
+    func substitute(_ x: inout [Double], _ s: Scratch) {
+        x.withUnsafeMutableBufferPointer { x in substitute(Buffer(base: x.baseAddress!, count: x.count), s) }
     }
 }
 

@@ -177,7 +177,7 @@ extension Model {
             var target = source, column = [Double](repeating: 0, count: n)
             for c in 0..<width {
                 for k in 0..<n { column[k] = source[k * width + c] }
-                Self.substitute(factor: d.scratch.factor, free: d.scratch.unlocked, &column)
+                substitute(&column, d.scratch)
                 for k in 0..<n { target[k * width + c] = column[k] }
             }
             return target

@@ -70,6 +70,10 @@ public final class Model: @unchecked Sendable {
     /// The muscles among them (nil for the others), referenced without retaining: `forces` keeps them alive, and the
     /// evaluation loop then calls them without two atomic reference-count operations each per evaluation.
     let unretainedMuscles: [Unmanaged<MuscleForce>?]
+    /// For the unlocked coordinates in order (`Scratch.unlocked`), the place in that list of the nearest unlocked
+    /// coordinate up the tree (−1 for none): the sparsity of the mass matrix, which its factorization keeps. A model
+    /// whose coordinates do not come after their ancestors' gets a chain (i − 1), which factorizes densely.
+    let freeParent: [Int]
     /// The force elements whose laws have kinks (`ForceElement.hasKinks`).
     let kinkingForces: [Int]
     /// Where each force element's states, controls and outputs start in `SimData` (computed once).
@@ -99,6 +103,7 @@ public final class Model: @unchecked Sendable {
         self.gravity = gravity; self.forces = forces; self.contactGeometry = contactGeometry; self.warnings = warnings
         unretainedMuscles = forces.map { ($0 as? MuscleForce).map(Unmanaged.passUnretained) }
         kinkingForces = forces.indices.filter { forces[$0].hasKinks }
+        freeParent = Self.freeParents(joints: joints, coordinates: coordinates)
         plans = joints.map(JointPlan.init)
         let folded = JointPlan.foldedMassProperties(bodies, joints, plans)
         foldedBodies = folded
@@ -122,6 +127,27 @@ public final class Model: @unchecked Sendable {
         movingPathPoints = forces.indices.flatMap { f in
             (paths[f]?.sites.indices ?? 0..<0).compactMap { i in paths[f]!.sites[i].moving ? (starts[f] + i, paths[f]!, i) : nil }
         }
+    }
+
+    static func freeParents(joints: [Joint], coordinates: [Coordinate]) -> [Int] {
+        // The coordinate before k in the tree: the previous one of its joint, else the last of the nearest ancestor
+        // joint that has any.
+        func up(_ k: Int) -> Int {
+            let j = coordinates[k].joint, own = joints[j].coordinates
+            if let at = own.firstIndex(of: k), at > 0 { return own[at - 1] }
+            var a = joints[j].parent
+            while a >= 0 { if let last = joints[a].coordinates.last { return last }; a = joints[a].parent }
+            return -1
+        }
+        let free = coordinates.indices.filter { !coordinates[$0].locked }
+        let place = Dictionary(uniqueKeysWithValues: free.enumerated().map { ($1, $0) })
+        let parents = free.map { k -> Int in
+            var p = up(k)
+            while p >= 0 && coordinates[p].locked { p = up(p) }
+            return p >= 0 ? place[p]! : -1
+        }
+        let ordered = parents.enumerated().allSatisfy { $1 < $0 }
+        return ordered ? parents : free.indices.map { $0 - 1 }
     }
 
     public var coordinateCount: Int { coordinates.count }
