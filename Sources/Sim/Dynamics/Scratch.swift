@@ -43,7 +43,7 @@ final class Scratch: @unchecked Sendable {
     /// Net applied force and moment (about the ground origin) per body, and the generalized forces.
     let bodyForce: Buffer<Vec3>, bodyMoment: Buffer<Vec3>, generalized: Buffer<Double>
     /// n×n row-major mass matrix; composite rigid bodies (mass, first moment, inertia about the ground origin, and its
-    /// z part for planar models); the Cholesky factor over the unlocked coordinates and their indices.
+    /// z part for planar models); its factor over the unlocked coordinates (`solveAccelerations`) and their indices.
     let massMatrix: Buffer<Double>, compositeMass: Buffer<Double>, compositeMoment: Buffer<Vec3>
     let compositeInertia: Buffer<Mat3>, compositeInertiaZ: Buffer<Double>, factor: Buffer<Double>, unlocked: Buffer<Int>
     let udot: Buffer<Double>, outputs: Buffer<Double>
