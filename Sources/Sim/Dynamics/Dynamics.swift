@@ -202,15 +202,3 @@ extension Model {
         x.withUnsafeMutableBufferPointer { x in substitute(Buffer(base: x.baseAddress!, count: x.count), s) }
     }
 }
-
-extension Model {
-    /// The time within `horizon` to the first kink of any force law (`ForceElement.timeToKink`) from the evaluation
-    /// in `d`, or nil.
-    func timeToKink(_ d: SimData, after: Double, within horizon: Double) -> Double? {
-        var first: Double?
-        for f in kinkingForces {
-            if let t = forces[f].timeToKink(model: self, data: d, after: after, within: first ?? horizon) { first = t }
-        }
-        return first
-    }
-}

@@ -189,10 +189,16 @@ extension Model {
     /// body's chain).
     func pointColumns(_ d: SimData, body: Int, at x: Vec3, into columns: inout [Vec3]) {
         for k in 0..<coordinateCount { columns[k] = .zero }
-        guard body >= 0 else { return }
+        forEachPointColumn(d, body: body, at: x) { k, column in columns[k] = column }
+    }
+
+    /// Calls `visit(k, ∂v/∂u_k)` (ground) for each coordinate k on the chain of `body`, for its point now at ground
+    /// position x (nothing for ground).
+    @inline(__always) func forEachPointColumn(_ d: SimData, body: Int, at x: Vec3, _ visit: (Int, Vec3) -> Void) {
+        let s = d.scratch
         var j = body
         while j >= 0 {
-            for k in joints[j].coordinates { columns[k] = d.scratch.columnLinear[k] + cross(d.scratch.columnAngular[k], x - d.scratch.jointOrigin[j]) }
+            for k in joints[j].coordinates { visit(k, s.columnLinear[k] + cross(s.columnAngular[k], x - s.jointOrigin[j])) }
             j = joints[j].parent
         }
     }

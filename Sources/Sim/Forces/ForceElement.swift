@@ -13,13 +13,14 @@ public protocol ForceElement: AnyObject, Sendable {
     func initialize(model: Model, state: inout [Double], offset: Int)
     /// Adds its forces for the kinematics in `data` (already updated) and writes its state derivatives.
     func apply(model: Model, data: inout SimData, slots: ForceSlots, stateRates: inout [Double])
-    /// Whether its force law has kinks (see `timeToKink`).
+    /// Whether its force law has kinks (see `timeToKink`): the integrator asks only these elements, since each call
+    /// passes the data (measured: asking all 18 elements of the 2D model costs 0.6 % of a run).
     var hasKinks: Bool { get }
     /// The time within `horizon` at which the force law reaches its next kink (a point where the force or its slope
     /// changes abruptly), extrapolating quadratically from the evaluation in `data` (positions, speeds and u̇ at a
-    /// step start); crossings closer than `after` are the one the step starts on and are skipped. The stiff
-    /// integrator ends its step there, so no step straddles the kink (a step across one is rejected again and again
-    /// until it is tiny).
+    /// step start), or nil (the default: a smooth law); crossings closer than `after` are the one the step starts on
+    /// and are skipped. The stiff integrator ends its step there, so no step straddles the kink (a step across one is
+    /// rejected again and again until it is tiny).
     func timeToKink(model: Model, data: SimData, after: Double, within horizon: Double) -> Double?
     /// Adds its derivatives to the stiff integrator's Jacobian at the evaluation in `data` (whose force scratch it
     /// may overwrite); elements that are not stiff add nothing.
@@ -69,7 +70,7 @@ extension SimData {
 /// The first root in (after, before) of c0 + c1·τ + c2·τ²/2 (a coordinate's distance to an edge, extrapolated), or nil.
 func firstCrossing(_ c0: Double, _ c1: Double, _ c2: Double, after: Double, before: Double) -> Double? {
     var roots: (Double, Double)
-    if abs(c2) * before <= 1e-12 * abs(c1) || c2 == 0 {
+    if abs(c2) * before <= 1e-12 * abs(c1) {  // (c2 = 0 included)
         guard c1 != 0 else { return nil }
         roots = (-c0 / c1, .infinity)
     } else {
@@ -83,4 +84,16 @@ func firstCrossing(_ c0: Double, _ c1: Double, _ c2: Double, after: Double, befo
     if roots.0 > after && roots.0 < before { return roots.0 }
     if roots.1 > after && roots.1 < before { return roots.1 }
     return nil
+}
+
+extension Model {
+    /// The time within `horizon` to the first kink of any force law (`ForceElement.timeToKink`) from the evaluation
+    /// in `d`, or nil.
+    func timeToKink(_ d: SimData, after: Double, within horizon: Double) -> Double? {
+        var first: Double?
+        for f in kinkingForces {
+            if let t = forces[f].timeToKink(model: self, data: d, after: after, within: first ?? horizon) { first = t }
+        }
+        return first
+    }
 }

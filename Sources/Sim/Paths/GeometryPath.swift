@@ -347,14 +347,9 @@ extension Model {
         path.applyTension(1, cached: active, &d, geometric: geometric, through: self)
     }
 
-    /// Adds the generalized forces of a force f (ground) at ground point x of `body`: the point's columns ∂v/∂u
-    /// (as `pointColumns`) dotted with f, over the body's chain.
+    /// Adds the generalized forces of a force f (ground) at ground point x of `body`: the point's columns dotted with f.
     @inline(__always) func addGeneralizedForce(_ f: Vec3, at x: Vec3, on body: Int, _ d: inout SimData) {
-        let s = d.scratch
-        var j = body
-        while j >= 0 {
-            for k in joints[j].coordinates { s.generalized[k] += dot(s.columnLinear[k] + cross(s.columnAngular[k], x - s.jointOrigin[j]), f) }
-            j = joints[j].parent
-        }
+        let generalized = d.scratch.generalized
+        forEachPointColumn(d, body: body, at: x) { k, column in generalized[k] += dot(column, f) }
     }
 }
