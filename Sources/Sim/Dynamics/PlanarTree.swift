@@ -114,7 +114,7 @@ struct PlanarTree {
                 let oF = pO + Self.turn(joints[j].parentOffset, pC, pS)
                 let rG = Self.turn(pFM, fC, fS), oM = oF + rG
                 let angleB = pAngle + joints[j].parentAngle + angle - joints[j].childAngle
-                let bC = cos(angleB), bS = sin(angleB)
+                let (bS, bC) = sinCos(angleB)
                 let oB = oM - Self.turn(joints[j].childOffset, bC, bS)
                 let vRel = Self.turn(vFM, fC, fS), w = pW + rate, alpha = pA + bias
                 let reach = oM - pO  // parent origin to M

@@ -28,7 +28,7 @@ public struct Mat3: Equatable, Sendable {
 
     /// Rotation by `angle` about the unit `axis` (Rodrigues).
     public static func rotation(axis a: Vec3, angle: Double) -> Mat3 {
-        let c = _cos(angle), s = _sin(angle), t = 1 - c
+        let (s, c) = sinCos(angle), t = 1 - c
         return Mat3(Vec3(t * a.x * a.x + c, t * a.x * a.y - s * a.z, t * a.x * a.z + s * a.y),
                     Vec3(t * a.x * a.y + s * a.z, t * a.y * a.y + c, t * a.y * a.z - s * a.x),
                     Vec3(t * a.x * a.z - s * a.y, t * a.y * a.z + s * a.x, t * a.z * a.z + c))
@@ -39,7 +39,3 @@ public struct Mat3: Equatable, Sendable {
         rotation(axis: Vec3(1, 0, 0), angle: e.x) * rotation(axis: Vec3(0, 1, 0), angle: e.y) * rotation(axis: Vec3(0, 0, 1), angle: e.z)
     }
 }
-
-import Foundation
-@inline(__always) func _cos(_ x: Double) -> Double { Foundation.cos(x) }
-@inline(__always) func _sin(_ x: Double) -> Double { Foundation.sin(x) }
