@@ -54,7 +54,7 @@ struct Bench: ParsableCommand {
                     rejectedPerInterval = Double(integrator.rejected) / Double(steps)
                 }
                 let median = rates.sorted()[runs / 2]
-                print("\(stem.padding(toLength: 12, withPad: " ", startingAt: 0)) \(benchCase.padding(toLength: 14, withPad: " ", startingAt: 0)) \(String(format: "%9.1f", median)) steps/s  (runs: \(rates.map { String(format: "%.1f", $0) }.joined(separator: ", ")); \(String(format: "%.1f", stepsPerInterval)) integrator steps per 0.01 s, \(String(format: "%.1f", rejectedPerInterval)) of them rejected)")
+                print("\(stem.padding(toLength: 12, withPad: " ", startingAt: 0)) \(benchCase.padding(toLength: 14, withPad: " ", startingAt: 0)) \(String(format: "%9.1f", median)) steps/s  (runs: \(rates.map { String(format: "%.1f", $0) }.joined(separator: ", ")); \(String(format: "%.2f", stepsPerInterval)) integrator steps per 0.01 s, \(String(format: "%.2f", rejectedPerInterval)) of them rejected)")
             }
         }
     }

@@ -18,6 +18,8 @@ public struct StiffJacobian {
     let blocks: [(start: Int, count: Int)]
     // Scratch for the elements and the solve.
     var columns: [Vec3], contactColumns: [Vec3], movedForce: [Vec3], appliedForce: [Vec3]
+    /// `addPointForce`'s lists of the coordinates that move the applied and the moving point.
+    var appliedOn: [Int], movingOn: [Int]
     var arms: [Double], lengthArms: [Double], vector: [Double]
     /// Per step (η = hγ), writing B· for the z rows (zq, zu, zz): S = M − η²·tq − η·tu − η²·tz·Z·(ηBq + Bu) factored
     /// (identity rows for locked coordinates), Z = (I − ηBz)⁻¹ (kept in blocks as zz is) and P = Z·(ηBq + Bu).
@@ -46,6 +48,7 @@ public struct StiffJacobian {
         blocks = model.forces.indices.filter { model.forces[$0].stateCount > 0 }
             .map { (model.stateOffsets[$0], model.forces[$0].stateCount) }
         columns = [Vec3](repeating: .zero, count: n); contactColumns = columns; movedForce = columns; appliedForce = columns
+        appliedOn = [Int](repeating: 0, count: n); movingOn = appliedOn
         arms = [Double](repeating: 0, count: n); lengthArms = arms; vector = arms
         pivots = [Int](repeating: 0, count: n)
         sparseColumns = [Int](repeating: 0, count: nz * n); sparseCount = [Int](repeating: 0, count: nz)
@@ -97,13 +100,21 @@ public struct StiffJacobian {
     /// A force F applied at a point with motion columns `applied` (∂v/∂u, ground), depending on the position of a
     /// point with columns `moving` (dF/dx) and on the applied point's velocity (dF/dv): τ = Jᵀ·F.
     mutating func addPointForce(applied: [Vec3], moving: [Vec3], dFdx: Mat3, dFdv: Mat3) {
-        for b in 0..<n { movedForce[b] = dFdx * moving[b]; appliedForce[b] = dFdv * applied[b] }
-        for a in 0..<n where applied[a] != .zero {
-            for b in 0..<n {
-                if moving[b] != .zero { tq[a * n + b] += dot(applied[a], movedForce[b]) }
-                if applied[b] != .zero { tu[a * n + b] += dot(applied[a], appliedForce[b]) }
-            }
+        // Only the coordinates that move either point (a contact's: its body's chain) take part; the products run
+        // over lists of them, through buffers (a subscript assignment to a stored array checks it is uniquely held).
+        var appliedCount = 0, movingCount = 0
+        for b in 0..<n {
+            if applied[b] != .zero { appliedOn[appliedCount] = b; appliedForce[appliedCount] = dFdv * applied[b]; appliedCount += 1 }
+            if moving[b] != .zero { movingOn[movingCount] = b; movedForce[movingCount] = dFdx * moving[b]; movingCount += 1 }
         }
+        let (n, appliedOn, movingOn, appliedForce, movedForce) = (self.n, self.appliedOn, self.movingOn, self.appliedForce, self.movedForce)
+        tq.withUnsafeMutableBufferPointer { tq in tu.withUnsafeMutableBufferPointer { tu in
+            for i in 0..<appliedCount {
+                let a = appliedOn[i], column = applied[a]
+                for j in 0..<movingCount { tq[a * n + movingOn[j]] += dot(column, movedForce[j]) }
+                for j in 0..<appliedCount { tu[a * n + appliedOn[j]] += dot(column, appliedForce[j]) }
+            }
+        } }
     }
 
     /// A contact on `body` whose force `law(centre, velocity)` (ground frame) depends on its sphere centre's position

@@ -53,7 +53,8 @@ public final class MuscleForce: ForceElement {
         for k in 0..<n { jacobian.lengthArms[k] = arm(k) }  // the same buffer, now holding the geometric arms
         let excitation = min(max(d.controls[slots.control], muscle.parameters.minControl), muscle.parameters.maxControl)
         let a = d.z[slots.state], l = muscle.rigidTendon ? 0 : d.z[slots.state + 1]
-        let g = muscle.partials(activation: a, fiberLength: l, mtuLength: length, mtuLengtheningSpeed: speed, excitation: excitation)
+        let g = muscle.partials(activation: a, fiberLength: l, mtuLength: length, mtuLengtheningSpeed: speed, excitation: excitation,
+                                hint: d.scratch.curveHint.base + slots.state)
         jacobian.addPathTension(state: slots.state, count: muscle.rigidTendon ? 1 : 2, dFdL: g.dFdL, dFdV: g.dFdV,
                                 dFdz: (g.dFda, g.dFdl), dzdL: (g.dadotdL, g.dldotdL), dzdV: (g.dadotdV, g.dldotdV),
                                 dzdz: ((g.dadotda, g.dadotdl), (g.dldotda, g.dldotdl)))
