@@ -44,17 +44,19 @@ final class MuscleModelTests: XCTestCase {
             for (name, curve) in [("fv", c.forceVelocity), ("fpe", c.fiberForceLength), ("fse", c.tendonForceLength),
                                   ("fal", c.activeForceLength)] {
                 let span = curve.xEnd - curve.xStart
-                var worstValue = 0.0, worstSlope = 0.0, maxSlope = 0.0
+                var worstValue = 0.0, worstSlope = 0.0, maxSlope = 0.0, worstValueTable = 0.0
                 let n = 20_000
                 for i in 0...n {
                     let x = curve.xStart - 0.05 * span + 1.1 * span * Double(i) / Double(n)
                     let table = curve.evaluate(x), exact = curve.exactEvaluate(x)
                     worstValue = max(worstValue, abs(table.value - exact.value))
+                    worstValueTable = max(worstValueTable, abs(curve.value(x) - exact.value))
                     worstSlope = max(worstSlope, abs(table.slope - exact.slope))
                     maxSlope = max(maxSlope, abs(exact.slope))
                 }
-                print("curve table \(name) (damped \(damped)): value error \(worstValue), slope error \(worstSlope) of max slope \(maxSlope)")
+                print("curve table \(name) (damped \(damped)): value error \(worstValue), slope error \(worstSlope) of max slope \(maxSlope); value cells error \(worstValueTable) with \(curve.valueCells.map(\.count)) cells per segment")
                 XCTAssertLessThan(worstValue, 1e-11, name)
+                XCTAssertLessThan(worstValueTable, 1e-12, name)
                 XCTAssertLessThan(worstSlope, 1e-9 * maxSlope, name)
             }
             var worstSolve = 0.0

@@ -13,9 +13,9 @@ public struct SmoothSegmentedCurve: Sendable {
 
     init(segments: [(x: [Double], y: [Double])], xStart: Double, xEnd: Double, yStart: Double, yEnd: Double,
          slopeStart: Double, slopeEnd: Double) {
-        let x = segments.flatMap { $0.x }, y = segments.flatMap { $0.y }
+        let x = segments.flatMap { $0.x }, y = segments.flatMap { $0.y }, cx = Self.powerForm(x), cy = Self.powerForm(y)
         px = x; py = y
-        mx = Self.powerForm(x); my = Self.powerForm(y)
+        mx = cx; my = cy
         self.xStart = xStart; self.xEnd = xEnd; self.yStart = yStart; self.yEnd = yEnd
         self.slopeStart = slopeStart; self.slopeEnd = slopeEnd
         // The table: equally spaced x in every segment (nodes on the joints), with the exact Bezier parameter there.
@@ -38,6 +38,34 @@ public struct SmoothSegmentedCurve: Sendable {
         joints.append(x[x.count - 1])
         jointX = joints; nodes = table
         cellsPerUnit = (0..<(joints.count - 1)).map { Double(k) / (joints[$0 + 1] - joints[$0]) }
+        // Per segment, cells are doubled until the quintics stay within `valueTolerance` of the segment at the cells'
+        // quarter points (the segments with the sharpest bends need the most).
+        var coefficients: [Double] = [], cells: [(offset: Int, count: Int, perUnit: Double)] = []
+        for segment in 0..<(joints.count - 1) {
+            let a = joints[segment], b = joints[segment + 1], (bx, by) = (x, y)
+            func exact(_ at: Double) -> (Double, Double, Double) {
+                Self.exactDerivatives(at, segment: segment, points: bx, by, powers: cx, cy)
+            }
+            var count = 32, built: [Double] = []
+            while true {
+                built = Self.quintics(from: a, to: b, cells: count, exact)
+                let width = (b - a) / Double(count)
+                var worst = 0.0, steepest = 0.0
+                for i in 0..<count {
+                    for t in [0.25, 0.5, 0.75] {
+                        let o = 6 * i, reference = exact(a + (Double(i) + t) * width)
+                        let value = ((((built[o + 5] * t + built[o + 4]) * t + built[o + 3]) * t + built[o + 2]) * t + built[o + 1]) * t + built[o]
+                        worst = max(worst, abs(value - reference.0)); steepest = max(steepest, abs(reference.1))
+                    }
+                }
+                // The reference itself is good to its x-residual (1e-14) times the slope.
+                if worst <= Self.valueTolerance * max(1, steepest) || count >= 8192 { break }
+                count *= 2
+            }
+            cells.append((coefficients.count / 6, count, Double(count) / (b - a)))
+            coefficients += built
+        }
+        valueCoefficients = coefficients; valueCells = cells
     }
 
     // MARK: evaluation (what the simulation calls)
@@ -50,6 +78,31 @@ public struct SmoothSegmentedCurve: Sendable {
     let jointX: [Double], cellsPerUnit: [Double]
     /// Per node (u, du/dx, y, x), segment-major, `cells + 1` per segment (joint nodes appear twice).
     let nodes: [SIMD4<Double>]
+    /// For `value(_:)`: per segment, equal cells in x, and per cell the quintic (power form in the cell's own 0…1)
+    /// with the Bezier segment's value, slope and curvature at both ends (quintic Hermite: C2, as the curve is). The
+    /// cells are fine enough to stay within `valueTolerance` (times the slope where it is steeper than 1) of the curve
+    /// (a test bounds it), and a value then costs
+    /// five multiply-adds where inverting x(u) costs about five times that.
+    static let valueTolerance = 1e-13
+    let valueCoefficients: [Double]
+    /// Per segment: its first cell, its number of cells and cells per unit of x.
+    let valueCells: [(offset: Int, count: Int, perUnit: Double)]
+
+    /// Quintic Hermite coefficients (6 per cell) over `cells` equal cells of [a, b], from (value, slope, curvature).
+    static func quintics(from a: Double, to b: Double, cells: Int, _ derivatives: (Double) -> (Double, Double, Double)) -> [Double] {
+        let width = (b - a) / Double(cells)
+        var out: [Double] = [], left = derivatives(a)
+        for i in 1...cells {
+            let right = derivatives(i == cells ? b : a + Double(i) * width)
+            let (y0, m0, c0) = (left.0, left.1 * width, left.2 * width * width)
+            let (y1, m1, c1) = (right.0, right.1 * width, right.2 * width * width)
+            out += [y0, m0, c0 / 2, 10 * (y1 - y0) - 6 * m0 - 4 * m1 - 1.5 * c0 + 0.5 * c1,
+                    -15 * (y1 - y0) + 8 * m0 + 7 * m1 + 1.5 * c0 - c1, 6 * (y1 - y0) - 3 * m0 - 3 * m1 - 0.5 * c0 + 0.5 * c1]
+            left = right
+        }
+        return out
+    }
+
     /// The segments in power form, c0 + c1·u + … + c5·u⁵ (6 per segment): Horner's rule takes 5 multiply-adds where
     /// the Bernstein form takes about 20 multiplications, and the evaluation below does little else.
     let mx: [Double], my: [Double]
@@ -84,15 +137,25 @@ public struct SmoothSegmentedCurve: Sendable {
         mx.withUnsafeBufferPointer { cx in my.withUnsafeBufferPointer { cy in body(cx, cy) } }
     }
 
+    /// Value at x, from the cell quintics.
+    @inline(__always) public func value(_ x: Double) -> Double {
+        if x < xStart { return yStart + slopeStart * (x - xStart) }
+        if x > xEnd { return yEnd + slopeEnd * (x - xEnd) }
+        return valueCoefficients.withUnsafeBufferPointer { c in jointX.withUnsafeBufferPointer { joints in
+            valueCells.withUnsafeBufferPointer { cells in
+                var s = 0
+                let last = joints.count - 2
+                while s < last && x > joints[s + 1] { s += 1 }
+                let f = (x - joints[s]) * cells[s].perUnit
+                let i = min(max(Int(f), 0), cells[s].count - 1), t = f - Double(i), o = 6 * (cells[s].offset + i)
+                return ((((c[o + 5] * t + c[o + 4]) * t + c[o + 3]) * t + c[o + 2]) * t + c[o + 1]) * t + c[o]
+            }
+        } }
+    }
+
     /// Value and slope at x.
     @inline(__always)
-    public func evaluate(_ x: Double) -> (value: Double, slope: Double) { evaluate(x, slope: true) }
-
-    /// Value at x (the slope's two extra polynomials skipped).
-    @inline(__always) public func value(_ x: Double) -> Double { evaluate(x, slope: false).value }
-
-    @inline(__always)
-    private func evaluate(_ x: Double, slope wanted: Bool) -> (value: Double, slope: Double) {
+    public func evaluate(_ x: Double) -> (value: Double, slope: Double) {
         if x < xStart { return (yStart + slopeStart * (x - xStart), slopeStart) }
         if x > xEnd { return (yEnd + slopeEnd * (x - xEnd), slopeEnd) }
         return jointX.withUnsafeBufferPointer { joints in
@@ -115,7 +178,6 @@ public struct SmoothSegmentedCurve: Sendable {
                     u -= step
                     if abs(step) > 1e-8 { u -= (Self.horner(bx, o, u) - x) / Self.hornerDu(bx, o, u) }
                     u = min(max(u, 0), 1)
-                    if !wanted { return (Self.horner(by, o, u), 0) }
                     let dxdu = Self.hornerDu(bx, o, u)
                     return (Self.horner(by, o, u), dxdu != 0 ? Self.hornerDu(by, o, u) / dxdu : (u < 0.5 ? slopeStartOf(s) : slopeEndOf(s)))
                 }
@@ -274,6 +336,22 @@ public struct SmoothSegmentedCurve: Sendable {
             let y = Self.bezier(by, o, u), dxdu = Self.bezierDu(bx, o, u), dydu = Self.bezierDu(by, o, u)
             return (y, dxdu != 0 ? dydu / dxdu : (u < 0.5 ? slopeStartOf(s) : slopeEndOf(s)))
         }
+    }
+
+    /// Value, slope and curvature at x on Bezier segment s itself (control points px, py; the same in power form
+    /// cx, cy), for building the value cells.
+    static func exactDerivatives(_ x: Double, segment s: Int, points px: [Double], _ py: [Double],
+                                 powers cx: [Double], _ cy: [Double]) -> (Double, Double, Double) {
+        let o = 6 * s
+        let u = px.withUnsafeBufferPointer { bx in py.withUnsafeBufferPointer { by in
+            newton(bx, by, segment: s, gx: 1, gy: 0, target: x, lo: 0, hi: 1, start: 0.5)
+        } }
+        return cx.withUnsafeBufferPointer { cx in cy.withUnsafeBufferPointer { cy in
+            let xu = hornerDu(cx, o, u), yu = hornerDu(cy, o, u)
+            let xuu = ((20 * cx[o + 5] * u + 12 * cx[o + 4]) * u + 6 * cx[o + 3]) * u + 2 * cx[o + 2]
+            let yuu = ((20 * cy[o + 5] * u + 12 * cy[o + 4]) * u + 6 * cy[o + 3]) * u + 2 * cy[o + 2]
+            return (horner(cy, o, u), yu / xu, (yuu * xu - yu * xuu) / (xu * xu * xu))
+        } }
     }
 
     /// `solveIncreasing` on the Bezier curve itself: Newton on the Bezier parameter.
