@@ -66,6 +66,12 @@ public struct SmoothSegmentedCurve: Sendable {
             coefficients += built
         }
         valueCoefficients = coefficients; valueCells = cells
+        cellStarts = cells.indices.flatMap { s in
+            (0..<cells[s].count).map { i in
+                let width = (joints[s + 1] - joints[s]) / Double(cells[s].count)
+                return SIMD2(joints[s] + Double(i) * width, width)
+            }
+        }
     }
 
     // MARK: evaluation (what the simulation calls)
@@ -87,6 +93,8 @@ public struct SmoothSegmentedCurve: Sendable {
     let valueCoefficients: [Double]
     /// Per segment: its first cell, its number of cells and cells per unit of x.
     let valueCells: [(offset: Int, count: Int, perUnit: Double)]
+    /// Per cell, over all segments in order: where it starts in x and its width (for `solveIncreasing`).
+    let cellStarts: [SIMD2<Double>]
 
     /// Quintic Hermite coefficients (6 per cell) over `cells` equal cells of [a, b], from (value, slope, curvature).
     static func quintics(from a: Double, to b: Double, cells: Int, _ derivatives: (Double) -> (Double, Double, Double)) -> [Double] {
@@ -186,46 +194,48 @@ public struct SmoothSegmentedCurve: Sendable {
     }
 
     /// Solves c·f(x) + b·x = t for x, where the left side increases with x (b ≥ 0, c ≥ 0), returning x and f(x):
-    /// the table's nodes bracket the root, then Newton on the Bezier parameter, safeguarded by bisection, to a
-    /// residual of 1e-14 relative to max(1, |t|). No x(u) inversion is nested inside it. `hint` holds the node where
-    /// the caller's last root was: the bracket is searched outward from it (galloping), which for a muscle solved at
-    /// every stage usually takes two or three nodes instead of the eight of a bisection over all; the bracket, and so
-    /// the root, do not depend on it.
+    /// the value cells' ends bracket the root, then Newton on the cell's quintic, safeguarded by bisection, to a
+    /// residual of 1e-14 relative to max(1, |t|). `hint` holds the cell where the caller's last root was: the bracket is
+    /// searched outward from it (galloping), which for a muscle solved at every stage usually takes a few cells instead
+    /// of the dozen of a bisection over all; the bracket, and so the root, do not depend on it.
     @inline(__always)
     public func solveIncreasing(scale c: Double, slope b: Double, target t: Double,
                                 hint: UnsafeMutablePointer<Int>? = nil) -> (x: Double, value: Double) {
         if let outside = solveOnExtensions(scale: c, slope: b, target: t) { return outside }
-        return nodes.withUnsafeBufferPointer { p in
-            withPowerForm { bx, by in
-                @inline(__always) func g(_ i: Int) -> Double { c * p[i].z + b * p[i].w - t }
-                var lo = 0, hi = p.count - 1  // g(0) ≤ 0 here (else the root is on the left extension)
-                if g(hi) <= 0 { return (xEnd, yEnd) }
-                if let hint, hint.pointee > 0 && hint.pointee < hi {  // gallop from the hint: g(lo) ≤ 0 < g(hi) after
-                    var step = 1
-                    if g(hint.pointee) <= 0 {
-                        lo = hint.pointee
-                        while lo + step < hi && g(lo + step) <= 0 { lo += step; step *= 2 }
-                        hi = min(lo + step, hi)
-                    } else {
-                        hi = hint.pointee
-                        while hi - step > 0 && g(hi - step) > 0 { hi -= step; step *= 2 }
-                        lo = max(hi - step, 0)
-                    }
-                }
-                while hi - lo > 1 {  // last node with g ≤ 0
-                    let mid = (lo + hi) / 2
-                    if g(mid) <= 0 { lo = mid } else { hi = mid }
-                }
-                hint?.pointee = lo
-                if p[lo + 1].w == p[lo].w { lo += 1 }  // a joint's second copy starts the next segment's cell
-                let s = lo / (Self.cells + 1), o = 6 * s
-                let uLo = p[lo].x, uHi = p[lo + 1].x
-                let g0 = g(lo), g1 = g(lo + 1)
-                let u = Self.powerNewton(bx, by, segment: s, gx: b, gy: c, target: t, lo: uLo, hi: uHi,
-                               start: g1 > g0 ? uLo + (uHi - uLo) * (-g0 / (g1 - g0)) : uLo)
-                return (Self.horner(bx, o, u), Self.horner(by, o, u))
+        return valueCoefficients.withUnsafeBufferPointer { q in cellStarts.withUnsafeBufferPointer { starts in
+            // g at the start of cell i (i = cell count: the curve's end).
+            @inline(__always) func g(_ i: Int) -> Double {
+                i < starts.count ? c * q[6 * i] + b * starts[i].x - t : c * yEnd + b * xEnd - t
             }
-        }
+            var lo = 0, hi = starts.count  // g(0) ≤ 0 < g(end) here (else the root is on an extension)
+            if let hint, hint.pointee > 0 && hint.pointee < hi {  // gallop from the hint: g(lo) ≤ 0 < g(hi) after
+                var step = 1
+                if g(hint.pointee) <= 0 {
+                    lo = hint.pointee
+                    while lo + step < hi && g(lo + step) <= 0 { lo += step; step *= 2 }
+                    hi = min(lo + step, hi)
+                } else {
+                    hi = hint.pointee
+                    while hi - step > 0 && g(hi - step) > 0 { hi -= step; step *= 2 }
+                    lo = max(hi - step, 0)
+                }
+            }
+            while hi - lo > 1 {  // last cell start with g ≤ 0
+                let mid = (lo + hi) / 2
+                if g(mid) <= 0 { lo = mid } else { hi = mid }
+            }
+            hint?.pointee = lo
+            // In cell lo, x = x0 + w·s for s in [0, 1]: c·P(s) + b·(x0 + w·s) − t is one quintic in s.
+            let o = 6 * lo, x0 = starts[lo].x, w = starts[lo].y
+            let k0 = c * q[o] + b * x0 - t, k1 = c * q[o + 1] + b * w, k2 = c * q[o + 2], k3 = c * q[o + 3]
+            let k4 = c * q[o + 4], k5 = c * q[o + 5]
+            let g1 = g(lo + 1)
+            let start = g1 > k0 ? -k0 / (g1 - k0) : 0
+            let root = Self.safeguardedNewton(target: t, lo: 0, hi: 1, start: start) { s in
+                (((((k5 * s + k4) * s + k3) * s + k2) * s + k1) * s + k0, (((5 * k5 * s + 4 * k4) * s + 3 * k3) * s + 2 * k2) * s + k1)
+            }
+            return (x0 + w * root, ((((q[o + 5] * root + q[o + 4]) * root + q[o + 3]) * root + q[o + 2]) * root + q[o + 1]) * root + q[o])
+        } }
     }
 
     /// gx·x(u) + gy·y(u) = target on segment s, increasing in u, by Newton from `start` safeguarded by bisection
@@ -241,18 +251,6 @@ public struct SmoothSegmentedCurve: Sendable {
         let o = 6 * s
         return safeguardedNewton(target: target, lo: lo, hi: hi, start: start) { u in
             (gx * bezier(bx, o, u) + gy * bezier(by, o, u) - target, gx * bezierDu(bx, o, u) + gy * bezierDu(by, o, u))
-        }
-    }
-
-    /// `newton` on the power form: gx·x(u) + gy·y(u) is one quintic with coefficients gx·cx + gy·cy.
-    @inline(__always)
-    private static func powerNewton(_ cx: UnsafeBufferPointer<Double>, _ cy: UnsafeBufferPointer<Double>, segment s: Int,
-                                    gx: Double, gy: Double, target: Double, lo: Double, hi: Double, start: Double) -> Double {
-        let o = 6 * s
-        let c0 = gx * cx[o] + gy * cy[o] - target, c1 = gx * cx[o + 1] + gy * cy[o + 1], c2 = gx * cx[o + 2] + gy * cy[o + 2]
-        let c3 = gx * cx[o + 3] + gy * cy[o + 3], c4 = gx * cx[o + 4] + gy * cy[o + 4], c5 = gx * cx[o + 5] + gy * cy[o + 5]
-        return safeguardedNewton(target: target, lo: lo, hi: hi, start: start) { u in
-            (((((c5 * u + c4) * u + c3) * u + c2) * u + c1) * u + c0, (((5 * c5 * u + 4 * c4) * u + 3 * c3) * u + 2 * c2) * u + c1)
         }
     }
 
