@@ -56,7 +56,7 @@ final class Scratch: @unchecked Sendable {
     /// For a moving point, three per point: the ground direction ∂position/∂q of each of its location functions, so
     /// a force on the point gives its coordinate dot(force, direction) (the transmitting slope, OpenSim's).
     let placedPull: Buffer<Vec3>
-    /// Per muscle, at its first state's slot: the force–velocity table node of its last damped solve, where the next
+    /// Per muscle, at its first state's slot: the force–velocity value cell of its last damped solve, where the next
     /// search starts (`SmoothSegmentedCurve.solveIncreasing`; any value gives the same root).
     let curveHint: Buffer<Int>
 

@@ -15,29 +15,10 @@ public struct SmoothSegmentedCurve: Sendable {
          slopeStart: Double, slopeEnd: Double) {
         let x = segments.flatMap { $0.x }, y = segments.flatMap { $0.y }, cx = Self.powerForm(x), cy = Self.powerForm(y)
         px = x; py = y
-        mx = cx; my = cy
         self.xStart = xStart; self.xEnd = xEnd; self.yStart = yStart; self.yEnd = yEnd
         self.slopeStart = slopeStart; self.slopeEnd = slopeEnd
-        // The table: equally spaced x in every segment (nodes on the joints), with the exact Bezier parameter there.
-        let k = Self.cells
-        var joints: [Double] = [], table: [SIMD4<Double>] = []
-        x.withUnsafeBufferPointer { bx in
-            y.withUnsafeBufferPointer { by in
-                for s in 0..<(bx.count / 6) {
-                    let a = bx[6 * s], b = bx[6 * s + 5]
-                    joints.append(a)
-                    for c in 0...k {
-                        let xc = c == k ? b : a + (b - a) * Double(c) / Double(k)
-                        let u = c == 0 ? 0 : c == k ? 1 : Self.newton(bx, by, segment: s, gx: 1, gy: 0, target: xc, lo: 0, hi: 1,
-                                                                       start: Double(c) / Double(k))
-                        table.append(SIMD4(u, 1 / Self.bezierDu(bx, 6 * s, u), Self.bezier(by, 6 * s, u), xc))
-                    }
-                }
-            }
-        }
-        joints.append(x[x.count - 1])
-        jointX = joints; nodes = table
-        cellsPerUnit = (0..<(joints.count - 1)).map { Double(k) / (joints[$0 + 1] - joints[$0]) }
+        let joints = (0..<(x.count / 6)).map { x[6 * $0] } + [x[x.count - 1]]
+        jointX = joints
         // Per segment, cells are doubled until the quintics stay within `valueTolerance` of the segment at the cells'
         // quarter points (the segments with the sharpest bends need the most).
         var coefficients: [Double] = [], cells: [(offset: Int, count: Int, perUnit: Double)] = []
@@ -76,21 +57,15 @@ public struct SmoothSegmentedCurve: Sendable {
 
     // MARK: evaluation (what the simulation calls)
 
-    /// Inverting x(u) is the cost of evaluating a Bezier curve at x. A table gives u(x) to about 1e-6 (cubic Hermite
-    /// in x over `cells` equal intervals per segment, exact u and du/dx at the nodes); a Newton step on the exact
-    /// x(u) then squares that error, so values and slopes are the Bezier curve's to rounding (a test bounds it).
-    static let cells = 64
-    /// x at each segment start, then xEnd; per segment, table cells per unit of x (a product, not a division, per call).
-    let jointX: [Double], cellsPerUnit: [Double]
-    /// Per node (u, du/dx, y, x), segment-major, `cells + 1` per segment (joint nodes appear twice).
-    let nodes: [SIMD4<Double>]
-    /// For `value(_:)`: per segment, equal cells in x, and per cell the quintic (power form in the cell's own 0…1)
-    /// with the Bezier segment's value, slope and curvature at both ends (quintic Hermite: C2, as the curve is). The
-    /// cells are fine enough to stay within `valueTolerance` (times the slope where it is steeper than 1) of the curve
-    /// (a test bounds it), and a value then costs
-    /// five multiply-adds where inverting x(u) costs about five times that.
+    /// Evaluating a Bezier curve at x means inverting x(u), Newton's work. Instead, per segment, equal cells in x, and
+    /// per cell the quintic (power form in the cell's own 0…1) with the Bezier segment's value, slope and curvature at
+    /// both ends (quintic Hermite: C2, as the curve is). Cells are doubled until the quintics stay within
+    /// `valueTolerance` (times the slope where it is steeper than 1) of the curve at the cells' quarter points, so
+    /// values are the curve's to rounding (a test bounds them); a value then costs five multiply-adds.
     static let valueTolerance = 1e-13
     let valueCoefficients: [Double]
+    /// x at each segment start, then xEnd.
+    let jointX: [Double]
     /// Per segment: its first cell, its number of cells and cells per unit of x.
     let valueCells: [(offset: Int, count: Int, perUnit: Double)]
     /// Per cell, over all segments in order: where it starts in x and its width (for `solveIncreasing`).
@@ -111,11 +86,8 @@ public struct SmoothSegmentedCurve: Sendable {
         return out
     }
 
-    /// The segments in power form, c0 + c1·u + … + c5·u⁵ (6 per segment): Horner's rule takes 5 multiply-adds where
-    /// the Bernstein form takes about 20 multiplications, and the evaluation below does little else.
-    let mx: [Double], my: [Double]
-
-    /// Bernstein control points p0…p5 → power-form coefficients, segment by segment.
+    /// Bernstein control points p0…p5 → power-form coefficients c0 + c1·u + … + c5·u⁵, segment by segment (for the
+    /// derivatives that build the cells).
     static func powerForm(_ p: [Double]) -> [Double] {
         var c = [Double](repeating: 0, count: p.count)
         for o in stride(from: 0, to: p.count, by: 6) {
@@ -140,15 +112,17 @@ public struct SmoothSegmentedCurve: Sendable {
         (((5 * c[o + 5] * u + 4 * c[o + 4]) * u + 3 * c[o + 3]) * u + 2 * c[o + 2]) * u + c[o + 1]
     }
 
-    @inline(__always)
-    private func withPowerForm<R>(_ body: (UnsafeBufferPointer<Double>, UnsafeBufferPointer<Double>) -> R) -> R {
-        mx.withUnsafeBufferPointer { cx in my.withUnsafeBufferPointer { cy in body(cx, cy) } }
-    }
+    /// Value at x.
+    @inline(__always) public func value(_ x: Double) -> Double { evaluate(x, slope: false).value }
 
-    /// Value at x, from the cell quintics.
-    @inline(__always) public func value(_ x: Double) -> Double {
-        if x < xStart { return yStart + slopeStart * (x - xStart) }
-        if x > xEnd { return yEnd + slopeEnd * (x - xEnd) }
+    /// Value and slope at x.
+    @inline(__always) public func evaluate(_ x: Double) -> (value: Double, slope: Double) { evaluate(x, slope: true) }
+
+    /// From the cell quintic at x (the slope is its derivative over the cell width).
+    @inline(__always)
+    private func evaluate(_ x: Double, slope wanted: Bool) -> (value: Double, slope: Double) {
+        if x < xStart { return (yStart + slopeStart * (x - xStart), slopeStart) }
+        if x > xEnd { return (yEnd + slopeEnd * (x - xEnd), slopeEnd) }
         return valueCoefficients.withUnsafeBufferPointer { c in jointX.withUnsafeBufferPointer { joints in
             valueCells.withUnsafeBufferPointer { cells in
                 var s = 0
@@ -156,41 +130,12 @@ public struct SmoothSegmentedCurve: Sendable {
                 while s < last && x > joints[s + 1] { s += 1 }
                 let f = (x - joints[s]) * cells[s].perUnit
                 let i = min(max(Int(f), 0), cells[s].count - 1), t = f - Double(i), o = 6 * (cells[s].offset + i)
-                return ((((c[o + 5] * t + c[o + 4]) * t + c[o + 3]) * t + c[o + 2]) * t + c[o + 1]) * t + c[o]
+                let value = ((((c[o + 5] * t + c[o + 4]) * t + c[o + 3]) * t + c[o + 2]) * t + c[o + 1]) * t + c[o]
+                guard wanted else { return (value, 0) }
+                let slope = (((5 * c[o + 5] * t + 4 * c[o + 4]) * t + 3 * c[o + 3]) * t + 2 * c[o + 2]) * t + c[o + 1]
+                return (value, slope * cells[s].perUnit)
             }
         } }
-    }
-
-    /// Value and slope at x.
-    @inline(__always)
-    public func evaluate(_ x: Double) -> (value: Double, slope: Double) {
-        if x < xStart { return (yStart + slopeStart * (x - xStart), slopeStart) }
-        if x > xEnd { return (yEnd + slopeEnd * (x - xEnd), slopeEnd) }
-        return jointX.withUnsafeBufferPointer { joints in
-            nodes.withUnsafeBufferPointer { p in
-                withPowerForm { bx, by in
-                    var s = 0
-                    let last = joints.count - 2
-                    while s < last && x > joints[s + 1] { s += 1 }
-                    let perUnit = cellsPerUnit[s], width = 1 / perUnit
-                    let f = (x - joints[s]) * perUnit
-                    let c = min(max(Int(f), 0), Self.cells - 1)
-                    let i = s * (Self.cells + 1) + c, t = f - Double(c)
-                    // Cubic Hermite guess of u, then one Newton step on x(u) = x.
-                    let u0 = p[i].x, m0 = p[i].y * width, u1 = p[i + 1].x, m1 = p[i + 1].y * width
-                    let t2 = t * t, t3 = t2 * t
-                    var u = (2 * t3 - 3 * t2 + 1) * u0 + (t3 - 2 * t2 + t) * m0 + (3 * t2 - 2 * t3) * u1 + (t3 - t2) * m1
-                    let o = 6 * s
-                    // Newton on x(u) = x; a second step only where the guess was poor (near sharp bends).
-                    let step = (Self.horner(bx, o, u) - x) / Self.hornerDu(bx, o, u)
-                    u -= step
-                    if abs(step) > 1e-8 { u -= (Self.horner(bx, o, u) - x) / Self.hornerDu(bx, o, u) }
-                    u = min(max(u, 0), 1)
-                    let dxdu = Self.hornerDu(bx, o, u)
-                    return (Self.horner(by, o, u), dxdu != 0 ? Self.hornerDu(by, o, u) / dxdu : (u < 0.5 ? slopeStartOf(s) : slopeEndOf(s)))
-                }
-            }
-        }
     }
 
     /// Solves c·f(x) + b·x = t for x, where the left side increases with x (b ≥ 0, c ≥ 0), returning x and f(x):
