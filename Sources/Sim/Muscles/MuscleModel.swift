@@ -294,12 +294,12 @@ public final class MuscleModel: Sendable {
 
     /// Solves (a·fal·fv(v) + fpe + beta·v)·cos(phi) = fse for v (beta > 0), the damped-fiber equilibrium of
     /// Millard2012EquilibriumMuscle (calcDampedNormFiberVelocity); the residual is strictly increasing. Millard's
-    /// Bezier curve is solved on its own parameter; DeGroote–Fregly's closed-form curve by bracketed Newton on v.
+    /// curve is solved on its value cells; DeGroote–Fregly's closed-form curve by bracketed Newton on v.
     @inline(__always)
     func dampedVelocity(a: Double, fal: Double, fpe: Double, fse: Double, beta: Double, cosPhi: Double,
                         hint: UnsafeMutablePointer<Int>? = nil) -> (Double, Double) {
         let target = fse / cosPhi
-        if let curves = millardCurves {  // Bezier curve: Newton on its parameter
+        if let curves = millardCurves {  // Newton in the value cell that brackets the root
             let (v, fv) = curves.forceVelocity.solveIncreasing(scale: a * fal, slope: beta, target: target - fpe, hint: hint)
             // A speed within the solve's tolerance of zero is zero, so the clamp test (v ≤ 0) sees no rounding sign.
             return (abs(v) * beta <= 1e-14 * max(1, abs(target)) ? 0 : v, fv)

@@ -308,7 +308,7 @@ public struct SmoothSegmentedCurve: Sendable {
     }
 
     /// The segment and Bezier parameter where gx·x(u) + gy·y(u) = target, for a left side that increases along the
-    /// curve and crosses the target on it, without the table (the reference the tests hold the table to): the first
+    /// curve and crosses the target on it, without the cells (the reference the tests hold the cells to): the first
     /// segment whose end reaches the target, then Newton from its middle safeguarded by bisection over [0, 1].
     private func parameter(gx: Double, gy: Double, target: Double) -> (segment: Int, u: Double) {
         for s in 0..<segmentCount where gx * px[6 * s + 5] + gy * py[6 * s + 5] >= target {
@@ -337,7 +337,7 @@ public final class MillardCurves: Sendable {
     public let minNormActiveFiberLength: Double
 
     /// One instance per distinct set of curve properties: muscles with the same curves (every muscle of the shared 2D
-    /// model) then read one set of tables, which stays in cache, instead of one copy each.
+    /// model) then read one set of cells, which stays in cache, instead of one copy each.
     public static func shared(_ p: MillardCurveParameters, dampedModel: Bool) -> MillardCurves {
         built.withLock { built in
             if let curves = built[Key(parameters: p, damped: dampedModel)] { return curves }
