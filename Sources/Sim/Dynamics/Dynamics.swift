@@ -68,7 +68,7 @@ extension Model {
         let (compositeMass, compositeMoment, compositeInertia) = (s.compositeMass, s.compositeMoment, s.compositeInertia)
         let (originColumn, massMatrix) = (s.originColumn, s.massMatrix)
         foldedBodies.withUnsafeBufferPointer { bodies in joints.withUnsafeBufferPointer { joints in
-            for i in 0..<(n * n) { massMatrix[i] = 0 }
+            // Entries off the tree's chains are never written: they stay zero from the scratch's allocation.
             for b in bodies.indices {
                 let r = rotation[b], mass = bodies[b].mass
                 guard mass > 0 else {  // folded into its parent

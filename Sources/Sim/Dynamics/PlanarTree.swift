@@ -140,7 +140,7 @@ struct PlanarTree {
         let (compositeInertia, massMatrix) = (s.compositeInertiaZ, s.massMatrix)
         model.joints.withUnsafeBufferPointer { joints in
         mass.withUnsafeBufferPointer { mass in center.withUnsafeBufferPointer { center in inertiaZ.withUnsafeBufferPointer { inertiaZ in
-            for i in 0..<(n * n) { massMatrix[i] = 0 }
+            // Entries off the tree's chains are never written: they stay zero from the scratch's allocation.
             for b in mass.indices {
                 guard mass[b] > 0 else { compositeMass[b] = 0; compositeMoment[b] = .zero; compositeInertia[b] = 0; continue }
                 let c = origin[b] + rotation[b] * center[b]
