@@ -19,38 +19,32 @@ public struct SmoothSegmentedCurve: Sendable {
         self.slopeStart = slopeStart; self.slopeEnd = slopeEnd
         let joints = (0..<(x.count / 6)).map { x[6 * $0] } + [x[x.count - 1]]
         jointX = joints
-        // Per segment, cells are doubled until the quintics stay within `valueTolerance` of the segment at the cells'
-        // middles (the segments with the sharpest bends need the most).
-        var coefficients: [Double] = [], cells: [(offset: Int, count: Int, perUnit: Double)] = []
+        var coefficients: [Double] = [], cells: [(offset: Int, count: Int, perUnit: Double)] = [], starts: [SIMD2<Double>] = []
         for segment in 0..<(joints.count - 1) {
-            let a = joints[segment], b = joints[segment + 1], (bx, by) = (x, y)
+            let a = joints[segment], b = joints[segment + 1]
             func exact(_ at: Double) -> (Double, Double, Double) {
-                Self.exactDerivatives(at, segment: segment, points: bx, by, powers: cx, cy)
+                Self.exactDerivatives(at, segment: segment, points: x, y, powers: cx, cy)
             }
-            var count = 32, built: [Double] = []
-            while true {
+            var count = 32, built: [Double] = [], width = 0.0
+            while true {  // doubled until within tolerance mid-cell, where the leading error term, ∝ t³(1 − t)³, peaks
                 built = Self.quintics(from: a, to: b, cells: count, exact)
-                let width = (b - a) / Double(count)
+                width = (b - a) / Double(count)
                 var worst = 0.0, steepest = 0.0
-                for i in 0..<count {  // the leading error term, ∝ t³(1 − t)³, peaks mid-cell
-                    let o = 6 * i, t = 0.5, reference = exact(a + (Double(i) + t) * width)
-                    let value = ((((built[o + 5] * t + built[o + 4]) * t + built[o + 3]) * t + built[o + 2]) * t + built[o + 1]) * t + built[o]
-                    worst = max(worst, abs(value - reference.0)); steepest = max(steepest, abs(reference.1))
+                built.withUnsafeBufferPointer { q in
+                    for i in 0..<count {
+                        let reference = exact(a + (Double(i) + 0.5) * width)
+                        worst = max(worst, abs(Self.horner(q, 6 * i, 0.5) - reference.0)); steepest = max(steepest, abs(reference.1))
+                    }
                 }
                 // The reference itself is good to its x-residual (1e-14) times the slope.
                 if worst <= Self.valueTolerance * max(1, steepest) || count >= 8192 { break }
                 count *= 2
             }
             cells.append((coefficients.count / 6, count, Double(count) / (b - a)))
+            starts += (0..<count).map { SIMD2(a + Double($0) * width, width) }
             coefficients += built
         }
-        valueCoefficients = coefficients; valueCells = cells
-        cellStarts = cells.indices.flatMap { s in
-            (0..<cells[s].count).map { i in
-                let width = (joints[s + 1] - joints[s]) / Double(cells[s].count)
-                return SIMD2(joints[s] + Double(i) * width, width)
-            }
-        }
+        valueCoefficients = coefficients; valueCells = cells; cellStarts = starts
     }
 
     // MARK: evaluation (what the simulation calls)
@@ -100,6 +94,8 @@ public struct SmoothSegmentedCurve: Sendable {
         return c
     }
 
+    /// The quintic c[o] + c[o+1]·u + … + c[o+5]·u⁵ by Horner's rule (a cell's, or a segment's power form), and below
+    /// its derivative in u.
     @inline(__always)
     static func horner(_ c: UnsafeBufferPointer<Double>, _ o: Int, _ u: Double) -> Double {
         ((((c[o + 5] * u + c[o + 4]) * u + c[o + 3]) * u + c[o + 2]) * u + c[o + 1]) * u + c[o]
@@ -128,10 +124,7 @@ public struct SmoothSegmentedCurve: Sendable {
                 while s < last && x > joints[s + 1] { s += 1 }
                 let f = (x - joints[s]) * cells[s].perUnit
                 let i = min(max(Int(f), 0), cells[s].count - 1), t = f - Double(i), o = 6 * (cells[s].offset + i)
-                let value = ((((c[o + 5] * t + c[o + 4]) * t + c[o + 3]) * t + c[o + 2]) * t + c[o + 1]) * t + c[o]
-                guard wanted else { return (value, 0) }
-                let slope = (((5 * c[o + 5] * t + 4 * c[o + 4]) * t + 3 * c[o + 3]) * t + 2 * c[o + 2]) * t + c[o + 1]
-                return (value, slope * cells[s].perUnit)
+                return (Self.horner(c, o, t), wanted ? Self.hornerDu(c, o, t) * cells[s].perUnit : 0)
             }
         } }
     }
@@ -177,7 +170,7 @@ public struct SmoothSegmentedCurve: Sendable {
             let root = Self.safeguardedNewton(target: t, lo: 0, hi: 1, start: start) { s in
                 (((((k5 * s + k4) * s + k3) * s + k2) * s + k1) * s + k0, (((5 * k5 * s + 4 * k4) * s + 3 * k3) * s + 2 * k2) * s + k1)
             }
-            return (x0 + w * root, ((((q[o + 5] * root + q[o + 4]) * root + q[o + 3]) * root + q[o + 2]) * root + q[o + 1]) * root + q[o])
+            return (x0 + w * root, Self.horner(q, o, root))
         } }
     }
 
