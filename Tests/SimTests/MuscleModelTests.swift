@@ -36,7 +36,7 @@ final class MuscleModelTests: XCTestCase {
 
     /// The cell quintics the simulation evaluates are the Bezier curve to rounding in value (within 1e-12) and within
     /// 1e-9 of the largest slope in slope, over the curve and its extensions; the cell-bracketed damped solve within 1e-11.
-    func testCurveTablesFollowTheBezierCurves() {
+    func testCurveCellsFollowTheBezierCurves() {
         for damped in [true, false] {
             var p = MuscleParameters(name: "m", muscleClass: .millard2012)
             p.fiberDamping = damped ? 0.1 : 0
@@ -54,7 +54,7 @@ final class MuscleModelTests: XCTestCase {
                     worstSlope = max(worstSlope, abs(table.slope - exact.slope))
                     maxSlope = max(maxSlope, abs(exact.slope))
                 }
-                print("curve table \(name) (damped \(damped)): value error \(worstValue), slope error \(worstSlope) of max slope \(maxSlope); \(curve.valueCells.map(\.count)) cells per segment")
+                print("curve cells \(name) (damped \(damped)): value error \(worstValue), slope error \(worstSlope) of max slope \(maxSlope); \(curve.valueCells.map(\.count)) cells per segment")
                 XCTAssertLessThan(worstValue, 1e-12, name)
                 XCTAssertLessThan(worstSlope, 1e-9 * maxSlope, name)
             }
@@ -68,14 +68,12 @@ final class MuscleModelTests: XCTestCase {
                     worstSolve = max(worstSolve, abs(table.x - exact.x), abs(table.value - exact.value))
                 }
             }
-            print("curve table fv solve (damped \(damped)): worst difference \(worstSolve)")
+            print("curve cells fv solve (damped \(damped)): worst difference \(worstSolve)")
             XCTAssertLessThan(worstSolve, 1e-11)
         }
     }
 
-    /// The damped-fiber solve c·fv(v) + b·v = t, inside the curve and on its linear extensions, and the undamped
-    /// inverse (b = 0): the returned velocity satisfies the equation and the returned value is fv there.
-    /// Muscles whose curve properties are equal read one set of curve tables (every muscle of the 2D model), and
+    /// Muscles whose curve properties are equal read one set of curve cells (every muscle of the 2D model), and
     /// different properties get their own.
     func testMusclesWithEqualCurvePropertiesShareTheirCurves() throws {
         let model = try ReferenceTable.model("gait0914_2d")
@@ -93,7 +91,7 @@ final class MuscleModelTests: XCTestCase {
     }
 
     /// The damped solve started from any hint (good, poor, stale, out of range) returns the root of the solve without
-    /// one, bit for bit, and leaves the hint at the root's node, from which the next solve nearby needs few nodes.
+    /// one, bit for bit, and leaves the hint at the root's cell, from which the next solve nearby needs few cells.
     func testForceVelocitySolveIsTheSameFromAnyHint() {
         var p = MuscleParameters(name: "m", muscleClass: .millard2012)
         p.fiberDamping = 0.1
@@ -117,6 +115,8 @@ final class MuscleModelTests: XCTestCase {
         XCTAssertEqual(checked, 4 * 201 * 12)
     }
 
+    /// The damped-fiber solve c·fv(v) + b·v = t, inside the curve and on its linear extensions, and the undamped
+    /// inverse (b = 0): the returned velocity satisfies the equation and the returned value is fv there.
     func testForceVelocitySolveSatisfiesItsEquation() {
         let fv = MuscleModel(MuscleParameters(name: "m", muscleClass: .millard2012)).millardCurves!.forceVelocity
         var rng = SystemRandomNumberGenerator()

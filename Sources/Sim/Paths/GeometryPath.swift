@@ -16,7 +16,7 @@ public struct GeometryPath: Sendable {
     }
     public let points: [Point]
     /// The points as plain values for the evaluation loops: reading a `Point` retains its name and moving-function
-    /// storage, a `Site` holds neither. Moving points still read their functions from `points`.
+    /// storage, a `Site` holds neither. Moving points read their functions from `movingFunctions`.
     struct Site {
         let body: Int
         let location: Vec3
