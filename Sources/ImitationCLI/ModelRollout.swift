@@ -13,7 +13,10 @@ enum ModelRollout {
             let pose: MotionTable
             do { pose = try MotionTable.read(path: initialState) } catch { throw CLIError("\(error)") }
             let matched = model.setState(&d, from: pose, at: t0)
-            if matched.isEmpty { throw CLIError("\(initialState): no column matches a coordinate of \(path)") }
+            for name in matched.ignoredLocked {
+                FileHandle.standardError.write(Data("warning: \(initialState): coordinate \(name) is locked; it keeps its value\n".utf8))
+            }
+            if matched.set.isEmpty && matched.ignoredLocked.isEmpty { throw CLIError("\(initialState): no column matches a coordinate of \(path)") }
         }
         // Muscle fibers start in equilibrium with their tendons at the initial pose, as OpenSim's equilibrateMuscles.
         model.equilibrateMuscles(&d)

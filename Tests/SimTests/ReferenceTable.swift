@@ -12,8 +12,10 @@ struct ReferenceTable {
     static let models = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared/data/models")
 
-    init(_ name: String) throws {
-        let text = try String(contentsOf: Self.folder.appendingPathComponent(name), encoding: .utf8)
+    /// Reads `name` from Tests/SimTests/`folder` (Reference by default).
+    init(_ name: String, folder: String = "Reference") throws {
+        let url = Self.folder.deletingLastPathComponent().appendingPathComponent(folder).appendingPathComponent(name)
+        let text = try String(contentsOf: url, encoding: .utf8)
         let lines = text.split(whereSeparator: \.isNewline).map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
         header = lines[0]; rows = Array(lines.dropFirst())
     }

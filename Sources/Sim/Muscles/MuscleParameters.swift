@@ -24,6 +24,8 @@ public enum PathFunctionDescription: Equatable, Codable, Sendable {
     case linear(slope: Double, intercept: Double)  // LinearFunction coefficients "slope intercept"
     case constant(Double)
     case polynomial([Double])
+    /// `scale` times the inner function (OpenSim's Scale tool wraps a scaled model's functions in these).
+    indirect case multiplier(scale: Double, PathFunctionDescription)
     case other(String)
 }
 
@@ -280,6 +282,9 @@ public enum MuscleParameterReader {
             return .constant(Double(f.child("value")?.trimmedText ?? "") ?? 0)
         case "PolynomialFunction":
             return .polynomial(doubles(f.child("coefficients")?.text ?? ""))
+        case "MultiplierFunction":
+            guard let inner = parseFunction(f.child("function")) else { return .other("MultiplierFunction without an inner function") }
+            return .multiplier(scale: Double(f.child("scale")?.trimmedText ?? "") ?? 1, inner)
         default:
             return .other(f.name)
         }

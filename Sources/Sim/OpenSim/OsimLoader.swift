@@ -21,7 +21,9 @@ public enum OsimLoader {
             throw SimError.invalid("\(error)")
         }
         let muscles = try parsed.muscles.filter(\.appliesForce).map { p in
-            MuscleForce(muscle: MuscleModel(p), path: try GeometryPath(p.path, model: skeleton, muscle: p.name))
+            do { return MuscleForce(muscle: MuscleModel(p), path: try GeometryPath(p.path, model: skeleton, muscle: p.name)) } catch {
+                throw SimError.invalid("\(source): \(error)")
+            }
         }
         return skeleton.adding(forces: muscles, warnings: parsed.warnings)
     }
@@ -113,10 +115,11 @@ public enum OsimLoader {
             var jointCoordinates: [String: [Int]] = [:]
             for (jointNumber, raw) in rawJoints.enumerated() {
                 var mine: [Int] = []
+                let motions = try motionTypes(raw)
                 for c in raw.coordinates {
                     let name = c.attributes["name"] ?? ""
                     let range = try numbers(c.child("range"), 2, in: c)
-                    let motion = Coordinate.Motion(rawValue: c.child("motion_type")?.trimmedText ?? "") ?? defaultMotion(raw, coordinate: mine.count)
+                    let motion = motions[mine.count]
                     guard let childBody = index[raw.child] else { throw fail(raw.element, "unknown child body '\(raw.child)'") }
                     coordIndex[name] = coordinates.count
                     mine.append(coordinates.count)
@@ -146,12 +149,33 @@ public enum OsimLoader {
                          gravity: gravity, forces: forces, contactGeometry: geometry, warnings: warnings)
         }
 
-        func defaultMotion(_ raw: RawJoint, coordinate: Int) -> Coordinate.Motion {
+        /// Each coordinate's motion type, derived from the joint as OpenSim 4 does (a `<motion_type>` in a 3.x file is
+        /// ignored, and 4.x files have none): by position for the fixed joint types; for a CustomJoint, rotational or
+        /// translational where a rotation or translation axis is a LinearFunction of the coordinate with slope ±1 (the
+        /// last such axis wins), otherwise coupled. Only rotational values are in degrees in `inDegrees=yes` files and
+        /// in CoordinateLimitForce. Source: OpenSim 4.6, CustomJoint::constructCoordinates and each joint's constructor.
+        func motionTypes(_ raw: RawJoint) throws -> [Coordinate.Motion] {
+            let names = raw.coordinates.map { $0.attributes["name"] ?? "" }
             switch raw.type {
-            case "PlanarJoint": return coordinate == 0 ? .rotational : .translational
-            case "FreeJoint": return coordinate < 3 ? .rotational : .translational
-            case "SliderJoint": return .translational
-            default: return .rotational
+            case "PlanarJoint": return names.indices.map { $0 == 0 ? .rotational : .translational }
+            case "FreeJoint": return names.indices.map { $0 < 3 ? .rotational : .translational }
+            case "SliderJoint": return names.map { _ in .translational }
+            case "CustomJoint":
+                let axes = spatialAxes(raw.element)
+                return try names.map { name in
+                    var motion: Coordinate.Motion?
+                    for a in axes where (a.child("coordinates")?.trimmedText ?? "").split(separator: " ").contains(Substring(name)) {
+                        let axisName = a.attributes["name"] ?? ""
+                        guard let f = a.child("function")?.children.first ?? a.children.first(where: { functionTypes.contains($0.name) }) else { continue }
+                        if f.name == "LinearFunction", abs(try numbers(f.child("coefficients"), 2, in: f)[0]) == 1 {
+                            motion = axisName.hasPrefix("rotation") ? .rotational : .translational
+                        } else if motion == nil {
+                            motion = .coupled
+                        }
+                    }
+                    return motion ?? .coupled
+                }
+            default: return names.map { _ in .rotational }  // Pin, Ball, Gimbal, Universal, Ellipsoid joints
             }
         }
 
@@ -171,6 +195,22 @@ public enum OsimLoader {
             return Body(name: name, mass: mass, massCenter: com, inertia: inertia)
         }
 
+        /// A CustomJoint's TransformAxis elements in OpenSim's order (rotation1..3, then translation1..3).
+        func spatialAxes(_ joint: XMLElement) -> [XMLElement] {
+            (joint.child("SpatialTransform")?.children("TransformAxis") ?? []).sorted { ($0.attributes["name"] ?? "") < ($1.attributes["name"] ?? "") }
+        }
+
+        /// A CustomJoint's coordinates in the order they first appear on its axes, as OpenSim 4.6 reorders them.
+        func transformOrder(_ coordinates: [XMLElement], joint: XMLElement) -> [XMLElement] {
+            guard joint.name == "CustomJoint" else { return coordinates }
+            var order: [String] = []
+            for a in spatialAxes(joint) {
+                for n in (a.child("coordinates")?.trimmedText ?? "").split(separator: " ").map(String.init) where !order.contains(n) { order.append(n) }
+            }
+            func rank(_ c: XMLElement) -> Int { order.firstIndex(of: c.attributes["name"] ?? "") ?? order.count }
+            return coordinates.enumerated().sorted { (rank($0.element), $0.offset) < (rank($1.element), $1.offset) }.map(\.element)
+        }
+
         func joint30000(_ j: XMLElement, child: XMLElement) throws -> RawJoint {
             guard let parent = j.child("parent_body")?.trimmedText, !parent.isEmpty else { throw fail(j, "missing <parent_body>") }
             return RawJoint(element: j, type: j.name, parent: parent, child: child.attributes["name"] ?? "",
@@ -178,7 +218,7 @@ public enum OsimLoader {
                             parentOffset: try vec(j.child("location_in_parent"), in: j, default: .zero),
                             childRotation: .bodyFixedXYZ(try vec(j.child("orientation"), in: j, default: .zero)),
                             childOffset: try vec(j.child("location"), in: j, default: .zero),
-                            coordinates: j.child("CoordinateSet")?.child("objects")?.children("Coordinate") ?? [])
+                            coordinates: transformOrder(j.child("CoordinateSet")?.child("objects")?.children("Coordinate") ?? [], joint: j))
         }
 
         func joint40000(_ j: XMLElement) throws -> RawJoint {
@@ -195,7 +235,7 @@ public enum OsimLoader {
             let p = try resolve("socket_parent_frame"), c = try resolve("socket_child_frame")
             return RawJoint(element: j, type: j.name, parent: p.body, child: c.body, parentRotation: p.rotation, parentOffset: p.offset,
                             childRotation: c.rotation, childOffset: c.offset,
-                            coordinates: j.child("coordinates")?.children("Coordinate") ?? [])
+                            coordinates: transformOrder(j.child("coordinates")?.children("Coordinate") ?? [], joint: j))
         }
 
         func axes(_ raw: RawJoint, coordinates mine: [Int], coordIndex: [String: Int]) throws -> ([TransformAxis], [TransformAxis]) {
@@ -214,7 +254,7 @@ public enum OsimLoader {
             case "CustomJoint":
                 guard let st = raw.element.child("SpatialTransform") else { throw fail(raw.element, "missing <SpatialTransform>") }
                 var rotations: [TransformAxis] = [], translations: [TransformAxis] = []
-                for a in st.children("TransformAxis") {
+                for a in spatialAxes(raw.element) {
                     let name = a.attributes["name"] ?? ""
                     let axisVector = try vec(a.child("axis"), in: a)
                     guard norm(axisVector) > 0 else { throw fail(a, "axis must not be zero") }

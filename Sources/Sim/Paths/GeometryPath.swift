@@ -76,6 +76,7 @@ public struct GeometryPath: Sendable {
             case .linear(let a, let b)?: return .linear(slope: a, intercept: b)
             case .constant(let c)?: return .constant(c)
             case .polynomial(let c)?: return .polynomial(c)
+            case .multiplier(let k, let inner)?: return .multiplier(k, try function(inner)!)
             case .other(let name)?: throw SimError.unsupported("muscle \(muscle): path point function \(name) is not supported")
             }
         }

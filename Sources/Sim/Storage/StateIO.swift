@@ -1,15 +1,18 @@
 extension Model {
     /// Sets coordinate values (and speeds, where the file has them) from row `time` of a motion: columns are matched
     /// by coordinate name (`hip_flexion_r`) or OpenSim 4 state path (`/jointset/hip_r/hip_flexion_r/value`, `.../speed`);
-    /// values are linearly interpolated in time; rotational values in degrees are converted when the header says so.
-    /// Coordinates the file does not name keep their current values. Returns the names that were set.
+    /// values are linearly interpolated in time; rotational values in degrees are converted when the header says so
+    /// (translational and coupled ones never are). A locked coordinate keeps its value, as OpenSim's
+    /// Coordinate::setValue does: the file's column for it is listed in `ignoredLocked`. Coordinates the file does not
+    /// name keep their current values.
     @discardableResult
-    public func setState(_ d: inout SimData, from motion: MotionTable, at time: Double) -> [String] {
-        var set: [String] = []
+    public func setState(_ d: inout SimData, from motion: MotionTable, at time: Double) -> (set: [String], ignoredLocked: [String]) {
+        var set: [String] = [], ignored: [String] = []
         let factor = motion.inDegrees ? Double.pi / 180 : 1
         for (c, coordinate) in coordinates.enumerated() {
             let scale = coordinate.motion == .rotational ? factor : 1
             if let column = motion.labels.firstIndex(where: { $0 == coordinate.name || ($0.hasSuffix("/\(coordinate.name)/value")) }) {
+                if coordinate.locked { ignored.append(coordinate.name); continue }
                 d.q[c] = motion.interpolate(column: column, at: time) * scale
                 set.append(coordinate.name)
             }
@@ -17,7 +20,7 @@ extension Model {
                 d.u[c] = motion.interpolate(column: column, at: time) * scale
             }
         }
-        return set
+        return (set, ignored)
     }
 
     /// Coordinate values as a table in OpenSim order (radians and metres, `inDegrees=no`).
