@@ -30,8 +30,8 @@ let package = Package(
             name: "ImitationCLI",
             dependencies: ["Sim", "RL", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .testTarget(name: "RLTests", dependencies: ["RL"]),
-        // Reference/, MuscleReference/ and ModelCensus/ hold OpenSim reference tables read by path, not bundled resources.
-        .testTarget(name: "SimTests", dependencies: ["Sim"], exclude: ["Reference", "MuscleReference", "ModelCensus"]),
+        // Reference/, MuscleReference/, ModelCensus/ and Differential/ hold OpenSim reference tables read by path, not bundled resources.
+        .testTarget(name: "SimTests", dependencies: ["Sim"], exclude: ["Reference", "MuscleReference", "ModelCensus", "Differential"]),
         .testTarget(name: "CLITests", dependencies: ["ImitationCLI", "Sim", "RL"]),
     ],
     swiftLanguageModes: [.v5]

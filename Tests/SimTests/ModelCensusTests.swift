@@ -8,15 +8,13 @@ final class ModelCensusTests: XCTestCase {
     /// The models the loader refuses, with a word its one-line error must contain. Every other model must load.
     static let refused: [String: String] = [
         "opensim-models/Arm26/arm26.osim": "wrapping",
-        "opensim-models/Rajagopal/Rajagopal2016.osim": "UniversalJoint",
-        "opensim-models/Rajagopal/RajagopalLaiUhlrich2023.osim": "UniversalJoint",
-        "opensim-models/Rajagopal_OpenSense/Rajagopal2015_opensense.osim": "UniversalJoint",
-        "opensim-models/SoccerKick/SoccerKickingModel.osim": "ContactHalfSpace",
-        "opensim-models/WalkerModel/WalkerModelTerrain.osim": "ContactHalfSpace",
-        "opensim-models/Hamner/FullBodyModel_Hamner2010_v2_0.osim": "default",
-        "opensim-models/Jumper/DynamicJumperModel.osim": "default",
-        "osim-rl/MoBL_ARMS_J_Simple_032118.osim": "default",
-        "opensim-models/Tug_of_War/Tug_of_War_Millard.osim": "stiffness_at_one_norm_force",
+        "opensim-models/Rajagopal/Rajagopal2016.osim": "wrapping",
+        "opensim-models/Rajagopal/RajagopalLaiUhlrich2023.osim": "wrapping",
+        "opensim-models/BouncingBlock/bouncing_block.osim": "PointToPointSpring",
+        "opensim-models/BouncingBlock/bouncing_block_weak_spring.osim": "PointToPointSpring",
+        "opensim-models/Gait10dof18musc/subject01_metabolics_path_spring.osim": "PathSpring",
+        "opensim-models/WristModel/wrist.osim": "Schutte1993Muscle_Deprecated",
+        "osim-rl/MoBL_ARMS_J_Simple_032118.osim": "Schutte1993Muscle_Deprecated",
     ]
 
     func testEveryModelLoadsWithOpenSimsCoordinatesOrIsRefusedInOneLine() throws {

@@ -59,6 +59,8 @@ final class Scratch: @unchecked Sendable {
     /// Per muscle, at its first state's slot: the force–velocity value cell of its last damped solve, where the next
     /// search starts (`SmoothSegmentedCurve.solveIncreasing`; any value gives the same root).
     let curveHint: Buffer<Int>
+    /// Per coupler constraint: M⁻¹ times its row of G (n values each), the m×m system G·M⁻¹·Gᵀ, and its multipliers.
+    let couplerColumns: Buffer<Double>, couplerSystem: Buffer<Double>, couplerMultipliers: Buffer<Double>
 
     init(model: Model) {
         let n = model.coordinateCount, b = model.bodies.count, points = model.pathSites.count
@@ -81,6 +83,8 @@ final class Scratch: @unchecked Sendable {
         for i in model.pathSites.indices where model.pathSites[i].condition < 0 { placedActive[i] = true }
         placedPull = .allocate(3 * points, .zero)
         curveHint = .allocate(model.stateCount, 0)
+        let m = model.couplers.count
+        couplerColumns = .allocate(m * n, 0); couplerSystem = .allocate(m * m, 0); couplerMultipliers = .allocate(m, 0)
     }
 
     init(copying s: Scratch) {
@@ -96,6 +100,7 @@ final class Scratch: @unchecked Sendable {
         placedPosition = s.placedPosition.copy(); placedVelocity = s.placedVelocity.copy()
         placedActive = s.placedActive.copy(); placedDirection = s.placedDirection.copy(); placedPull = s.placedPull.copy()
         curveHint = s.curveHint.copy()
+        couplerColumns = s.couplerColumns.copy(); couplerSystem = s.couplerSystem.copy(); couplerMultipliers = s.couplerMultipliers.copy()
     }
 
     deinit {
@@ -105,7 +110,7 @@ final class Scratch: @unchecked Sendable {
         compositeMoment.deallocate(); compositeInertia.deallocate(); compositeInertiaZ.deallocate(); factor.deallocate(); unlocked.deallocate()
         udot.deallocate(); outputs.deallocate(); pathPoint.deallocate(); pathPosition.deallocate()
         placedPosition.deallocate(); placedVelocity.deallocate(); placedActive.deallocate(); placedDirection.deallocate(); placedPull.deallocate()
-        curveHint.deallocate()
+        curveHint.deallocate(); couplerColumns.deallocate(); couplerSystem.deallocate(); couplerMultipliers.deallocate()
     }
 }
 

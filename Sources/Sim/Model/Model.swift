@@ -67,6 +67,8 @@ public final class Model: @unchecked Sendable {
     public let coordinates: [Coordinate]
     public let gravity: Vec3
     public let forces: [ForceElement]
+    /// Coordinates that follow another (CoordinateCouplerConstraint).
+    public let couplers: [CoordinateCoupler]
     /// The muscles among them (nil for the others), referenced without retaining: `forces` keeps them alive, and the
     /// evaluation loop then calls them without two atomic reference-count operations each per evaluation.
     let unretainedMuscles: [Unmanaged<MuscleForce>?]
@@ -98,8 +100,8 @@ public final class Model: @unchecked Sendable {
     let planar: PlanarTree?
 
     init(name: String, bodies: [Body], joints: [Joint], coordinates: [Coordinate], gravity: Vec3,
-         forces: [ForceElement], contactGeometry: ContactGeometrySet, warnings: [String]) {
-        self.name = name; self.bodies = bodies; self.joints = joints; self.coordinates = coordinates
+         forces: [ForceElement], contactGeometry: ContactGeometrySet, warnings: [String], couplers: [CoordinateCoupler] = []) {
+        self.name = name; self.bodies = bodies; self.joints = joints; self.coordinates = coordinates; self.couplers = couplers
         self.gravity = gravity; self.forces = forces; self.contactGeometry = contactGeometry; self.warnings = warnings
         unretainedMuscles = forces.map { ($0 as? MuscleForce).map(Unmanaged.passUnretained) }
         kinkingForces = forces.indices.filter { forces[$0].hasKinks }
@@ -173,13 +175,13 @@ extension Model {
         var geometry = contactGeometry
         geometry.spheres += spheres; geometry.halfSpaces += halfSpaces
         return Model(name: name, bodies: bodies, joints: joints, coordinates: coordinates, gravity: gravity,
-                     forces: forces + extra, contactGeometry: geometry, warnings: warnings + moreWarnings)
+                     forces: forces + extra, contactGeometry: geometry, warnings: warnings + moreWarnings, couplers: couplers)
     }
 
     /// A copy without the force elements `drop` selects.
     public func removing(forces drop: (ForceElement) -> Bool) -> Model {
         Model(name: name, bodies: bodies, joints: joints, coordinates: coordinates, gravity: gravity,
-              forces: forces.filter { !drop($0) }, contactGeometry: contactGeometry, warnings: warnings)
+              forces: forces.filter { !drop($0) }, contactGeometry: contactGeometry, warnings: warnings, couplers: couplers)
     }
 }
 
@@ -191,6 +193,6 @@ extension Model {
                                                 defaultSpeed: c.defaultSpeed, range: c.range, locked: locked, clamped: c.clamped) : c
         }
         return Model(name: name, bodies: bodies, joints: joints, coordinates: changed, gravity: gravity, forces: forces,
-                     contactGeometry: contactGeometry, warnings: warnings)
+                     contactGeometry: contactGeometry, warnings: warnings, couplers: couplers)
     }
 }

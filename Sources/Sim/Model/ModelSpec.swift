@@ -14,6 +14,8 @@ public struct ModelSpec: Codable {
         var name: String; var joint: Int; var motion: String; var defaultValue: Double; var defaultSpeed: Double
         var range: [Double]; var locked: Bool; var clamped: Bool
     }
+    /// A CoordinateCouplerConstraint: q[dependent] = function(q[independent]).
+    public struct CouplerSpec: Codable { var name: String; var dependent: Int; var independent: Int; var function: CoordinateFunction }
     public struct SphereSpec: Codable { var name: String; var body: Int; var center: Vec3; var radius: Double }
     public struct HalfSpaceSpec: Codable { var name: String; var body: Int; var point: Vec3; var normal: Vec3 }
     /// One force element; `kind` selects which fields apply.
@@ -41,6 +43,8 @@ public struct ModelSpec: Codable {
     public var spheres: [SphereSpec]
     public var halfSpaces: [HalfSpaceSpec]
     public var forces: [ForceSpec]
+    /// Absent in specs without constraints.
+    public var couplers: [CouplerSpec]?
 }
 
 private func flat(_ m: Mat3) -> [Double] { [m.r0.x, m.r0.y, m.r0.z, m.r1.x, m.r1.y, m.r1.z, m.r2.x, m.r2.y, m.r2.z] }
@@ -63,6 +67,9 @@ extension Model {
                 return .init(kind: "CoordinateActuator", name: a.name, coordinate: a.coordinate,
                              numbers: ["optimal_force": a.optimalForce, "min_control": a.minControl, "max_control": a.maxControl])
             case let h as HuntCrossleyForce:
+                guard h.planeName != nil || h.pairs.isEmpty && h.spherePairs.isEmpty else {
+                    throw SimError.unsupported("\(name): contact \(h.name) (several half spaces or sphere against sphere) cannot be written to a model spec")
+                }
                 return .init(kind: "HuntCrossleyForce", name: h.name, numbers: ["transition_velocity": h.transitionVelocity],
                              spheres: h.sphereNames, surfaces: h.surfaces.map { [$0.stiffness, $0.dissipation, $0.staticFriction, $0.dynamicFriction, $0.viscousFriction] },
                              plane: h.pairs.isEmpty ? nil : h.planeName, planeSurface: h.planeSurface.map { [$0.stiffness, $0.dissipation, $0.staticFriction, $0.dynamicFriction, $0.viscousFriction] })
@@ -92,7 +99,8 @@ extension Model {
                                                   locked: $0.locked, clamped: $0.clamped) },
             spheres: g.spheres.map { .init(name: $0.name, body: $0.body, center: $0.center, radius: $0.radius) },
             halfSpaces: g.halfSpaces.map { .init(name: $0.name, body: $0.body, point: $0.point, normal: $0.normal) },
-            forces: forceSpecs)
+            forces: forceSpecs,
+            couplers: couplers.isEmpty ? nil : couplers.map { .init(name: $0.name, dependent: $0.dependent, independent: $0.independent, function: $0.function) })
     }
 
     /// Builds the model a spec describes.
@@ -157,7 +165,11 @@ extension Model {
             default: throw bad("unknown force kind \(f.kind)")
             }
         }
+        let couplers = try (s.couplers ?? []).map { c -> CoordinateCoupler in
+            guard coordinates.indices.contains(c.dependent), coordinates.indices.contains(c.independent) else { throw bad("coupler \(c.name): coordinate out of range") }
+            return CoordinateCoupler(name: c.name, dependent: c.dependent, independent: c.independent, function: c.function)
+        }
         self.init(name: s.name, bodies: bodies, joints: joints, coordinates: coordinates, gravity: s.gravity,
-                  forces: forces, contactGeometry: geometry, warnings: [])
+                  forces: forces, contactGeometry: geometry, warnings: [], couplers: couplers)
     }
 }

@@ -151,7 +151,9 @@ public enum MuscleParameterReader {
     public enum WrapPolicy: Sendable { case warn, error }
 
     public static func read(data: Data, source: String = "<data>", wrapping: WrapPolicy = .warn) throws -> Result {
-        try read(root: try XMLElement.parse(data, source: source), source: source, wrapping: wrapping)
+        let root = try XMLElement.parse(data, source: source)
+        root.child("Model")?.applyDefaults()
+        return try read(root: root, source: source, wrapping: wrapping)
     }
 
     /// Reads the muscles of an already parsed document (the model loader passes its own tree).
@@ -181,7 +183,8 @@ public enum MuscleParameterReader {
         let name = e.attributes["name"] ?? ""
         var m = MuscleParameters(name: name, muscleClass: MuscleClass(rawValue: e.name)!)
         func num(_ key: String, _ el: XMLElement? = nil) throws -> Double? {
-            guard let c = (el ?? e).child(key) else { return nil }
+            // An empty element is an unset optional property (OpenSim then fits the curve from the others).
+            guard let c = (el ?? e).child(key), !c.trimmedText.isEmpty else { return nil }
             guard let v = Double(c.trimmedText) else {
                 throw MuscleModelError.badValue("\(source): muscle \(name): <\(key)> is not a number: '\(c.trimmedText)'")
             }

@@ -14,6 +14,7 @@ public enum OsimLoader {
         guard root.name == "OpenSimDocument", let model = root.child("Model") else {
             throw SimError.invalid("\(source): not an OpenSim model (expected <OpenSimDocument><Model>)")
         }
+        model.applyDefaults()
         let skeleton = try Builder(source: source, model: model, version: Int(root.attributes["Version"] ?? "") ?? 0).build()
         // Muscles: parameters and path descriptions, then their geometry resolved against the skeleton.
         let parsed: MuscleParameterReader.Result
@@ -39,6 +40,8 @@ public enum OsimLoader {
     private final class Builder {
         let source: String, model: XMLElement, version: Int
         var warnings: [String] = []
+        /// Contact geometry of types the loader does not model, by name.
+        var skippedGeometry: [String: String] = [:]
         init(source: String, model: XMLElement, version: Int) { self.source = source; self.model = model; self.version = version }
 
         func fail(_ e: XMLElement, _ message: String) -> SimError {
@@ -106,10 +109,11 @@ public enum OsimLoader {
             for i in order {
                 let e = bodyElements[i]
                 let name = e.attributes["name"] ?? ""
+                guard index[name] == nil else { throw fail(e, "a second body named '\(name)'") }
                 index[name] = bodies.count
                 bodies.append(try body(e, name: name))
             }
-            // Joints in body order; coordinates in file order (joint by joint as listed, as OpenSim's CoordinateSet).
+            // Joints in file order, each with its coordinates (declaredCoordinates), as OpenSim's CoordinateSet.
             var coordinates: [Coordinate] = []
             var coordIndex: [String: Int] = [:]
             var jointCoordinates: [String: [Int]] = [:]
@@ -121,6 +125,7 @@ public enum OsimLoader {
                     let range = try numbers(c.child("range"), 2, in: c)
                     let motion = motions[mine.count]
                     guard let childBody = index[raw.child] else { throw fail(raw.element, "unknown child body '\(raw.child)'") }
+                    guard coordIndex[name] == nil else { throw fail(c, "a second coordinate named '\(name)'") }
                     coordIndex[name] = coordinates.count
                     mine.append(coordinates.count)
                     coordinates.append(Coordinate(name: name, joint: childBody, motion: motion,
@@ -146,7 +151,8 @@ public enum OsimLoader {
             let geometry = try contactGeometry(index)
             let forces = try forceElements(index: index, coordIndex: coordIndex, coordinates: coordinates, geometry: geometry)
             return Model(name: model.attributes["name"] ?? "", bodies: bodies, joints: joints.map { $0! }, coordinates: coordinates,
-                         gravity: gravity, forces: forces, contactGeometry: geometry, warnings: warnings)
+                         gravity: gravity, forces: forces, contactGeometry: geometry, warnings: warnings,
+                         couplers: try couplers(coordIndex))
         }
 
         /// Each coordinate's motion type, derived from the joint as OpenSim 4 does (a `<motion_type>` in a 3.x file is
@@ -200,15 +206,28 @@ public enum OsimLoader {
             (joint.child("SpatialTransform")?.children("TransformAxis") ?? []).sorted { ($0.attributes["name"] ?? "") < ($1.attributes["name"] ?? "") }
         }
 
-        /// A CustomJoint's coordinates in the order they first appear on its axes, as OpenSim 4.6 reorders them.
-        func transformOrder(_ coordinates: [XMLElement], joint: XMLElement) -> [XMLElement] {
-            guard joint.name == "CustomJoint" else { return coordinates }
+        /// A joint's coordinates as OpenSim 4.6 constructs them: a CustomJoint's in the order they first appear on its
+        /// axes, with those the file leaves out created; a fixed joint type with none in the file gets its own, named
+        /// `_coord_<k>` (OpenSim names them before the joint has its name), range ±10, default 0.
+        func declaredCoordinates(_ coordinates: [XMLElement], joint: XMLElement) -> [XMLElement] {
+            func made(_ name: String) -> XMLElement {
+                let e = XMLElement(name: "Coordinate", attributes: ["name": name], line: joint.line)
+                let range = XMLElement(name: "range", attributes: [:], line: joint.line)
+                range.text = "-10 10"
+                e.children = [range]
+                return e
+            }
+            guard joint.name == "CustomJoint" else {
+                let count = ["PinJoint": 1, "SliderJoint": 1, "UniversalJoint": 2, "PlanarJoint": 3, "BallJoint": 3, "GimbalJoint": 3, "FreeJoint": 6][joint.name] ?? 0
+                return coordinates.isEmpty ? (0..<count).map { made("_coord_\($0)") } : coordinates
+            }
             var order: [String] = []
             for a in spatialAxes(joint) {
                 for n in (a.child("coordinates")?.trimmedText ?? "").split(separator: " ").map(String.init) where !order.contains(n) { order.append(n) }
             }
+            let listed = coordinates + order.filter { n in !coordinates.contains { $0.attributes["name"] == n } }.map(made)
             func rank(_ c: XMLElement) -> Int { order.firstIndex(of: c.attributes["name"] ?? "") ?? order.count }
-            return coordinates.enumerated().sorted { (rank($0.element), $0.offset) < (rank($1.element), $1.offset) }.map(\.element)
+            return listed.enumerated().sorted { (rank($0.element), $0.offset) < (rank($1.element), $1.offset) }.map(\.element)
         }
 
         func joint30000(_ j: XMLElement, child: XMLElement) throws -> RawJoint {
@@ -218,7 +237,7 @@ public enum OsimLoader {
                             parentOffset: try vec(j.child("location_in_parent"), in: j, default: .zero),
                             childRotation: .bodyFixedXYZ(try vec(j.child("orientation"), in: j, default: .zero)),
                             childOffset: try vec(j.child("location"), in: j, default: .zero),
-                            coordinates: transformOrder(j.child("CoordinateSet")?.child("objects")?.children("Coordinate") ?? [], joint: j))
+                            coordinates: declaredCoordinates(j.child("CoordinateSet")?.child("objects")?.children("Coordinate") ?? [], joint: j))
         }
 
         func joint40000(_ j: XMLElement) throws -> RawJoint {
@@ -235,7 +254,7 @@ public enum OsimLoader {
             let p = try resolve("socket_parent_frame"), c = try resolve("socket_child_frame")
             return RawJoint(element: j, type: j.name, parent: p.body, child: c.body, parentRotation: p.rotation, parentOffset: p.offset,
                             childRotation: c.rotation, childOffset: c.offset,
-                            coordinates: transformOrder(j.child("coordinates")?.children("Coordinate") ?? [], joint: j))
+                            coordinates: declaredCoordinates(j.child("coordinates")?.children("Coordinate") ?? [], joint: j))
         }
 
         func axes(_ raw: RawJoint, coordinates mine: [Int], coordIndex: [String: Int]) throws -> ([TransformAxis], [TransformAxis]) {
@@ -249,10 +268,11 @@ public enum OsimLoader {
             case "PinJoint": try need(1); return ([direct(z, 0)], [])
             case "SliderJoint": try need(1); return ([], [direct(x, 0)])
             case "PlanarJoint": try need(3); return ([direct(z, 0)], [direct(x, 1), direct(y, 2)])
-            case "BallJoint": try need(3); return ([direct(x, 0), direct(y, 1), direct(z, 2)], [])
+            case "UniversalJoint": try need(2); return ([direct(x, 0), direct(y, 1)], [])  // about x, then the new y
+            case "BallJoint", "GimbalJoint": try need(3); return ([direct(x, 0), direct(y, 1), direct(z, 2)], [])
             case "FreeJoint": try need(6); return ([direct(x, 0), direct(y, 1), direct(z, 2)], [direct(x, 3), direct(y, 4), direct(z, 5)])
             case "CustomJoint":
-                guard let st = raw.element.child("SpatialTransform") else { throw fail(raw.element, "missing <SpatialTransform>") }
+                guard raw.element.child("SpatialTransform") != nil else { throw fail(raw.element, "missing <SpatialTransform>") }
                 var rotations: [TransformAxis] = [], translations: [TransformAxis] = []
                 for a in spatialAxes(raw.element) {
                     let name = a.attributes["name"] ?? ""
@@ -276,6 +296,10 @@ public enum OsimLoader {
             }
         }
 
+        /// Actuators that apply no force without a control: left out with a warning rather than refused.
+        static let actuatorTypes: Set<String> = ["PathActuator", "TorqueActuator", "PointActuator", "PointToPointActuator",
+                                                 "McKibbenActuator", "ActivationCoordinateActuator", "BodyActuator"]
+
         let functionTypes: Set<String> = ["Constant", "LinearFunction", "SimmSpline", "NaturalCubicSpline", "PolynomialFunction", "MultiplierFunction"]
 
         func function(_ e: XMLElement) throws -> CoordinateFunction {
@@ -298,6 +322,25 @@ public enum OsimLoader {
             }
         }
 
+        /// The enforced constraints: CoordinateCouplerConstraints of one independent coordinate; any other is refused,
+        /// since leaving it out would simulate a different mechanism.
+        func couplers(_ coordIndex: [String: Int]) throws -> [CoordinateCoupler] {
+            try objects("ConstraintSet").compactMap { e in
+                guard bool(e.child("isEnforced"), default: true), !bool(e.child("isDisabled"), default: false) else { return nil }
+                guard e.name == "CoordinateCouplerConstraint" else { throw SimError.unsupported(fail(e, "constraint type not supported").description) }
+                let independent = (e.child("independent_coordinate_names")?.trimmedText ?? "").split(separator: " ").map(String.init)
+                guard independent.count == 1 else { throw fail(e, "a coupler of \(independent.count) independent coordinates is not supported") }
+                let dependentName = e.child("dependent_coordinate_name")?.trimmedText ?? ""
+                guard let i = coordIndex[independent[0]] else { throw fail(e, "unknown coordinate '\(independent[0])'") }
+                guard let d = coordIndex[dependentName] else { throw fail(e, "unknown coordinate '\(dependentName)'") }
+                guard let f = e.child("coupled_coordinates_function")?.children.first else { throw fail(e, "missing <coupled_coordinates_function>") }
+                let scale = try number(e.child("scale_factor"), in: e, default: 1)
+                let function = try self.function(f)
+                return CoordinateCoupler(name: e.attributes["name"] ?? "", dependent: d, independent: i,
+                                         function: scale == 1 ? function : .multiplier(scale, function))
+            }
+        }
+
         func contactGeometry(_ index: [String: Int]) throws -> ContactGeometrySet {
             var set = ContactGeometrySet()
             for g in objects("ContactGeometrySet") {
@@ -312,7 +355,7 @@ public enum OsimLoader {
                 case "ContactHalfSpace":
                     // Simbody's half space fills x > 0 of its frame: the outward normal is −x.
                     set.halfSpaces.append(.init(name: name, body: body, point: location, normal: rotation * Vec3(-1, 0, 0)))
-                default: warnings.append("\(source): contact geometry <\(g.name) name=\"\(name)\"> is not supported and was skipped")
+                default: skippedGeometry[name] = g.name  // an error if a force uses it
                 }
             }
             return set
@@ -357,19 +400,50 @@ public enum OsimLoader {
                         viscousFriction: try g("viscous_friction", 0), transitionVelocity: try g("transition_velocity", 0.01),
                         constantContactForce: try g("constant_contact_force", 1e-5), hertzSmoothing: try g("hertz_smoothing", 300),
                         huntCrossleySmoothing: try g("hunt_crossley_smoothing", 50)))
+                case "BushingForce":
+                    let v = { (key: String) in try self.vec(f.child(key), in: f, default: .zero) }
+                    forces.append(BushingForce(name: name, frame1: try linkedFrame(f, 1, index: index), frame2: try linkedFrame(f, 2, index: index),
+                                               rotationalStiffness: try v("rotational_stiffness"), translationalStiffness: try v("translational_stiffness"),
+                                               rotationalDamping: try v("rotational_damping"), translationalDamping: try v("translational_damping")))
                 case "Thelen2003Muscle", "Millard2012EquilibriumMuscle", "DeGrooteFregly2016Muscle":
                     continue  // read by MuscleParameterReader after the skeleton
+                case _ where Self.actuatorTypes.contains(f.name):
+                    warnings.append("\(source): actuator <\(f.name) name=\"\(name)\"> is not supported and was left out (without a control it applies no force)")
                 default:
-                    warnings.append("\(source): force <\(f.name) name=\"\(name)\"> is not supported and was skipped")
+                    // A passive force left out would simulate a different model: refuse it.
+                    throw SimError.unsupported(fail(f, "force type not supported").description)
                 }
             }
+            for set in ["ControllerSet", "ProbeSet"] where !objects(set).isEmpty {
+                warnings.append("\(source): the file's \(set) (\(objects(set).map(\.name).joined(separator: ", "))) is ignored: bioimitate drives the actuators itself")
+            }
             return forces
+        }
+
+        /// Frame `k` (1 or 2) of a two-frame force: a frame of its own `<frames>`, a body or ground (4.x sockets), or
+        /// 3.x's body_k with location_body_k and orientation_body_k.
+        func linkedFrame(_ f: XMLElement, _ k: Int, index: [String: Int]) throws -> BodyFrame {
+            func body(_ path: String) throws -> Int {
+                guard let b = index[frameName(path)] else { throw fail(f, "frame \(k): unknown body or frame '\(path)'") }
+                return b
+            }
+            if let socket = f.child("socket_frame\(k)")?.trimmedText {
+                if let own = f.child("frames")?.children.first(where: { $0.attributes["name"] == frameName(socket) }) {
+                    guard let parent = own.child("socket_parent")?.trimmedText else { throw fail(own, "missing <socket_parent>") }
+                    return BodyFrame(body: try body(parent), rotation: .bodyFixedXYZ(try vec(own.child("orientation"), in: own, default: .zero)),
+                                     offset: try vec(own.child("translation"), in: own, default: .zero))
+                }
+                return BodyFrame(body: try body(socket), rotation: .identity, offset: .zero)
+            }
+            guard let name = f.child("body_\(k)")?.trimmedText else { throw fail(f, "missing <socket_frame\(k)>") }
+            return BodyFrame(body: try body(name), rotation: .bodyFixedXYZ(try vec(f.child("orientation_body_\(k)"), in: f, default: .zero)),
+                             offset: try vec(f.child("location_body_\(k)"), in: f, default: .zero))
         }
 
         func huntCrossley(_ f: XMLElement, geometry: ContactGeometrySet) throws -> HuntCrossleyForce {
             // Format 30000 names it HuntCrossleyForce::ContactParameters, 40000 HuntCrossleyForce_ContactParameters.
             let sets = f.descendants("HuntCrossleyForce_ContactParameters") + f.descendants("HuntCrossleyForce::ContactParameters")
-            var plane: (ContactGeometrySet.HalfSpace, HuntCrossleyForce.Surface)?
+            var planes: [(ContactGeometrySet.HalfSpace, HuntCrossleyForce.Surface)] = []
             var spheres: [(ContactGeometrySet.Sphere, HuntCrossleyForce.Surface)] = []
             for p in sets {
                 let surface = HuntCrossleyForce.Surface(stiffness: try number(p.child("stiffness"), in: p),
@@ -378,13 +452,13 @@ public enum OsimLoader {
                                                         dynamicFriction: try number(p.child("dynamic_friction"), in: p, default: 0),
                                                         viscousFriction: try number(p.child("viscous_friction"), in: p, default: 0))
                 for g in (p.child("geometry")?.trimmedText ?? "").split(separator: " ").map(String.init) {
-                    if let h = geometry.halfSpaces.first(where: { $0.name == g }) { plane = (h, surface) }
+                    if let h = geometry.halfSpaces.first(where: { $0.name == g }) { planes.append((h, surface)) }
                     else if let s = geometry.spheres.first(where: { $0.name == g }) { spheres.append((s, surface)) }
+                    else if let type = skippedGeometry[g] { throw SimError.unsupported(fail(p, "contact with a \(type) ('\(g)') is not supported").description) }
                     else { throw fail(p, "unknown contact geometry '\(g)'") }
                 }
             }
-            guard let plane else { throw fail(f, "needs one ContactHalfSpace among its geometry") }
-            return HuntCrossleyForce(name: f.attributes["name"] ?? "", spheres: spheres, plane: plane.0, planeSurface: plane.1,
+            return HuntCrossleyForce(name: f.attributes["name"] ?? "", spheres: spheres, halfSpaces: planes,
                                      transitionVelocity: try number(f.child("transition_velocity"), in: f, default: 0.01))
         }
     }

@@ -26,6 +26,23 @@ public final class XMLElement {
         children.flatMap { match($0) ? [$0] : $0.collect(match) }
     }
 
+    /// Applies and removes an OpenSim `<defaults>` block: each object in it (named "default") gives the property
+    /// values that objects of its type elsewhere in `owner` take when they leave them out, as OpenSim's
+    /// deserialization does with its default objects.
+    func applyDefaults() {
+        guard let block = child("defaults") else { return }
+        children.removeAll { $0 === block }
+        let defaults = Dictionary(block.children.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+        func visit(_ e: XMLElement) {
+            if let d = defaults[e.name] {
+                let present = Set(e.children.map(\.name))
+                e.children += d.children.filter { !present.contains($0.name) }
+            }
+            e.children.forEach(visit)
+        }
+        children.forEach(visit)
+    }
+
     public static func parse(_ data: Data, source: String) throws -> XMLElement {
         let builder = Builder()
         let parser = XMLParser(data: data)

@@ -333,11 +333,12 @@ public struct GeometryPath: Sendable {
 }
 
 extension Model {
-    /// Moment arms r = −∂L/∂q of a path at the current pose: the generalized forces of a unit tension.
+    /// Moment arms r = −∂L/∂q of a path at the current pose: the generalized forces of a unit tension, and where
+    /// coupler constraints tie coordinates together, OpenSim's effective moment arm (`coupledMomentArms`).
     /// Needs `updateKinematics`; uses the data's force scratch.
     public func momentArms(of path: GeometryPath, _ d: inout SimData) -> [Double] {
         unitTensionForces(path, active: path.lengthAndSpeed(caching: &d).active, &d)
-        return d.scratch.generalized.array
+        return couplers.isEmpty ? d.scratch.generalized.array : coupledMomentArms(d.scratch.generalized.array, d.q)
     }
 
     /// The generalized forces of a unit tension along the `active` points in the path scratch, left in

@@ -66,13 +66,15 @@ extension Model {
     public var muscles: [MuscleForce] { forces.compactMap { $0 as? MuscleForce } }
 
     /// Sets every compliant muscle's fiber length to static equilibrium (fiber force along the tendon equals tendon
-    /// force) at its current activation and the current pose, as OpenSim's equilibrateMuscles does at zero speed.
+    /// force) at its current activation, pose and speeds, as OpenSim's equilibrateMuscles does: a Thelen muscle
+    /// shares its path's lengthening speed between fiber and tendon, the others solve at zero fiber velocity
+    /// (`MuscleModel.equilibriumFiberLength(activation:mtuLength:mtuLengtheningSpeed:solveForVelocity:)`).
     public func equilibrateMuscles(_ d: inout SimData) {
         updateKinematics(&d)
         for (i, f) in forces.enumerated() {
             guard let m = f as? MuscleForce, !m.muscle.rigidTendon else { continue }
-            let length = m.path.lengthAndSpeed(d).length
-            d.z[stateOffsets[i] + 1] = m.muscle.equilibriumFiberLength(activation: d.z[stateOffsets[i]], mtuLength: length)
+            let (length, speed) = m.path.lengthAndSpeed(d)
+            d.z[stateOffsets[i] + 1] = m.muscle.equilibriumFiberLength(activation: d.z[stateOffsets[i]], mtuLength: length, mtuLengtheningSpeed: speed)
         }
     }
 
@@ -83,6 +85,6 @@ extension Model {
             return MuscleForce(muscle: MuscleModel(m.muscle.parameters, rigidTendon: rigid), path: m.path)
         }
         return Model(name: name, bodies: bodies, joints: joints, coordinates: coordinates, gravity: gravity,
-                     forces: replaced, contactGeometry: contactGeometry, warnings: warnings)
+                     forces: replaced, contactGeometry: contactGeometry, warnings: warnings, couplers: couplers)
     }
 }

@@ -1,0 +1,68 @@
+import Foundation
+
+/// A frame fixed on a body (−1: ground): where a two-frame force element attaches.
+public struct BodyFrame: Sendable {
+    public let body: Int
+    public let rotation: Mat3
+    public let offset: Vec3
+
+    /// The frame's rotation and origin in ground.
+    func pose(_ d: SimData) -> (rotation: Mat3, origin: Vec3) {
+        body < 0 ? (rotation, offset) : (d.scratch.rotation[body] * rotation, d.position(of: offset, on: body))
+    }
+}
+
+/// OpenSim's BushingForce: a linear spring-damper between frame 1 (F) and frame 2 (M) in the six deflections of M
+/// from F: the body-fixed X-Y-Z angles of M's rotation in F and M's origin in F, with their time derivatives.
+/// f = −K∘dq − D∘dq̇ (element-wise, rotations first); the angle torques act on frame 2 as the moment Nᵀ·f in M
+/// (N maps M's angular velocity in M to the angle rates), the translational force at M's origin along F's axes,
+/// and frame 1 takes the opposite. Source: OpenSim 4.6 BushingForce and TwoFrameLinker (computeDeflection,
+/// computeDeflectionRate, convertInternalForceToForcesOnFrames); Simbody Rotation::calcNForBodyXYZInBodyFrame.
+public final class BushingForce: ForceElement {
+    public let name: String
+    let frame1: BodyFrame, frame2: BodyFrame
+    let rotationalStiffness, translationalStiffness, rotationalDamping, translationalDamping: Vec3
+
+    public init(name: String, frame1: BodyFrame, frame2: BodyFrame, rotationalStiffness: Vec3, translationalStiffness: Vec3,
+                rotationalDamping: Vec3, translationalDamping: Vec3) {
+        self.name = name; self.frame1 = frame1; self.frame2 = frame2
+        self.rotationalStiffness = rotationalStiffness; self.translationalStiffness = translationalStiffness
+        self.rotationalDamping = rotationalDamping; self.translationalDamping = translationalDamping
+    }
+
+    /// Body-fixed X-Y-Z angles of a rotation matrix R = Rx·Ry·Rz.
+    static func bodyFixedXYZAngles(_ r: Mat3) -> Vec3 {
+        Vec3(atan2(-r.r1.z, r.r2.z), atan2(r.r0.z, (r.r0.x * r.r0.x + r.r0.y * r.r0.y).squareRoot()), atan2(-r.r0.y, r.r0.x))
+    }
+
+    /// N with angle rates = N·ω (ω in the rotated frame) for body-fixed X-Y-Z angles.
+    static func angleRateMatrix(_ angles: Vec3) -> Mat3 {
+        let cy = cos(angles.y), sy = sin(angles.y), cz = cos(angles.z), sz = sin(angles.z)
+        return Mat3(Vec3(cz / cy, -sz / cy, 0), Vec3(sz, cz, 0), Vec3(-sy * cz / cy, sy * sz / cy, 1))
+    }
+
+    /// Velocity and angular velocity in ground of the body point at `point` (ground: zero).
+    private func motion(_ d: SimData, _ body: Int, _ point: Vec3) -> (velocity: Vec3, angular: Vec3) {
+        body < 0 ? (.zero, .zero) : (d.velocity(of: d.scratch.rotation[body].transposed * (point - d.scratch.origin[body]), on: body),
+                                     d.scratch.angularVelocity[body])
+    }
+
+    public func apply(model: Model, data d: inout SimData, slots: ForceSlots, stateRates: inout [Double]) {
+        let (rF, oF) = frame1.pose(d), (rM, oM) = frame2.pose(d)
+        let rFM = rF.transposed * rM
+        let pFM = rF.transposed * (oM - oF)
+        let angles = Self.bodyFixedXYZAngles(rFM)
+        let (vF, wF) = motion(d, frame1.body, oF), (vM, wM) = motion(d, frame2.body, oM)
+        // M's motion relative to F, as seen in F.
+        let angularInF = rF.transposed * (wM - wF)
+        let linearInF = rF.transposed * (vM - vF - cross(wF, oM - oF))
+        let n = Self.angleRateMatrix(angles)
+        let angleRates = n * (rFM.transposed * angularInF)
+        let torques = -(rotationalStiffness * angles + rotationalDamping * angleRates)
+        let force = -(translationalStiffness * pFM + translationalDamping * linearInF)
+        let momentOnM = rM * (n.transposed * torques)
+        let forceOnM = rF * force
+        if frame2.body >= 0 { d.applyForce(forceOnM, at: oM, on: frame2.body); d.applyMoment(momentOnM, on: frame2.body) }
+        if frame1.body >= 0 { d.applyForce(-forceOnM, at: oM, on: frame1.body); d.applyMoment(-momentOnM, on: frame1.body) }
+    }
+}
