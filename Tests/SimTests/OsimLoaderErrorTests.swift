@@ -27,6 +27,37 @@ final class OsimLoaderErrorTests: XCTestCase {
         XCTAssertNil(load(body("<PinJoint name=\"p\"><parent_body>ground</parent_body><CoordinateSet><objects><Coordinate name=\"a\"><range>-1 1</range></Coordinate></objects></CoordinateSet></PinJoint>")))
     }
 
+    /// Impossible values in an otherwise valid shared model (edited at test time): one line naming the element or
+    /// property, where they used to load and simulate garbage.
+    func testImpossibleModelValuesAreRefusedNamingTheProperty() throws {
+        let path = ReferenceTable.models.appendingPathComponent("gait10dof18musc.osim").path
+        try XCTSkipUnless(FileManager.default.fileExists(atPath: path), "shared data not present")
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        func edited(_ old: String, _ new: String) -> String? {
+            guard let range = text.range(of: old) else { XCTFail("\(old) not in the file"); return nil }
+            return load(text.replacingCharacters(in: range, with: new))
+        }
+        let cases: [(String, String, String)] = [
+            ("<optimal_fiber_length>", "<optimal_fiber_length>-", "optimal_fiber_length"),
+            ("<max_isometric_force>", "<max_isometric_force>-", "max_isometric_force"),
+            ("<tendon_slack_length>0.32600000000000001", "<tendon_slack_length>0", "tendon_slack_length"),
+            ("<inertia>", "<inertia>-", "inertia"),
+            ("<gravity>0 -9.8066499999999994 0</gravity>", "<gravity>0 nan 0</gravity>", "gravity"),
+            ("Version=\"40000\"", "Version=\"99999\"", "99999"),
+            ("<range>-1.5707963300000001 1.5707963300000001</range>", "<range>1.5707963300000001 -1.5707963300000001</range>", "range"),
+        ]
+        for (old, new, word) in cases {
+            guard let message = edited(old, new) else { XCTFail("\(new): loaded"); continue }
+            XCTAssertTrue(message.contains(word) && !message.contains("\n"), "\(new): \(message)")
+        }
+        // Two bodies of one name (a copied <Body> block) no longer crash.
+        let body = text.range(of: "<Body name=\"pelvis\">")!
+        let end = text.range(of: "</Body>", range: body.upperBound..<text.endIndex)!
+        let copy = String(text[body.lowerBound..<end.upperBound])
+        let twice = load(text.replacingCharacters(in: body.lowerBound..<end.upperBound, with: copy + copy))
+        XCTAssertTrue(twice?.contains("a second body named 'pelvis'") == true, twice ?? "loaded")
+    }
+
     func testSharedModelsLoadCompletelyWithoutWarnings() throws {
         for (stem, muscles) in [("gait0914_2d", 14), ("gait1422_3d", 22), ("gait10dof18musc", 18)] {
             let model = try ReferenceTable.model(stem)

@@ -15,11 +15,24 @@ extension Model {
         }
         projectBodyForces(&d, gravity: true, inertial: true)
         computeMassMatrix(&d)
-        guard solveAccelerations(&d) else { throw SimError.nonFinite("mass matrix is not positive definite at t = \(d.time)") }
+        guard solveAccelerations(&d) else { throw SimError.nonFinite("mass matrix is not positive definite at t = \(d.time)\(massDiagnosis(d))") }
         if !couplers.isEmpty { enforceCouplers(&d) }
         for k in 0..<coordinateCount where !d.scratch.udot[k].isFinite {
             throw SimError.nonFinite("non-finite acceleration of \(coordinates[k].name) at t = \(d.time)")
         }
+    }
+}
+
+extension Model {
+    /// Why the mass matrix may be singular: the unlocked coordinates that move no mass or inertia (massless bodies,
+    /// as in kinematics-only models), or a non-finite entry.
+    func massDiagnosis(_ d: SimData) -> String {
+        let n = coordinateCount, m = d.scratch.massMatrix
+        if (0..<(n * n)).contains(where: { !m[$0].isFinite }) { return ": it holds non-finite values (check masses, inertias and gravity)" }
+        let massless = coordinates.indices.filter { !coordinates[$0].locked && !(m[$0 * n + $0] > 1e-300) }.map { coordinates[$0].name }
+        guard !massless.isEmpty else { return "" }
+        let all = bodies.allSatisfy { $0.mass == 0 } ? "; every body of the model is massless (a kinematics-only model), so it cannot be simulated" : ""
+        return ": coordinates \(massless.prefix(5).joined(separator: ", "))\(massless.count > 5 ? " and \(massless.count - 5) more" : "") move no mass\(all)"
     }
 }
 
@@ -152,6 +165,7 @@ public struct Integrator {
                 }
                 for i in 0..<size { y[i] = y0[i] + hStep / 6 * (k[0][i] + 2 * k[1][i] + 2 * k[2][i] + k[3][i]) }
                 t += hStep; steps += 1
+                projectCouplers(model)
                 try check(model, t)
             }
         case .adaptive(let accuracy):
@@ -188,6 +202,7 @@ public struct Integrator {
                 let errorNorm = self.errorNorm(scratch, accuracy: accuracy)
                 if errorNorm <= 1 || (hStep < 1e-10 && errorNorm.isFinite) {
                     t += hStep; steps += 1
+                    projectCouplers(model)
                     k.swapAt(0, 6)  // first-same-as-last: the accepted step's end rate starts the next
                     try check(model, t)
                     accepted(hStep, error: errorNorm, exponent: 0.17, beta: 0.04)  // DOPRI5's values
@@ -253,6 +268,16 @@ public struct Integrator {
     @inline(__always) func copy(_ source: [Double], into target: inout [Double]) {
         source.withUnsafeBufferPointer { source in
             target.withUnsafeMutableBufferPointer { target in for i in source.indices { target[i] = source[i] } }
+        }
+    }
+
+    /// Puts the state back on the coupler constraints after an accepted step, as OpenSim's integrator projects at
+    /// every step (the acceleration-level constraint alone lets positions drift by the integration error).
+    mutating func projectCouplers(_ model: Model) {
+        for c in model.couplers where !model.coordinates[c.dependent].locked {
+            let (f, slope, _) = c.packed.evaluate(y[c.independent])
+            y[c.dependent] = f
+            y[n + c.dependent] = slope * y[n + c.independent]
         }
     }
 

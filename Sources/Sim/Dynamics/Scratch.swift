@@ -76,7 +76,7 @@ final class Scratch: @unchecked Sendable {
         self.unlocked = .allocate(unlocked.count, 0)
         for (i, k) in unlocked.enumerated() { self.unlocked[i] = k }
         udot = .allocate(n, 0); outputs = .allocate(model.outputCount, 0)
-        let longestPath = model.forces.compactMap { ($0 as? MuscleForce)?.path.points.count }.max() ?? 0
+        let longestPath = model.forces.compactMap { ($0 as? PathForce)?.path.points.count }.max() ?? 0
         pathPoint = .allocate(longestPath, 0); pathPosition = .allocate(longestPath, .zero)
         placedPosition = .allocate(points, .zero); placedVelocity = .allocate(points, .zero)
         placedActive = .allocate(points, false); placedDirection = .allocate(points, .zero)

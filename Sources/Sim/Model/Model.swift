@@ -119,8 +119,8 @@ public final class Model: @unchecked Sendable {
         (stateOffsets, stateCount) = layout { $0.stateCount }
         (controlOffsets, controlCount) = layout { $0.controlCount }
         (outputOffsets, outputCount) = layout { $0.outputCount }
-        let paths = forces.map { ($0 as? MuscleForce)?.path }
-        let starts = layout { f in (f as? MuscleForce)?.path.sites.count ?? 0 }.0
+        let paths = forces.map { ($0 as? PathForce)?.path }
+        let starts = layout { f in (f as? PathForce)?.path.sites.count ?? 0 }.0
         pathStarts = starts
         let sites = paths.flatMap { $0?.sites ?? [] }
         pathSites = sites

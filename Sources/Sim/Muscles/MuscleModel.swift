@@ -82,7 +82,9 @@ public final class MuscleModel: Sendable {
             minimumFiberLength = max(pennMin, 0.2 * p.optimalFiberLength)  // m_minNormFiberLength
         } else {
             millardCurves = nil
-            minimumFiberLength = pennMin
+            // Thelen2003Muscle: its pennation model's minimum, zero for an unpennated muscle (OpenSim 4.6's
+            // getMinimumFiberLength); the fiber may then shorten to nothing while the tendon takes the whole path.
+            minimumFiberLength = h > Double.ulpOfOne ? pennMin : 0
         }
     }
 

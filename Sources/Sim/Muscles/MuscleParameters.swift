@@ -263,6 +263,16 @@ public enum MuscleParameterReader {
             if let v = try num("activation_dynamics_smoothing") { m.activationDynamicsSmoothing = v }
             if let v = try num("default_normalized_tendon_force") { m.defaultNormalizedTendonForce = v }
         }
+        // OpenSim's own property checks (Muscle::extendFinalizeFromProperties), plus finiteness.
+        func check(_ ok: Bool, _ key: String, _ value: Double, _ rule: String) throws {
+            if !ok || !value.isFinite { throw MuscleModelError.badValue("\(source): muscle \(name): <\(key)> \(value) \(rule)") }
+        }
+        try check(m.maxIsometricForce >= 0, "max_isometric_force", m.maxIsometricForce, "must be zero or more")
+        try check(m.optimalFiberLength > 0, "optimal_fiber_length", m.optimalFiberLength, "must be greater than zero")
+        try check(m.tendonSlackLength > 0, "tendon_slack_length", m.tendonSlackLength, "must be greater than zero")
+        try check(m.pennationAngleAtOptimal >= 0 && m.pennationAngleAtOptimal < Double.pi / 2, "pennation_angle_at_optimal",
+                  m.pennationAngleAtOptimal, "must be in [0, pi/2)")
+        try check(m.maxContractionVelocity > 0, "max_contraction_velocity", m.maxContractionVelocity, "must be greater than zero")
         m.path = try parsePath(e, muscle: name, source: source)
         return m
     }

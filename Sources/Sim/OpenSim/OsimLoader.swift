@@ -15,7 +15,11 @@ public enum OsimLoader {
             throw SimError.invalid("\(source): not an OpenSim model (expected <OpenSimDocument><Model>)")
         }
         model.applyDefaults()
-        let skeleton = try Builder(source: source, model: model, version: Int(root.attributes["Version"] ?? "") ?? 0).build()
+        let version = Int(root.attributes["Version"] ?? "") ?? 0
+        guard version <= 40600 else {
+            throw SimError.unsupported("\(source): file format Version=\"\(version)\" is newer than OpenSim 4.6's (40600), which this reader follows")
+        }
+        let skeleton = try Builder(source: source, model: model, version: version).build()
         // Muscles: parameters and path descriptions, then their geometry resolved against the skeleton.
         let parsed: MuscleParameterReader.Result
         do { parsed = try MuscleParameterReader.read(root: root, source: source, wrapping: .error) } catch {
@@ -26,7 +30,23 @@ public enum OsimLoader {
                 throw SimError.invalid("\(source): \(error)")
             }
         }
-        return skeleton.adding(forces: muscles, warnings: parsed.warnings)
+        // Path springs, whose paths also need the skeleton.
+        let springs = try root.collect { $0.name == "PathSpring" }.map { e -> ForceElement in
+            let name = e.attributes["name"] ?? ""
+            func number(_ key: String) throws -> Double {
+                guard let v = Double(e.child(key)?.trimmedText ?? "") else { throw SimError.invalid("\(source): path spring \(name): <\(key)> must be a number") }
+                return v
+            }
+            if let wraps = e.child("GeometryPath")?.child("PathWrapSet")?.child("objects"), !wraps.children.isEmpty {
+                throw SimError.unsupported("\(source): path spring \(name): wrapping surfaces are not supported")
+            }
+            do {
+                let points = try MuscleParameterReader.parsePath(e, muscle: name, source: source)
+                return PathSpring(name: name, path: try GeometryPath(points, model: skeleton, muscle: name), stiffness: try number("stiffness"),
+                                  restingLength: try number("resting_length"), dissipation: try number("dissipation"))
+            } catch let error as SimError { throw error } catch { throw SimError.invalid("\(error)") }
+        }
+        return skeleton.adding(forces: muscles + springs, warnings: parsed.warnings)
     }
 
     private struct RawJoint {
@@ -75,6 +95,7 @@ public enum OsimLoader {
 
         func build() throws -> Model {
             let gravity = try vec(model.child("gravity"), in: model, default: Vec3(0, -9.80665, 0))
+            guard gravity.x.isFinite, gravity.y.isFinite, gravity.z.isFinite else { throw fail(model.child("gravity") ?? model, "gravity must be finite") }
             // Bodies (ground excluded) and the joints that attach them.
             var bodyElements: [XMLElement] = []
             var rawJoints: [RawJoint] = []
@@ -123,6 +144,7 @@ public enum OsimLoader {
                 for c in raw.coordinates {
                     let name = c.attributes["name"] ?? ""
                     let range = try numbers(c.child("range"), 2, in: c)
+                    guard range[0] <= range[1] else { throw fail(c, "<range> \(range[0]) \(range[1]): the minimum exceeds the maximum") }
                     let motion = motions[mine.count]
                     guard let childBody = index[raw.child] else { throw fail(raw.element, "unknown child body '\(raw.child)'") }
                     guard coordIndex[name] == nil else { throw fail(c, "a second coordinate named '\(name)'") }
@@ -131,7 +153,7 @@ public enum OsimLoader {
                     coordinates.append(Coordinate(name: name, joint: childBody, motion: motion,
                                                   defaultValue: try number(c.child("default_value"), in: c, default: 0),
                                                   defaultSpeed: try number(c.child("default_speed_value"), in: c, default: 0),
-                                                  range: min(range[0], range[1])...max(range[0], range[1]),
+                                                  range: range[0]...range[1],
                                                   locked: bool(c.child("locked") ?? c.child("default_locked"), default: false),
                                                   clamped: bool(c.child("clamped"), default: false)))
                 }
@@ -198,6 +220,14 @@ public enum OsimLoader {
                                Vec3(try g("xz"), try g("yz"), try g("zz")))
             }
             guard mass >= 0, mass.isFinite else { throw fail(e, "mass must be a non-negative number") }
+            guard com.x.isFinite, com.y.isFinite, com.z.isFinite else { throw fail(e, "<mass_center> must be finite") }
+            // Finite, non-negative moments of inertia (OpenSim's example models break the triangle inequality on
+            // point-like bodies, and OpenSim accepts them: so do we).
+            let (ixx, iyy, izz) = (inertia.r0.x, inertia.r1.y, inertia.r2.z)
+            let entries = [inertia.r0, inertia.r1, inertia.r2].flatMap { [$0.x, $0.y, $0.z] }
+            guard entries.allSatisfy(\.isFinite), ixx >= 0, iyy >= 0, izz >= 0 else {
+                throw fail(e, "inertia (\(ixx), \(iyy), \(izz) on the diagonal) must be finite with non-negative moments")
+            }
             return Body(name: name, mass: mass, massCenter: com, inertia: inertia)
         }
 
@@ -405,8 +435,8 @@ public enum OsimLoader {
                     forces.append(BushingForce(name: name, frame1: try linkedFrame(f, 1, index: index), frame2: try linkedFrame(f, 2, index: index),
                                                rotationalStiffness: try v("rotational_stiffness"), translationalStiffness: try v("translational_stiffness"),
                                                rotationalDamping: try v("rotational_damping"), translationalDamping: try v("translational_damping")))
-                case "Thelen2003Muscle", "Millard2012EquilibriumMuscle", "DeGrooteFregly2016Muscle":
-                    continue  // read by MuscleParameterReader after the skeleton
+                case "Thelen2003Muscle", "Millard2012EquilibriumMuscle", "DeGrooteFregly2016Muscle", "PathSpring":
+                    continue  // read after the skeleton, which their paths need
                 case _ where Self.actuatorTypes.contains(f.name):
                     warnings.append("\(source): actuator <\(f.name) name=\"\(name)\"> is not supported and was left out (without a control it applies no force)")
                 default:

@@ -45,7 +45,9 @@ public final class XMLElement {
 
     public static func parse(_ data: Data, source: String) throws -> XMLElement {
         let builder = Builder()
-        let parser = XMLParser(data: data)
+        // A stream, fed in chunks: XMLParser(data:) on Linux hands libxml2 the whole document at once, which it
+        // refuses past 10 MB ("huge input") without the option Foundation does not expose.
+        let parser = XMLParser(stream: InputStream(data: data))
         parser.delegate = builder
         // Foundation on Linux may accept a truncated document: an element still open at the end means malformed.
         guard parser.parse(), let root = builder.root, builder.stack.isEmpty else {
