@@ -10,8 +10,6 @@ final class ModelCensusTests: XCTestCase {
         "opensim-models/Arm26/arm26.osim": "wrapping",
         "opensim-models/Rajagopal/Rajagopal2016.osim": "wrapping",
         "opensim-models/Rajagopal/RajagopalLaiUhlrich2023.osim": "wrapping",
-        "opensim-models/BouncingBlock/bouncing_block.osim": "PointToPointSpring",
-        "opensim-models/BouncingBlock/bouncing_block_weak_spring.osim": "PointToPointSpring",
         "opensim-models/WristModel/wrist.osim": "Schutte1993Muscle_Deprecated",
         "osim-rl/MoBL_ARMS_J_Simple_032118.osim": "Schutte1993Muscle_Deprecated",
     ]

@@ -16,7 +16,7 @@ extension Model {
         projectBodyForces(&d, gravity: true, inertial: true)
         computeMassMatrix(&d)
         guard solveAccelerations(&d) else { throw SimError.nonFinite("mass matrix is not positive definite at t = \(d.time)\(massDiagnosis(d))") }
-        if !couplers.isEmpty { enforceCouplers(&d) }
+        if constraintRows > 0 { enforceConstraints(&d) }
         for k in 0..<coordinateCount where !d.scratch.udot[k].isFinite {
             throw SimError.nonFinite("non-finite acceleration of \(coordinates[k].name) at t = \(d.time)")
         }
@@ -216,10 +216,10 @@ public struct Integrator {
                 }
             }
         }
-        // Leave data at the final state with everything evaluated there, on the coupler constraints (the
-        // acceleration-level constraint leaves an integration-error drift, which this projection removes).
+        // Leave data at the final state with everything evaluated there, on the constraints (the acceleration-level
+        // constraint leaves an integration-error drift, which this projection removes).
         for i in 0..<n { d.q[i] = y[i]; d.u[i] = y[n + i] }
-        model.satisfyCouplers(&d)
+        model.satisfyConstraints(&d)
         for i in 0..<nz { d.z[i] = y[2 * n + i] }
         d.time = end
         controlLaw?(end, &d.controls)

@@ -59,8 +59,9 @@ final class Scratch: @unchecked Sendable {
     /// Per muscle, at its first state's slot: the force–velocity value cell of its last damped solve, where the next
     /// search starts (`SmoothSegmentedCurve.solveIncreasing`; any value gives the same root).
     let curveHint: Buffer<Int>
-    /// Per coupler constraint: M⁻¹ times its row of G (n values each), the m×m system G·M⁻¹·Gᵀ, and its multipliers.
-    let couplerColumns: Buffer<Double>, couplerSystem: Buffer<Double>, couplerMultipliers: Buffer<Double>
+    /// Per constraint row: its row of G and M⁻¹ times it (n values each), the m×m system G·M⁻¹·Gᵀ, the multipliers.
+    let constraintRowValues: Buffer<Double>, constraintColumns: Buffer<Double>, constraintSystem: Buffer<Double>
+    let constraintMultipliers: Buffer<Double>
 
     init(model: Model) {
         let n = model.coordinateCount, b = model.bodies.count, points = model.pathSites.count
@@ -83,8 +84,9 @@ final class Scratch: @unchecked Sendable {
         for i in model.pathSites.indices where model.pathSites[i].condition < 0 { placedActive[i] = true }
         placedPull = .allocate(3 * points, .zero)
         curveHint = .allocate(model.stateCount, 0)
-        let m = model.couplers.count
-        couplerColumns = .allocate(m * n, 0); couplerSystem = .allocate(m * m, 0); couplerMultipliers = .allocate(m, 0)
+        let m = model.constraintRows
+        constraintRowValues = .allocate(m * n, 0); constraintColumns = .allocate(m * n, 0)
+        constraintSystem = .allocate(m * m, 0); constraintMultipliers = .allocate(m, 0)
     }
 
     init(copying s: Scratch) {
@@ -100,7 +102,8 @@ final class Scratch: @unchecked Sendable {
         placedPosition = s.placedPosition.copy(); placedVelocity = s.placedVelocity.copy()
         placedActive = s.placedActive.copy(); placedDirection = s.placedDirection.copy(); placedPull = s.placedPull.copy()
         curveHint = s.curveHint.copy()
-        couplerColumns = s.couplerColumns.copy(); couplerSystem = s.couplerSystem.copy(); couplerMultipliers = s.couplerMultipliers.copy()
+        constraintRowValues = s.constraintRowValues.copy(); constraintColumns = s.constraintColumns.copy()
+        constraintSystem = s.constraintSystem.copy(); constraintMultipliers = s.constraintMultipliers.copy()
     }
 
     deinit {
@@ -110,7 +113,8 @@ final class Scratch: @unchecked Sendable {
         compositeMoment.deallocate(); compositeInertia.deallocate(); compositeInertiaZ.deallocate(); factor.deallocate(); unlocked.deallocate()
         udot.deallocate(); outputs.deallocate(); pathPoint.deallocate(); pathPosition.deallocate()
         placedPosition.deallocate(); placedVelocity.deallocate(); placedActive.deallocate(); placedDirection.deallocate(); placedPull.deallocate()
-        curveHint.deallocate(); couplerColumns.deallocate(); couplerSystem.deallocate(); couplerMultipliers.deallocate()
+        curveHint.deallocate()
+        constraintRowValues.deallocate(); constraintColumns.deallocate(); constraintSystem.deallocate(); constraintMultipliers.deallocate()
     }
 }
 

@@ -20,7 +20,7 @@ public struct SimData {
         controls = [Double](repeating: 0, count: model.controlCount)
         scratch = Scratch(model: model)
         for (i, f) in model.forces.enumerated() { f.initialize(model: model, state: &z, offset: model.stateOffsets[i]) }
-        model.satisfyCouplers(&self)
+        model.satisfyConstraints(&self)
     }
 
     /// Before an evaluation writes its results: a copy of this data stops sharing them.

@@ -66,3 +66,27 @@ public final class BushingForce: ForceElement {
         if frame1.body >= 0 { d.applyForce(-forceOnM, at: oM, on: frame1.body); d.applyMoment(-momentOnM, on: frame1.body) }
     }
 }
+
+/// OpenSim's PointToPointSpring: a linear spring between a point of body 1 and a point of body 2,
+/// tension k·(L − L₀) pulling the points together when stretched (pushing them apart when compressed).
+/// Source: OpenSim 4.6 PointToPointSpring::computeForce.
+public final class PointToPointSpring: ForceElement {
+    public let name: String
+    let body1: Int, point1: Vec3, body2: Int, point2: Vec3
+    let stiffness, restLength: Double
+
+    public init(name: String, body1: Int, point1: Vec3, body2: Int, point2: Vec3, stiffness: Double, restLength: Double) {
+        self.name = name; self.body1 = body1; self.point1 = point1; self.body2 = body2; self.point2 = point2
+        self.stiffness = stiffness; self.restLength = restLength
+    }
+
+    public func apply(model: Model, data d: inout SimData, slots: ForceSlots, stateRates: inout [Double]) {
+        let p1 = body1 < 0 ? point1 : d.position(of: point1, on: body1)
+        let p2 = body2 < 0 ? point2 : d.position(of: point2, on: body2)
+        let length = norm(p2 - p1)
+        guard length > 0 else { return }
+        let force = (p2 - p1) * (stiffness * (length - restLength) / length)  // on body 1, toward body 2
+        if body1 >= 0 { d.applyForce(force, at: p1, on: body1) }
+        if body2 >= 0 { d.applyForce(-force, at: p2, on: body2) }
+    }
+}

@@ -40,6 +40,6 @@ extension Model {
             throw SimError.invalid("\(name): the palsy impairment needs plantarflexor (gastroc/soleus) and hamstring muscles")
         }
         return Model(name: name, bodies: bodies, joints: joints, coordinates: coordinates, gravity: gravity,
-                     forces: replaced, contactGeometry: contactGeometry, warnings: warnings, couplers: couplers)
+                     forces: replaced, contactGeometry: contactGeometry, warnings: warnings, couplers: couplers, pointsOnLines: pointsOnLines)
     }
 }

@@ -67,8 +67,9 @@ public final class Model: @unchecked Sendable {
     public let coordinates: [Coordinate]
     public let gravity: Vec3
     public let forces: [ForceElement]
-    /// Coordinates that follow another (CoordinateCouplerConstraint).
+    /// Coordinates that follow another (CoordinateCouplerConstraint), and body points held on lines in ground.
     public let couplers: [CoordinateCoupler]
+    public let pointsOnLines: [PointOnLine]
     /// The muscles among them (nil for the others), referenced without retaining: `forces` keeps them alive, and the
     /// evaluation loop then calls them without two atomic reference-count operations each per evaluation.
     let unretainedMuscles: [Unmanaged<MuscleForce>?]
@@ -100,8 +101,10 @@ public final class Model: @unchecked Sendable {
     let planar: PlanarTree?
 
     init(name: String, bodies: [Body], joints: [Joint], coordinates: [Coordinate], gravity: Vec3,
-         forces: [ForceElement], contactGeometry: ContactGeometrySet, warnings: [String], couplers: [CoordinateCoupler] = []) {
+         forces: [ForceElement], contactGeometry: ContactGeometrySet, warnings: [String], couplers: [CoordinateCoupler] = [],
+         pointsOnLines: [PointOnLine] = []) {
         self.name = name; self.bodies = bodies; self.joints = joints; self.coordinates = coordinates; self.couplers = couplers
+        self.pointsOnLines = pointsOnLines
         self.gravity = gravity; self.forces = forces; self.contactGeometry = contactGeometry; self.warnings = warnings
         unretainedMuscles = forces.map { ($0 as? MuscleForce).map(Unmanaged.passUnretained) }
         kinkingForces = forces.indices.filter { forces[$0].hasKinks }
@@ -175,13 +178,13 @@ extension Model {
         var geometry = contactGeometry
         geometry.spheres += spheres; geometry.halfSpaces += halfSpaces
         return Model(name: name, bodies: bodies, joints: joints, coordinates: coordinates, gravity: gravity,
-                     forces: forces + extra, contactGeometry: geometry, warnings: warnings + moreWarnings, couplers: couplers)
+                     forces: forces + extra, contactGeometry: geometry, warnings: warnings + moreWarnings, couplers: couplers, pointsOnLines: pointsOnLines)
     }
 
     /// A copy without the force elements `drop` selects.
     public func removing(forces drop: (ForceElement) -> Bool) -> Model {
         Model(name: name, bodies: bodies, joints: joints, coordinates: coordinates, gravity: gravity,
-              forces: forces.filter { !drop($0) }, contactGeometry: contactGeometry, warnings: warnings, couplers: couplers)
+              forces: forces.filter { !drop($0) }, contactGeometry: contactGeometry, warnings: warnings, couplers: couplers, pointsOnLines: pointsOnLines)
     }
 }
 
@@ -193,6 +196,6 @@ extension Model {
                                                 defaultSpeed: c.defaultSpeed, range: c.range, locked: locked, clamped: c.clamped) : c
         }
         return Model(name: name, bodies: bodies, joints: joints, coordinates: changed, gravity: gravity, forces: forces,
-                     contactGeometry: contactGeometry, warnings: warnings, couplers: couplers)
+                     contactGeometry: contactGeometry, warnings: warnings, couplers: couplers, pointsOnLines: pointsOnLines)
     }
 }

@@ -53,6 +53,7 @@ private func mat(_ v: [Double]) -> Mat3 { Mat3(Vec3(v[0], v[1], v[2]), Vec3(v[3]
 extension Model {
     /// The model as a spec. Throws for force elements the spec cannot express (e.g. timed point forces).
     public func spec(source: String) throws -> ModelSpec {
+        guard pointsOnLines.isEmpty else { throw SimError.unsupported("\(name): point-on-line constraints cannot be written to a model spec") }
         let g = contactGeometry
         let forceSpecs: [ModelSpec.ForceSpec] = try forces.map { f in
             switch f {

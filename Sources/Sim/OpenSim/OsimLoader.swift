@@ -174,7 +174,7 @@ public enum OsimLoader {
             let forces = try forceElements(index: index, coordIndex: coordIndex, coordinates: coordinates, geometry: geometry)
             return Model(name: model.attributes["name"] ?? "", bodies: bodies, joints: joints.map { $0! }, coordinates: coordinates,
                          gravity: gravity, forces: forces, contactGeometry: geometry, warnings: warnings,
-                         couplers: try couplers(coordIndex))
+                         couplers: try couplers(coordIndex), pointsOnLines: try pointsOnLines(index))
         }
 
         /// Each coordinate's motion type, derived from the joint as OpenSim 4 does (a `<motion_type>` in a 3.x file is
@@ -357,6 +357,7 @@ public enum OsimLoader {
         func couplers(_ coordIndex: [String: Int]) throws -> [CoordinateCoupler] {
             try objects("ConstraintSet").compactMap { e in
                 guard bool(e.child("isEnforced"), default: true), !bool(e.child("isDisabled"), default: false) else { return nil }
+                if e.name == "PointOnLineConstraint" { return nil }  // `pointsOnLines`
                 guard e.name == "CoordinateCouplerConstraint" else { throw SimError.unsupported(fail(e, "constraint type not supported").description) }
                 let independent = (e.child("independent_coordinate_names")?.trimmedText ?? "").split(separator: " ").map(String.init)
                 guard independent.count == 1 else { throw fail(e, "a coupler of \(independent.count) independent coordinates is not supported") }
@@ -368,6 +369,21 @@ public enum OsimLoader {
                 let function = try self.function(f)
                 return CoordinateCoupler(name: e.attributes["name"] ?? "", dependent: d, independent: i,
                                          function: scale == 1 ? function : .multiplier(scale, function))
+            }
+        }
+
+        /// The enforced PointOnLineConstraints; the line must be fixed in ground.
+        func pointsOnLines(_ index: [String: Int]) throws -> [PointOnLine] {
+            try objects("ConstraintSet").compactMap { e in
+                guard e.name == "PointOnLineConstraint", bool(e.child("isEnforced"), default: true), !bool(e.child("isDisabled"), default: false) else { return nil }
+                let line = frameName(e.child("socket_line_body")?.trimmedText ?? e.child("line_body")?.trimmedText ?? "")
+                let followerName = frameName(e.child("socket_follower_body")?.trimmedText ?? e.child("follower_body")?.trimmedText ?? "")
+                guard line == "ground" else { throw SimError.unsupported(fail(e, "a line on a moving body ('\(line)') is not supported").description) }
+                guard let follower = index[followerName], follower >= 0 else { throw fail(e, "unknown follower body '\(followerName)'") }
+                let direction = try vec(e.child("line_direction_vec"), in: e)
+                guard norm(direction) > 0 else { throw fail(e, "<line_direction_vec> must not be zero") }
+                return PointOnLine(name: e.attributes["name"] ?? "", follower: follower, point: try vec(e.child("point_on_follower"), in: e, default: .zero),
+                                   linePoint: try vec(e.child("point_on_line"), in: e, default: .zero), direction: direction)
             }
         }
 
@@ -430,6 +446,15 @@ public enum OsimLoader {
                         viscousFriction: try g("viscous_friction", 0), transitionVelocity: try g("transition_velocity", 0.01),
                         constantContactForce: try g("constant_contact_force", 1e-5), hertzSmoothing: try g("hertz_smoothing", 300),
                         huntCrossleySmoothing: try g("hunt_crossley_smoothing", 50)))
+                case "PointToPointSpring":
+                    func body(_ k: Int) throws -> Int {
+                        let n = frameName(f.child("socket_body\(k)")?.trimmedText ?? f.child("body\(k)")?.trimmedText ?? "")
+                        guard let b = index[n] else { throw fail(f, "unknown body '\(n)'") }
+                        return b
+                    }
+                    forces.append(PointToPointSpring(name: name, body1: try body(1), point1: try vec(f.child("point1"), in: f, default: .zero),
+                                                     body2: try body(2), point2: try vec(f.child("point2"), in: f, default: .zero),
+                                                     stiffness: try number(f.child("stiffness"), in: f), restLength: try number(f.child("rest_length"), in: f)))
                 case "BushingForce":
                     let v = { (key: String) in try self.vec(f.child(key), in: f, default: .zero) }
                     forces.append(BushingForce(name: name, frame1: try linkedFrame(f, 1, index: index), frame2: try linkedFrame(f, 2, index: index),

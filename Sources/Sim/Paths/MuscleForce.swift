@@ -85,6 +85,6 @@ extension Model {
             return MuscleForce(muscle: MuscleModel(m.muscle.parameters, rigidTendon: rigid), path: m.path)
         }
         return Model(name: name, bodies: bodies, joints: joints, coordinates: coordinates, gravity: gravity,
-                     forces: replaced, contactGeometry: contactGeometry, warnings: warnings, couplers: couplers)
+                     forces: replaced, contactGeometry: contactGeometry, warnings: warnings, couplers: couplers, pointsOnLines: pointsOnLines)
     }
 }

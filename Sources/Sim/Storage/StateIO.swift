@@ -20,7 +20,7 @@ extension Model {
                 d.u[c] = motion.interpolate(column: column, at: time) * scale
             }
         }
-        satisfyCouplers(&d)
+        satisfyConstraints(&d)
         return (set, ignored)
     }
 
