@@ -16,6 +16,11 @@ struct MakeReference: ParsableCommand {
     @Option(help: "Harmonics per coordinate.") var harmonics = 12
     @Option(help: "Output .json file.") var out: String
 
+    func validate() throws {
+        guard (1...200).contains(harmonics) else { throw ValidationError("--harmonics \(harmonics): must be between 1 and 200") }
+        guard start.isFinite, start >= 0 else { throw ValidationError("--start \(start): must be a time of 0 s or more") }
+    }
+
     func run() throws {
         do {
             let m = try Model.load(model)

@@ -12,6 +12,9 @@ enum ModelRollout {
         if let initialState {
             let pose: MotionTable
             do { pose = try MotionTable.read(path: initialState) } catch { throw CLIError("\(error)") }
+            guard t0 >= pose.time[0] - 1e-9, t0 <= pose.time[pose.time.count - 1] + 1e-9 else {
+                throw CLIError("--t0 \(t0): outside \(initialState)'s times (\(pose.time[0]) to \(pose.time[pose.time.count - 1]) s)")
+            }
             let matched = model.setState(&d, from: pose, at: t0)
             for name in matched.ignoredLocked {
                 FileHandle.standardError.write(Data("warning: \(initialState): coordinate \(name) is locked; it keeps its value\n".utf8))

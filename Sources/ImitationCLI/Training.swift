@@ -49,6 +49,16 @@ final class TrainingRun {
 
     var checkpoints: URL { directory.appendingPathComponent("checkpoints") }
 
+    /// Stops training whose update diverged, before anything non-finite is saved: the last checkpoint stays good.
+    func requireFinite(_ networks: [MLP], envSteps: Int) throws {
+        guard networks.allSatisfy(\.isFinite) else {
+            let latest = (try? String(contentsOf: checkpoints.appendingPathComponent("latest"), encoding: .utf8))?
+                .trimmingCharacters(in: .whitespacesAndNewlines)
+            throw CLIError("training diverged at step \(envSteps): the network's weights are no longer finite; "
+                + (latest.map { "the last good checkpoint is \(checkpoints.appendingPathComponent($0).path)" } ?? "no checkpoint was saved yet"))
+        }
+    }
+
     func log(envSteps: Int, iteration: Int, totalSteps: Int, episodes: EpisodeStats, scalars: [(String, Double)]) throws {
         let now = Date()
         let stepsPerSecond = Double(envSteps - lastSteps) / max(now.timeIntervalSince(lastLog), 1e-9)
@@ -108,6 +118,7 @@ enum Trainer {
         let save = { (dir: URL, name: String) in try Checkpoint.save(ppo, envID: resolved.env, environment: envs[0], in: dir, name: name) }
         while ppo.envSteps < config.totalSteps && stopRequested == 0 {
             let scalars = ppo.trainIteration() + ImitationAdapter.drainTermMeans(envs)
+            try run.requireFinite([ppo.policy, ppo.value], envSteps: ppo.envSteps)
             try run.log(envSteps: ppo.envSteps, iteration: ppo.iterations, totalSteps: config.totalSteps, episodes: ppo.episodes, scalars: scalars)
             if ppo.iterations % config.checkpointEvery == 0 {
                 try run.checkpoint(envSteps: ppo.envSteps, meanReturn: ppo.episodes.meanReturn, save: save)
@@ -131,11 +142,13 @@ enum Trainer {
             scalars = sac.step()
             if sac.envSteps >= nextLog {
                 nextLog += logEvery
+                try run.requireFinite([sac.actor], envSteps: sac.envSteps)
                 try run.log(envSteps: sac.envSteps, iteration: sac.updates, totalSteps: config.totalSteps, episodes: sac.episodes,
                             scalars: scalars + ImitationAdapter.drainTermMeans(envs))
             }
             if sac.envSteps >= nextCheckpoint {
                 nextCheckpoint += config.checkpointEvery
+                try run.requireFinite([sac.actor], envSteps: sac.envSteps)
                 try run.checkpoint(envSteps: sac.envSteps, meanReturn: sac.episodes.meanReturn, save: save)
             }
         }

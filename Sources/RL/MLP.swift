@@ -14,6 +14,11 @@ public final class MLP {
     public let activation: Activation
     public internal(set) var weights: [Matrix]
     public internal(set) var biases: [[Float]]
+
+    /// Whether every weight and bias is finite (an update that diverged leaves NaN or infinity behind).
+    public var isFinite: Bool {
+        weights.allSatisfy { $0.storage.allSatisfy(\.isFinite) } && biases.allSatisfy { $0.allSatisfy(\.isFinite) }
+    }
     public internal(set) var weightGrads: [Matrix]
     public internal(set) var biasGrads: [[Float]]
 

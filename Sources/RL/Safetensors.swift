@@ -14,6 +14,9 @@ public enum Safetensors {
         var offset = 0
         for (name, t) in tensors {
             precondition(t.shape.reduce(1, *) == t.values.count, "tensor \(name) shape does not match its size")
+            if let bad = t.values.firstIndex(where: { !$0.isFinite }) {
+                throw RLError("tensor '\(name)' holds \(t.values[bad]) at index \(bad): not saved")
+            }
             header[name] = ["dtype": "F32", "shape": t.shape, "data_offsets": [offset, offset + 4 * t.values.count]]
             offset += 4 * t.values.count
         }
@@ -52,6 +55,10 @@ public enum Safetensors {
             for i in 0..<values.count {
                 let p = base + offsets[0] + 4 * i
                 values[i] = Float(bitPattern: UInt32(bytes[p]) | UInt32(bytes[p + 1]) << 8 | UInt32(bytes[p + 2]) << 16 | UInt32(bytes[p + 3]) << 24)
+            }
+            // A checkpoint with a NaN or infinite value (a diverged update) is refused, not evaluated or trained on.
+            if let bad = values.firstIndex(where: { !$0.isFinite }) {
+                throw RLError("\(source): tensor '\(name)' holds \(values[bad]) at index \(bad) (every value must be finite)")
             }
             tensors[name] = Tensor(shape: shape, values: values)
         }

@@ -42,4 +42,30 @@ final class CommandLineTests: XCTestCase {
         XCTAssertEqual(rows?.count, 18)  // Pendulum-v1 and the seventeen imitation IDs
         XCTAssertEqual(rows?.first?["id"] as? String, "Pendulum-v1")
     }
+
+    /// Inputs that once hung or ran on garbage: each ends at once with one line naming what is wrong, and writes nothing.
+    func testHostileInputsEndAtOnceWithOneLine() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("hostile-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let nan = dir.appendingPathComponent("nan.mot")
+        try "x\ninDegrees=yes\nendheader\ntime\tknee_angle_r\n0\t1\n0.1\tnan\n".write(to: nan, atomically: true, encoding: .utf8)
+        let pose = dir.appendingPathComponent("pose.mot")
+        try "x\ninDegrees=yes\nendheader\ntime\tknee_angle_r\n0\t-10\n0.1\t-12\n".write(to: pose, atomically: true, encoding: .utf8)
+        let out = dir.appendingPathComponent("out").path
+        let cases: [([String], String)] = [
+            (["make-reference", "--motion", pose.path, "--model", "gait2d", "--name", "x", "--harmonics", "0", "--out", out + ".json"], "--harmonics 0"),
+            (["make-reference", "--motion", pose.path, "--model", "gait2d", "--name", "x", "--harmonics=-3", "--out", out + ".json"], "--harmonics -3"),
+            (["rollout", "--model", "gait2d", "--initial-state", nan.path, "--duration", "0.05", "--out", out], "column 'knee_angle_r' is nan"),
+            (["rollout", "--env", "MuscleWalkingImitation2D-v0", "--reference", nan.path, "--steps", "3", "--out", out], "is nan"),
+            (["rollout", "--model", "gait2d", "--initial-state", pose.path, "--t0", "5", "--duration", "0.05", "--out", out], "--t0 5.0"),
+        ]
+        for (arguments, words) in cases {
+            let r = try run(arguments)
+            XCTAssertNotEqual(r.status, 0, arguments.joined(separator: " "))
+            XCTAssertTrue(r.err.contains(words), "\(arguments.joined(separator: " ")): \(r.err)")
+            XCTAssertFalse(FileManager.default.fileExists(atPath: out), "\(arguments.joined(separator: " ")) wrote \(out)")
+            XCTAssertFalse(FileManager.default.fileExists(atPath: out + ".json"))
+        }
+    }
 }

@@ -108,6 +108,15 @@ final class LearnerTests: XCTestCase {
         XCTAssertEqual((8 + headerLength) % 8, 0)
         XCTAssertThrowsError(try Safetensors.decode(Data([1, 2, 3]), source: "x"))
         XCTAssertThrowsError(try Safetensors.decode(data.prefix(40), source: "x"))
+        // A non-finite value is neither saved nor read back: a diverged network never becomes a checkpoint, and a
+        // checkpoint edited to hold NaN is refused naming the tensor.
+        XCTAssertThrowsError(try Safetensors.encode([("w", .init(shape: [2], values: [1, .nan]))]))
+        var edited = data
+        let nan = Float.nan.bitPattern.littleEndian
+        withUnsafeBytes(of: nan) { edited.replaceSubrange((edited.count - 4)..<edited.count, with: $0) }
+        XCTAssertThrowsError(try Safetensors.decode(edited, source: "nan.safetensors")) { error in
+            XCTAssertTrue("\(error)".contains("nan.safetensors") && "\(error)".contains("finite"), "\(error)")
+        }
     }
 
     func testCheckpointOfOneAlgorithmCannotResumeTheOther() throws {

@@ -28,5 +28,13 @@ final class MotionTableTests: XCTestCase {
         XCTAssertThrowsError(try MotionTable.parse(bad, source: "bad.mot")) { XCTAssertTrue("\($0)".contains("bad.mot: line 5"), "\($0)") }
         XCTAssertThrowsError(try MotionTable.parse("no header\n1 2\n", source: "h.mot")) { XCTAssertTrue("\($0)".contains("endheader")) }
         XCTAssertThrowsError(try MotionTable.parse("x\nendheader\ntime a\n0 1 2\n", source: "c.mot")) { XCTAssertTrue("\($0)".contains("3 values for 2 columns")) }
+        // Non-finite values and an unreadable inDegrees are refused, naming the line and column or the key.
+        for value in ["nan", "inf", "-inf"] {
+            XCTAssertThrowsError(try MotionTable.parse("x\nendheader\ntime\tknee\n0\t1\n0.01\t\(value)\n", source: "n.mot")) {
+                XCTAssertTrue("\($0)".contains("n.mot: line 5: column 'knee'"), "\($0)")
+            }
+        }
+        XCTAssertThrowsError(try MotionTable.parse("x\ninDegrees=maybe\nendheader\ntime a\n0 1\n", source: "d.mot")) { XCTAssertTrue("\($0)".contains("inDegrees=maybe")) }
+        XCTAssertTrue(try MotionTable.parse("x\ninDegrees=yes\nendheader\ntime a\n0 1\n", source: "d.mot").inDegrees)
     }
 }

@@ -8,6 +8,8 @@ extension FourierCycle {
     /// centred on 0. Returns the cycle, the RMS fit residual per coordinate (rad or m) and mapping notes.
     public static func fit(recording path: String, model: Model, name: String, source: String, start: Double = 0,
                            harmonics: Int = 12) throws -> (cycle: FourierCycle, residual: [String: Double], notes: [String]) {
+        guard (1...200).contains(harmonics) else { throw SimError.invalid("harmonics \(harmonics): must be between 1 and 200") }
+        guard start.isFinite, start >= 0 else { throw SimError.invalid("start \(start): must be a time of 0 s or more") }
         let recording = try MotionTable.read(path: path)
         let spacing = 0.005
         let mapped = try MappedMotion(table: recording, model: model, step: spacing, smoothing: 0.008, source: path)

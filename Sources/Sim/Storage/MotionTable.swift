@@ -36,7 +36,13 @@ public struct MotionTable: Equatable, Sendable {
             let parts = text.contains("=") ? text.split(separator: "=", maxSplits: 1) : text.split(separator: " ", maxSplits: 1)
             guard parts.count == 2 else { continue }
             let key = parts[0].trimmingCharacters(in: .whitespaces).lowercased(), value = parts[1].trimmingCharacters(in: .whitespaces)
-            if key == "indegrees" { inDegrees = value.lowercased().hasPrefix("y") || value.lowercased() == "true" }
+            if key == "indegrees" {
+                switch value.lowercased() {
+                case "yes", "true": inDegrees = true
+                case "no", "false": inDegrees = false
+                default: throw SimError.invalid("\(source): inDegrees=\(value): expected yes or no")
+                }
+            }
             if key == "name" { name = value }
         }
         func fields(_ line: Substring) -> [Substring] { line.split(whereSeparator: { $0 == "\t" || $0 == " " || $0 == "," }) }
@@ -57,6 +63,9 @@ public struct MotionTable: Equatable, Sendable {
             }
             guard numbers.count == header.count else {
                 throw SimError.invalid("\(source): line \(i + 1): \(numbers.count) values for \(header.count) columns")
+            }
+            if let bad = numbers.firstIndex(where: { !$0.isFinite }) {
+                throw SimError.nonFinite("\(source): line \(i + 1): column '\(header[bad])' is \(numbers[bad]) (every value must be finite)")
             }
             if let last = time.last, numbers[0] < last {
                 throw SimError.invalid("\(source): line \(i + 1): time \(numbers[0]) goes backwards")
