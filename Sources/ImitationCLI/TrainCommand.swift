@@ -12,8 +12,9 @@ struct Train: ParsableCommand {
             subset of those keys; --steps and --seed override the file. Use --print-config to see what a run would use.
             """)
 
-    @Option(help: "Environment ID (see `bioimitate envs`).")
-    var env = "MuscleWalkingImitation2D-v0"
+    @Option(name: .customLong("env"), help: "Environment ID (see `bioimitate envs`). (default: MuscleWalkingImitation2D-v0)")
+    var envOption: String?
+    var env: String { envOption ?? "MuscleWalkingImitation2D-v0" }
 
     @Option(help: "Algorithm: ppo or sac. Defaults to the config file's \"algo\", else ppo.")
     var algo: String?
@@ -33,7 +34,7 @@ struct Train: ParsableCommand {
     @Option(help: "Random seed (overrides seed).")
     var seed: Int?
 
-    @Option(help: "Parent directory of the run directory.")
+    @Option(help: "Parent directory of the run directory (with --resume: used when the checkpoint is not inside a run).")
     var out = "runs"
 
     @Option(help: "Continue a run from its latest checkpoint (a run directory or a checkpoint).")
@@ -47,6 +48,12 @@ struct Train: ParsableCommand {
             throw ValidationError("--algo must be ppo or sac, got '\(algo)'")
         }
         if let steps, steps < 1 { throw ValidationError("--steps must be at least 1") }
+        if resume != nil {
+            let given = [("--env", envOption), ("--algo", algo), ("--config", config), ("--seed", seed.map(String.init))].filter { $0.1 != nil }.map(\.0)
+            if !given.isEmpty {
+                throw ValidationError("--resume continues with the checkpoint's own configuration: \(given.joined(separator: ", ")) cannot be given with it (--steps extends the run)")
+            }
+        }
     }
 
     func run() throws {
@@ -62,13 +69,28 @@ struct Train: ParsableCommand {
             return
         }
         _ = try Environments.make(resolved.env, config: resolved.environment, reference: resolved.reference)  // fail before creating a run directory
-        let directory = resumePoint.map { $0.deletingLastPathComponent().deletingLastPathComponent() } ?? newRunDirectory(resolved)
+        // A checkpoint inside a run (RUN/checkpoints/NAME) continues that run; any other starts a new run under --out,
+        // so nothing is written beside a checkpoint that was copied elsewhere.
+        let directory = resumePoint.flatMap(Self.runDirectory) ?? newRunDirectory(resolved)
+        let total: Int
+        switch resolved.algorithm { case .ppo(let c): total = c.totalSteps; case .sac(let c): total = c.totalSteps }
+        if let resumePoint, let meta = try? Checkpoint.readMeta(resumePoint), meta.envSteps >= total {
+            print("\(resumePoint.path) is at \(meta.envSteps) steps, the run's total: nothing to train (give --steps above \(meta.envSteps) to continue)")
+            return
+        }
         do {
             switch resolved.algorithm {
             case .ppo(let c): try Trainer.runPPO(c, resolved: resolved, directory: directory, resume: resumePoint)
             case .sac(let c): try Trainer.runSAC(c, resolved: resolved, directory: directory, resume: resumePoint)
             }
         } catch let error as RLError { throw CLIError(error.description) }
+    }
+
+    /// The run a checkpoint belongs to: RUN for RUN/checkpoints/NAME with RUN/config.json, else nil.
+    static func runDirectory(_ checkpoint: URL) -> URL? {
+        let folder = checkpoint.deletingLastPathComponent(), run = folder.deletingLastPathComponent()
+        guard folder.lastPathComponent == "checkpoints", FileManager.default.fileExists(atPath: run.appendingPathComponent("config.json").path) else { return nil }
+        return run
     }
 
     private func newRunDirectory(_ resolved: ResolvedTrainConfig) -> URL {

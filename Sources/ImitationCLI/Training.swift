@@ -28,7 +28,9 @@ final class TrainingRun {
         self.scalarNames = scalarNames
         let fm = FileManager.default
         try fm.createDirectory(at: directory.appendingPathComponent("checkpoints"), withIntermediateDirectories: true)
-        try Data(try resolved.json().utf8).write(to: directory.appendingPathComponent(resuming ? "config.resumed.json" : "config.json"), options: .atomic)
+        // A resume into a new run directory (its checkpoint was not inside a run) gives that run its config.json.
+        let hasConfig = fm.fileExists(atPath: directory.appendingPathComponent("config.json").path)
+        try Data(try resolved.json().utf8).write(to: directory.appendingPathComponent(resuming && hasConfig ? "config.resumed.json" : "config.json"), options: .atomic)
         let csv = directory.appendingPathComponent("progress.csv")
         if resuming, let text = try? String(contentsOf: csv, encoding: .utf8) {
             // Rows logged after the checkpoint being resumed describe steps that are about to be redone.

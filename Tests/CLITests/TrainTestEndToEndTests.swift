@@ -45,6 +45,26 @@ final class TrainTestEndToEndTests: XCTestCase {
         XCTAssertEqual(resumed.status, 0, resumed.err)
         let csv2 = try String(contentsOf: run.appendingPathComponent("progress.csv"), encoding: .utf8).split(separator: "\n")
         XCTAssertTrue(csv2.last?.hasPrefix("1200,3,") == true, "\(csv2.last ?? "")")
+
+        // A finished run is not silently re-run; configuration options cannot ride along with --resume.
+        let finished = try runBioimitate(["train", "--resume", run.path])
+        XCTAssertEqual(finished.status, 0, finished.err)
+        XCTAssertTrue(finished.out.contains("nothing to train"), finished.out)
+        let mixed = try runBioimitate(["train", "--resume", run.path, "--algo", "sac"])
+        XCTAssertNotEqual(mixed.status, 0)
+        XCTAssertTrue(mixed.err.contains("--algo cannot be given"), mixed.err)
+        // A checkpoint copied out of its run resumes into a new run under --out: nothing is written beside the copy.
+        let copy = dir.appendingPathComponent("elsewhere/kept")
+        try FileManager.default.createDirectory(at: copy.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try FileManager.default.copyItem(at: run.appendingPathComponent("checkpoints/step-000001200"), to: copy)
+        let before = try FileManager.default.subpathsOfDirectory(atPath: copy.deletingLastPathComponent().path).sorted()
+        let fresh = dir.appendingPathComponent("fresh")
+        let moved = try runBioimitate(["train", "--resume", copy.path, "--steps", "1600", "--out", fresh.path])
+        XCTAssertEqual(moved.status, 0, moved.err)
+        XCTAssertEqual(try FileManager.default.subpathsOfDirectory(atPath: copy.deletingLastPathComponent().path).sorted(), before)
+        let newRun = try FileManager.default.contentsOfDirectory(atPath: fresh.path)
+        XCTAssertEqual(newRun.count, 1)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: fresh.appendingPathComponent("\(newRun[0])/config.json").path))
     }
 
     func testBadCheckpointsGetOneLine() throws {
