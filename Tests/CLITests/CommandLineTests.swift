@@ -59,6 +59,9 @@ final class CommandLineTests: XCTestCase {
             (["rollout", "--model", "gait2d", "--initial-state", nan.path, "--duration", "0.05", "--out", out], "column 'knee_angle_r' is nan"),
             (["rollout", "--env", "MuscleWalkingImitation2D-v0", "--reference", nan.path, "--steps", "3", "--out", out], "is nan"),
             (["rollout", "--model", "gait2d", "--initial-state", pose.path, "--t0", "5", "--duration", "0.05", "--out", out], "--t0 5.0"),
+            // A motion lacking a tracked coordinate (a misspelled column, a 2D motion on a 3D model) is not tracked at
+            // that coordinate's default.
+            (["rollout", "--env", "MuscleWalkingImitation2D-v0", "--reference", pose.path, "--steps", "3", "--out", out], "no column for 8 of model"),
         ]
         for (arguments, words) in cases {
             let r = try run(arguments)

@@ -8,6 +8,8 @@ struct MappedMotion {
     /// frames × model coordinates.
     var samples: [[Double]]
     var notes: [String]
+    /// The model's unlocked coordinates the table has no column for (held at their defaults).
+    var missing: [String]
 
     /// Maps `table` columns to `model` coordinates by name: degrees become radians on rotational coordinates; a
     /// column whose values fit the coordinate's range only when negated is negated (and said so in `notes`); model
@@ -17,10 +19,13 @@ struct MappedMotion {
         let n = model.coordinateCount
         var columns = [Int?](repeating: nil, count: n)
         var scale = [Double](repeating: 1, count: n)
-        var notes: [String] = []
+        var notes: [String] = [], missing: [String] = []
         for (c, coordinate) in model.coordinates.enumerated() {
             guard let j = table.column(coordinate.name) else {
-                if !coordinate.locked { notes.append("\(coordinate.name) is not in \(source); held at its default \(coordinate.defaultValue)") }
+                if !coordinate.locked {
+                    notes.append("\(coordinate.name) is not in \(source); held at its default \(coordinate.defaultValue)")
+                    missing.append(coordinate.name)
+                }
                 continue
             }
             columns[c] = j
@@ -48,7 +53,7 @@ struct MappedMotion {
             let raw = table.rows.map { $0[j] * scale[c] }
             for f in 0..<frames { samples[f][c] = Self.smooth(time: table.time, values: raw, at: t0 + Double(f) * step, sigma: smoothing) }
         }
-        self.step = step; self.start = t0; self.samples = samples; self.notes = notes
+        self.step = step; self.start = t0; self.samples = samples; self.notes = notes; self.missing = missing
         addTreadmillSpeed(model: model)
     }
 

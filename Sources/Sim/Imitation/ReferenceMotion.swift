@@ -121,6 +121,13 @@ public struct ReferenceMotion: Sendable {
     public static func recording(path: String, model: Model, step: Double) throws -> ReferenceMotion {
         let table = try MotionTable.read(path: path)
         let mapped = try MappedMotion(table: table, model: model, step: step, smoothing: 0.02, source: path)
+        // Tracking a coordinate the motion does not give would hold it at its default: a misspelled column or a 2D
+        // motion on a 3D model, which the user would not notice.
+        guard mapped.missing.isEmpty else {
+            let unknown = table.labels.filter { model.coordinateIndex($0) == nil }
+            throw SimError.invalid("\(path): no column for \(mapped.missing.count) of model \(model.name)'s coordinates: "
+                + mapped.missing.joined(separator: ", ") + (unknown.isEmpty ? "" : " (columns it has that name no coordinate: \(unknown.joined(separator: ", ")))"))
+        }
         let samples = mapped.samples
         var notes = mapped.notes
         let angles = model.coordinates.indices.filter { model.coordinates[$0].motion == .rotational && !model.coordinates[$0].locked && !model.coordinates[$0].name.hasPrefix("pelvis") }
