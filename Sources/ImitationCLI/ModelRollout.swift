@@ -38,6 +38,7 @@ enum ModelRollout {
             }
             controlTable = table
         }
+        try OutputFolder.prepare(out)
         var integrator = Integrator(model: model, mode: mode)
         let step = 0.01
         let count = Int((duration / step).rounded())

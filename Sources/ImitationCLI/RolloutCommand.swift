@@ -75,6 +75,7 @@ struct Rollout: ParsableCommand {
         var config = try ConfigLoader.load(EnvironmentConfig(), from: envConfig) { $0.firstProblem() }
         if envConfig == nil { config.mode = "test" }
         let environment = try Environments.imitation(env!, config: config, reference: reference)
+        try OutputFolder.prepare(out)
         try EnvRollout.run(env: environment, policy: policy, steps: steps, seed: seed, out: out)
     }
 }

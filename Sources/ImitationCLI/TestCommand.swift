@@ -55,6 +55,7 @@ struct Test: ParsableCommand {
         var metrics: [String: Any] = ["checkpoint": point.path, "env_id": id, "algo": policy.meta.algo, "trained_steps": policy.meta.envSteps]
         let seed = { (episode: Int) in UInt64(settings.seed) &* 1_000_003 &+ UInt64(episode) }
 
+        try OutputFolder.prepare(dir.path)
         if id == Pendulum.id {
             let env = Pendulum()
             try checkSpaces(policy, env.observationSize, env.actionSize, point)

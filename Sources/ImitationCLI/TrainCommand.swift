@@ -72,6 +72,7 @@ struct Train: ParsableCommand {
         // A checkpoint inside a run (RUN/checkpoints/NAME) continues that run; any other starts a new run under --out,
         // so nothing is written beside a checkpoint that was copied elsewhere.
         let directory = resumePoint.flatMap(Self.runDirectory) ?? newRunDirectory(resolved)
+        try OutputFolder.prepare(directory.path, option: resumePoint == nil ? "--out" : "--resume")
         let total: Int
         switch resolved.algorithm { case .ppo(let c): total = c.totalSteps; case .sac(let c): total = c.totalSteps }
         if let resumePoint, let meta = try? Checkpoint.readMeta(resumePoint), meta.envSteps >= total {

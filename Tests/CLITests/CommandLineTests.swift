@@ -63,6 +63,16 @@ final class CommandLineTests: XCTestCase {
             // that coordinate's default.
             (["rollout", "--env", "MuscleWalkingImitation2D-v0", "--reference", pose.path, "--steps", "3", "--out", out], "no column for 8 of model"),
         ]
+        // An --out that cannot be a folder is one line before any work, not a raw system error after it.
+        let blocker = dir.appendingPathComponent("blocker")
+        try Data("x".utf8).write(to: blocker)
+        for arguments in [["rollout", "--model", "gait2d", "--duration", "0.05", "--out", blocker.path],
+                          ["rollout", "--env", "MuscleWalkingImitation2D-v0", "--steps", "3", "--out", blocker.path + "/sub"],
+                          ["train", "--env", "Pendulum-v1", "--steps", "100", "--out", blocker.path]] {
+            let r = try run(arguments)
+            XCTAssertNotEqual(r.status, 0, arguments.joined(separator: " "))
+            XCTAssertTrue(r.err.contains("is a file") && r.err.split(separator: "\n").count == 1, "\(arguments.joined(separator: " ")): \(r.err)")
+        }
         for (arguments, words) in cases {
             let r = try run(arguments)
             XCTAssertNotEqual(r.status, 0, arguments.joined(separator: " "))
