@@ -19,6 +19,11 @@ struct BenchEnv: ParsableCommand {
     @Option(help: IntegratorChoice.help) var integrator = IntegratorChoice.stiff
     @Option(help: "Runs (the median is reported).") var runs = 5
 
+    func validate() throws {
+        guard steps >= 1 else { throw ValidationError("--steps \(steps): must be at least 1") }
+        guard runs >= 1 else { throw ValidationError("--runs \(runs): must be at least 1") }
+    }
+
     func run() throws {
         for id in envs.split(separator: ",").map(String.init) {
             var rates: [Double] = [], overheads: [Double] = []

@@ -72,7 +72,7 @@ final class TrainingRun {
         try progress.write(contentsOf: Data((row.joined(separator: ",") + "\n").utf8))
         try tensorboard.add(step: envSteps, scalars: [("episode/return_mean", episodes.meanReturn), ("episode/length_mean", episodes.meanLength),
                                                       ("episode/falls", Double(episodes.failures)), ("time/steps_per_second", stepsPerSecond)] + scalars)
-        let remaining = stepsPerSecond > 0 ? Double(totalSteps - envSteps) / stepsPerSecond : .nan
+        let remaining = stepsPerSecond > 0 ? Double(max(0, totalSteps - envSteps)) / stepsPerSecond : .nan
         let line = "steps \(envSteps)/\(totalSteps)  return \(fmt(episodes.meanReturn))  length \(fmt(episodes.meanLength))  "
             + "\(Int(stepsPerSecond)) steps/s  ETA \(duration(remaining))"
         if interactive { print("\r\u{1B}[K" + line, terminator: "") } else { print(line) }

@@ -61,7 +61,7 @@ public struct PPOConfig: Codable, Equatable, Sendable {
     public func firstProblem() -> (key: String, reason: String)? {
         if algo != "ppo" { return ("algo", "must be \"ppo\" in a PPO config, got \"\(algo)\"") }
         if totalSteps < 1 { return ("total_steps", "must be at least 1") }
-        if numEnvs < 1 { return ("num_envs", "must be at least 1") }
+        if numEnvs < 1 || numEnvs > 1024 { return ("num_envs", "must be between 1 and 1024") }
         if let p = networkProblem(hidden: hidden, activation: activation) { return p }
         if !(lr > 0 && lr < 1) { return ("lr", "must be in (0, 1)") }
         if !(gamma > 0 && gamma <= 1) { return ("gamma", "must be in (0, 1]") }

@@ -52,7 +52,7 @@ public struct SACConfig: Codable, Equatable, Sendable {
     public func firstProblem() -> (key: String, reason: String)? {
         if algo != "sac" { return ("algo", "must be \"sac\" in a SAC config, got \"\(algo)\"") }
         if totalSteps < 1 { return ("total_steps", "must be at least 1") }
-        if numEnvs < 1 { return ("num_envs", "must be at least 1") }
+        if numEnvs < 1 || numEnvs > 1024 { return ("num_envs", "must be between 1 and 1024") }
         if let p = networkProblem(hidden: hidden, activation: activation) { return p }
         for (key, value) in [("actor_lr", actorLR), ("critic_lr", criticLR), ("alpha_lr", alphaLR)] where !(value > 0 && value < 1) {
             return (key, "must be in (0, 1)")

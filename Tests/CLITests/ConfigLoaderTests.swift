@@ -20,6 +20,18 @@ final class ConfigLoaderTests: XCTestCase {
         do { try body(); return nil } catch let error as ConfigError { return error.description } catch { return "\(error)" }
     }
 
+    /// A repeated key is refused (JSON readers keep one of the two silently); nested objects and string values that
+    /// look like keys are not mistaken for one; num_envs has an upper bound.
+    func testDuplicateKeysAndUnboundedEnvironmentCountsAreRefused() throws {
+        let twice = try write(#"{"seed": 1, "clip_param": 0.2, "seed": 2}"#)
+        XCTAssertEqual(message { _ = try ConfigLoader.load(PPOConfig(), from: twice) { $0.firstProblem() } }.map { $0.hasSuffix("key 'seed' appears more than once") }, true)
+        XCTAssertNil(ConfigLoader.duplicateTopLevelKey(in: Data(#"{"a": {"b": 1, "c": {"b": 2}}, "d": "a", "e": ["a", "a"]}"#.utf8)))
+        XCTAssertEqual(ConfigLoader.duplicateTopLevelKey(in: Data(#"{"a\"b": 1, "a\"b": 2}"#.utf8)), #"a\"b"#)
+        let many = try write(#"{"num_envs": 10000}"#)
+        XCTAssertTrue(message { _ = try ConfigLoader.load(PPOConfig(), from: many) { $0.firstProblem() } }?.contains("num_envs") == true)
+        XCTAssertTrue(message { _ = try ConfigLoader.load(SACConfig(), from: many) { $0.firstProblem() } }?.contains("num_envs") == true)
+    }
+
     /// The shipped JSON files hold every key with exactly the built-in defaults, so neither can drift.
     func testShippedConfigsEqualBuiltInDefaults() throws {
         func keys(_ path: String) throws -> Set<String> {

@@ -30,6 +30,7 @@ public enum ConfigLoader {
         guard let overrides = object as? [String: Any] else {
             throw ConfigError("\(path): the top level must be a JSON object of key/value pairs")
         }
+        if let twice = duplicateTopLevelKey(in: data) { throw ConfigError("\(path): key '\(twice)' appears more than once") }
         var merged = try dictionary(of: defaults)
         let integers = integerKeys(T.self, merged)
         for key in overrides.keys.sorted() {
@@ -65,6 +66,31 @@ public enum ConfigLoader {
     }
 
     /// What `value` should have been to match the JSON kind of `reference` (the default), or nil if it matches.
+    /// The first key that a top-level JSON object repeats (JSONSerialization keeps one silently), or nil.
+    public static func duplicateTopLevelKey(in data: Data) -> String? {
+        var seen = Set<String>(), depth = 0, inString = false, escaped = false, current = [UInt8](), last: String?
+        for byte in data {
+            if inString {
+                if escaped { escaped = false; current.append(byte) }
+                else if byte == UInt8(ascii: "\\") { escaped = true; current.append(byte) }
+                else if byte == UInt8(ascii: "\"") { inString = false; last = depth == 1 ? String(decoding: current, as: UTF8.self) : nil }
+                else { current.append(byte) }
+                continue
+            }
+            switch byte {
+            case UInt8(ascii: "\""): inString = true; current = []
+            case UInt8(ascii: "{"), UInt8(ascii: "["): depth += 1; last = nil
+            case UInt8(ascii: "}"), UInt8(ascii: "]"): depth -= 1; last = nil
+            case UInt8(ascii: ":"):
+                if let key = last { if !seen.insert(key).inserted { return key } }
+                last = nil
+            case UInt8(ascii: ","): last = nil
+            default: break
+            }
+        }
+        return nil
+    }
+
     /// Checked here because JSONDecoder reports some mismatches (1.5 for an integer) without naming the key.
     static func mismatch(_ value: Any, like reference: Any, integer: Bool) -> String? {
         switch (kind(of: reference), kind(of: value)) {
