@@ -2,8 +2,13 @@
 /// dropped (they are the identity), constant translations are summed, and a joint whose transform depends on no
 /// coordinate (a weld, or a custom joint of constants) becomes one fixed placement of its child in its parent.
 struct JointPlan {
-    /// The rotation axes that can turn, in order (each is carried by the ones before it).
+    /// The rotation axes that can turn, in order (each is carried by the ones before it), and each one's place among
+    /// the joint's rotation axes (Simbody's slot, which its velocity-product terms depend on: `generalKinematics`).
     let rotations: [TransformAxis]
+    let rotationSlots: [Int]
+    /// Whether the rotation in slot k, where one turns, is the joint's k-th coordinate's alone (pin, ball, hip-like
+    /// joints): then Simbody's velocity-product terms are the exact ones, and the kinematics takes its short path.
+    let slotPerCoordinate: Bool
     /// The translation axes driven by a coordinate.
     let translations: [TransformAxis]
     /// The sum of the constant translations, in F.
@@ -15,7 +20,14 @@ struct JointPlan {
     init(_ joint: Joint) {
         parentFrameAligned = joint.parentRotation == .identity
         childFrameAligned = joint.childRotation == .identity
-        rotations = joint.rotations.filter { $0.coordinate != nil || $0.constantValue != 0 }
+        let kept = joint.rotations.indices.filter { joint.rotations[$0].coordinate != nil || joint.rotations[$0].constantValue != 0 }
+        rotations = kept.map { joint.rotations[$0] }
+        rotationSlots = kept
+        slotPerCoordinate = kept.allSatisfy { k in
+            guard let c = joint.rotations[k].coordinate else { return true }
+            return k < joint.coordinates.count && joint.coordinates[k] == c
+                && joint.rotations.indices.allSatisfy { $0 == k || joint.rotations[$0].coordinate != c }
+        }
         translations = joint.translations.filter { $0.coordinate != nil }
         fixedTranslation = joint.translations.filter { $0.coordinate == nil }
             .reduce(Vec3.zero) { $0 + $1.axis * $1.constantValue }

@@ -64,8 +64,14 @@ extension Model {
                 continue
             }
             // Joint transform X_FM(q) and its rates, in F. Each rotation axis is carried by the rotations before it.
+            // The velocity-product term of the axis in slot r is (ω_r × a)·ḟ + a·f''·q̇², where ω_r is, as Simbody's
+            // FunctionBased mobilizer takes it (OpenSim's CustomJoint), the angular velocity of the joint's first
+            // coordinate for slot 1 and of all its coordinates but the third for slot 2: the rotation before the axis
+            // when each coordinate turns its own axis, an approximation when one coordinate turns several (a walker
+            // knee), which we follow so the answers agree. Source: Simbody MobilizedBody_FunctionBased buildHdot.
             var rFM = Mat3.identity, rotated = false
-            var wFM = Vec3.zero, wBias = Vec3.zero
+            var wFM = Vec3.zero, wBias = Vec3.zero, wFirst = Vec3.zero, wButThird = Vec3.zero
+            let mobilities = joints[j].coordinates
             for r in plans[j].rotations.indices {
                 let axis = plans[j].rotations[r].axis
                 var value: Double
@@ -76,8 +82,11 @@ extension Model {
                     let rate = df * d.u[c]
                     s.columnAngular[c] += a * df
                     // d/dt (a·ḟ) = (ω_before × a)·ḟ + a·f''·q̇²  (the q̈ part belongs to the column).
-                    wBias += cross(wFM, a * rate) + a * (ddf * d.u[c] * d.u[c])
+                    if plans[j].slotPerCoordinate { wBias += cross(wFM, a * rate) }
+                    wBias += a * (ddf * d.u[c] * d.u[c])
                     wFM += a * rate
+                    if c == mobilities.first { wFirst += a * rate }
+                    if mobilities.count < 3 || c != mobilities[2] { wButThird += a * rate }
                 } else {
                     value = plans[j].rotations[r].constantValue
                 }
@@ -85,6 +94,29 @@ extension Model {
                     let turn = Mat3.rotation(axis: axis, angle: value)
                     rFM = rotated ? rFM * turn : turn
                     rotated = true
+                }
+            }
+            // The carried axes' terms, now that each coordinate's angular velocity is known.
+            if !plans[j].slotPerCoordinate && plans[j].rotations.count > 1 {
+                var carried = Mat3.identity, turned = false
+                for r in plans[j].rotations.indices {
+                    let axis = plans[j].rotations[r].axis
+                    let a = turned ? carried * axis : axis
+                    var value = plans[j].rotations[r].constantValue
+                    if let c = plans[j].rotations[r].coordinate {
+                        let (f, df, _) = plans[j].rotations[r].evaluate(d.q[c])
+                        value = f
+                        switch plans[j].rotationSlots[r] {
+                        case 1: wBias += cross(wFirst, a * (df * d.u[c]))
+                        case 2: wBias += cross(wButThird, a * (df * d.u[c]))
+                        default: break
+                        }
+                    }
+                    if value != 0 {
+                        let turn = Mat3.rotation(axis: axis, angle: value)
+                        carried = turned ? carried * turn : turn
+                        turned = true
+                    }
                 }
             }
             var pFM = plans[j].fixedTranslation, vFM = Vec3.zero, vBias = Vec3.zero
