@@ -120,6 +120,7 @@ public struct Integrator {
         k[stage].withUnsafeMutableBufferPointer { k in
             for i in 0..<n { k[i] = u[i]; k[n + i] = udot[i] }
             for i in 0..<nz { k[2 * n + i] = zRates[i] }
+            if !model.angularSpeedAngles.isEmpty { state.withUnsafeBufferPointer { model.anglesRates(q: $0, rates: k) } }
         }
     }
 
@@ -225,6 +226,7 @@ public struct Integrator {
         controlLaw?(end, &d.controls)
         try model.computeAccelerations(&d, stateRates: &zRates)
         for i in 0..<n { k[4][i] = d.u[i]; k[4][n + i] = d.scratch.udot[i] }
+        if !model.angularSpeedAngles.isEmpty { d.q.withUnsafeBufferPointer { q in k[4].withUnsafeMutableBufferPointer { model.anglesRates(q: q, rates: $0) } } }
         for i in 0..<nz { k[4][2 * n + i] = zRates[i] }
         remember(k[4], at: end, d)
     }

@@ -9,6 +9,8 @@ struct JointPlan {
     /// Whether the rotation in slot k, where one turns, is the joint's k-th coordinate's alone (pin, ball, hip-like
     /// joints): then Simbody's velocity-product terms are the exact ones, and the kinematics takes its short path.
     let slotPerCoordinate: Bool
+    /// `Joint.angularVelocitySpeeds`: the rotation columns are F's axes, fixed, and carry no velocity-product term.
+    let angularSpeeds: Bool
     /// The translation axes driven by a coordinate.
     let translations: [TransformAxis]
     /// The sum of the constant translations, in F.
@@ -21,6 +23,7 @@ struct JointPlan {
         parentFrameAligned = joint.parentRotation == .identity
         childFrameAligned = joint.childRotation == .identity
         let kept = joint.rotations.indices.filter { joint.rotations[$0].coordinate != nil || joint.rotations[$0].constantValue != 0 }
+        angularSpeeds = joint.angularVelocitySpeeds
         rotations = kept.map { joint.rotations[$0] }
         rotationSlots = kept
         slotPerCoordinate = kept.allSatisfy { k in

@@ -75,7 +75,12 @@ extension Model {
             for r in plans[j].rotations.indices {
                 let axis = plans[j].rotations[r].axis
                 var value: Double
-                if let c = plans[j].rotations[r].coordinate {
+                if let c = plans[j].rotations[r].coordinate, plans[j].angularSpeeds {
+                    // u is ω_FM along F's axis: a fixed column, no velocity-product term.
+                    value = d.q[c]
+                    s.columnAngular[c] += axis
+                    wFM += axis * d.u[c]
+                } else if let c = plans[j].rotations[r].coordinate {
                     let a = rotated ? rFM * axis : axis
                     let (f, df, ddf) = plans[j].rotations[r].evaluate(d.q[c])
                     value = f

@@ -30,17 +30,6 @@ public final class BushingForce: ForceElement {
         self.rotationalDamping = rotationalDamping; self.translationalDamping = translationalDamping
     }
 
-    /// Body-fixed X-Y-Z angles of a rotation matrix R = Rx·Ry·Rz.
-    static func bodyFixedXYZAngles(_ r: Mat3) -> Vec3 {
-        Vec3(atan2(-r.r1.z, r.r2.z), atan2(r.r0.z, (r.r0.x * r.r0.x + r.r0.y * r.r0.y).squareRoot()), atan2(-r.r0.y, r.r0.x))
-    }
-
-    /// N with angle rates = N·ω (ω in the rotated frame) for body-fixed X-Y-Z angles.
-    static func angleRateMatrix(_ angles: Vec3) -> Mat3 {
-        let cy = cos(angles.y), sy = sin(angles.y), cz = cos(angles.z), sz = sin(angles.z)
-        return Mat3(Vec3(cz / cy, -sz / cy, 0), Vec3(sz, cz, 0), Vec3(-sy * cz / cy, sy * sz / cy, 1))
-    }
-
     /// Velocity and angular velocity in ground of the body point at `point` (ground: zero).
     private func motion(_ d: SimData, _ body: Int, _ point: Vec3) -> (velocity: Vec3, angular: Vec3) {
         body < 0 ? (.zero, .zero) : (d.velocity(of: d.scratch.rotation[body].transposed * (point - d.scratch.origin[body]), on: body),
@@ -51,12 +40,12 @@ public final class BushingForce: ForceElement {
         let (rF, oF) = frame1.pose(d), (rM, oM) = frame2.pose(d)
         let rFM = rF.transposed * rM
         let pFM = rF.transposed * (oM - oF)
-        let angles = Self.bodyFixedXYZAngles(rFM)
+        let angles = Mat3.bodyFixedXYZAngles(rFM)
         let (vF, wF) = motion(d, frame1.body, oF), (vM, wM) = motion(d, frame2.body, oM)
         // M's motion relative to F, as seen in F.
         let angularInF = rF.transposed * (wM - wF)
         let linearInF = rF.transposed * (vM - vF - cross(wF, oM - oF))
-        let n = Self.angleRateMatrix(angles)
+        let n = Mat3.angleRateMatrix(angles)
         let angleRates = n * (rFM.transposed * angularInF)
         let torques = -(rotationalStiffness * angles + rotationalDamping * angleRates)
         let force = -(translationalStiffness * pFM + translationalDamping * linearInF)

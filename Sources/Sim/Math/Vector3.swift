@@ -1,3 +1,5 @@
+import Foundation
+
 /// 3-vectors and 3×3 matrices for the multibody code. SIMD3<Double> gives value semantics and vector arithmetic.
 public typealias Vec3 = SIMD3<Double>
 
@@ -37,5 +39,19 @@ public struct Mat3: Equatable, Sendable {
     /// OpenSim's orientation convention: body-fixed X-Y-Z Euler angles, R = Rx(a)·Ry(b)·Rz(c).
     public static func bodyFixedXYZ(_ e: Vec3) -> Mat3 {
         rotation(axis: Vec3(1, 0, 0), angle: e.x) * rotation(axis: Vec3(0, 1, 0), angle: e.y) * rotation(axis: Vec3(0, 0, 1), angle: e.z)
+    }
+}
+
+extension Mat3 {
+    /// Body-fixed X-Y-Z angles of a rotation matrix R = Rx·Ry·Rz.
+    static func bodyFixedXYZAngles(_ r: Mat3) -> Vec3 {
+        Vec3(atan2(-r.r1.z, r.r2.z), atan2(r.r0.z, (r.r0.x * r.r0.x + r.r0.y * r.r0.y).squareRoot()), atan2(-r.r0.y, r.r0.x))
+    }
+
+    /// N with angle rates = N·ω (ω in the rotated frame) for body-fixed X-Y-Z angles (Simbody's
+    /// Rotation::calcNForBodyXYZInBodyFrame; singular at a middle angle of ±90°).
+    static func angleRateMatrix(_ angles: Vec3) -> Mat3 {
+        let cy = cos(angles.y), sy = sin(angles.y), cz = cos(angles.z), sz = sin(angles.z)
+        return Mat3(Vec3(cz / cy, -sz / cy, 0), Vec3(sz, cz, 0), Vec3(-sy * cz / cy, sy * sz / cy, 1))
     }
 }

@@ -38,6 +38,18 @@ public struct PointOnLine: Sendable {
 }
 
 extension Model {
+    /// Turns the speeds in `rates[0..<n]` (as q̇ = u leaves them) into the angle rates of the joints whose speeds are
+    /// angular velocities: q̇ = N(q)·R_FMᵀ·ω_F, with q the body-fixed X-Y-Z angles (read from `q`).
+    @inline(__always)
+    func anglesRates(q: UnsafeBufferPointer<Double>, rates: UnsafeMutableBufferPointer<Double>) {
+        for (a, b, c) in angularSpeedAngles {
+            let angles = Vec3(q[a], q[b], q[c])
+            let omega = Mat3.bodyFixedXYZ(angles).transposed * Vec3(rates[a], rates[b], rates[c])
+            let r = Mat3.angleRateMatrix(angles) * omega
+            rates[a] = r.x; rates[b] = r.y; rates[c] = r.z
+        }
+    }
+
     /// The number of constraint equations: one per coupler, two per point on a line.
     var constraintRows: Int { couplers.count + 2 * pointsOnLines.count }
 

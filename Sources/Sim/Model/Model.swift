@@ -43,6 +43,9 @@ public struct Joint: Sendable {
     public let translations: [TransformAxis]
     /// The coordinates this joint owns, in order.
     public let coordinates: [Int]
+    /// Whether the speeds of its three rotation coordinates are the angular velocity of M in F, in F's axes (OpenSim's
+    /// FreeJoint and BallJoint) rather than the rates of its angles; the angles still place the child.
+    public internal(set) var angularVelocitySpeeds = false
 }
 
 public struct Coordinate: Sendable {
@@ -77,6 +80,8 @@ public final class Model: @unchecked Sendable {
     /// coordinate up the tree (−1 for none): the sparsity of the mass matrix, which its factorization keeps. A model
     /// whose coordinates do not come after their ancestors' gets a chain (i − 1), which factorizes densely.
     let freeParent: [Int]
+    /// The three angle coordinates of each joint whose rotation speeds are angular velocities (`Joint.angularVelocitySpeeds`).
+    let angularSpeedAngles: [(Int, Int, Int)]
     /// The force elements whose laws have kinks (`ForceElement.hasKinks`).
     let kinkingForces: [Int]
     /// Where each force element's states, controls and outputs start in `SimData` (computed once).
@@ -108,6 +113,7 @@ public final class Model: @unchecked Sendable {
         self.gravity = gravity; self.forces = forces; self.contactGeometry = contactGeometry; self.warnings = warnings
         unretainedMuscles = forces.map { ($0 as? MuscleForce).map(Unmanaged.passUnretained) }
         kinkingForces = forces.indices.filter { forces[$0].hasKinks }
+        angularSpeedAngles = joints.filter { $0.angularVelocitySpeeds && $0.coordinates.count >= 3 }.map { ($0.coordinates[0], $0.coordinates[1], $0.coordinates[2]) }
         freeParent = Self.freeParents(joints: joints, coordinates: coordinates)
         plans = joints.map(JointPlan.init)
         let folded = JointPlan.foldedMassProperties(bodies, joints, plans)

@@ -9,6 +9,8 @@ public struct ModelSpec: Codable {
         var name: String; var parent: Int; var child: Int
         var parentRotation: [Double]; var parentOffset: Vec3; var childRotation: [Double]; var childOffset: Vec3
         var rotations: [AxisSpec]; var translations: [AxisSpec]; var coordinates: [Int]
+        /// Absent when false (`Joint.angularVelocitySpeeds`).
+        var angularVelocitySpeeds: Bool?
     }
     public struct CoordinateSpec: Codable {
         var name: String; var joint: Int; var motion: String; var defaultValue: Double; var defaultSpeed: Double
@@ -93,7 +95,7 @@ extension Model {
                       childRotation: flat(j.childRotation), childOffset: j.childOffset,
                       rotations: j.rotations.map { .init(axis: $0.axis, coordinate: $0.coordinate, function: $0.function) },
                       translations: j.translations.map { .init(axis: $0.axis, coordinate: $0.coordinate, function: $0.function) },
-                      coordinates: j.coordinates)
+                      coordinates: j.coordinates, angularVelocitySpeeds: j.angularVelocitySpeeds ? true : nil)
             },
             coordinates: coordinates.map { .init(name: $0.name, joint: $0.joint, motion: $0.motion.rawValue, defaultValue: $0.defaultValue,
                                                   defaultSpeed: $0.defaultSpeed, range: [$0.range.lowerBound, $0.range.upperBound],
@@ -114,7 +116,7 @@ extension Model {
                   childRotation: mat(j.childRotation), childOffset: j.childOffset,
                   rotations: j.rotations.map { TransformAxis(axis: $0.axis, coordinate: $0.coordinate, function: $0.function) },
                   translations: j.translations.map { TransformAxis(axis: $0.axis, coordinate: $0.coordinate, function: $0.function) },
-                  coordinates: j.coordinates)
+                  coordinates: j.coordinates, angularVelocitySpeeds: j.angularVelocitySpeeds ?? false)
         }
         let coordinates = try s.coordinates.map { c -> Coordinate in
             guard let motion = Coordinate.Motion(rawValue: c.motion), c.range.count == 2 else { throw bad("coordinate \(c.name) is malformed") }

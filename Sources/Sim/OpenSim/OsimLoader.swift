@@ -168,7 +168,8 @@ public enum OsimLoader {
                 joints[child] = Joint(name: raw.element.attributes["name"] ?? "", parent: parent, child: child,
                                       parentRotation: raw.parentRotation, parentOffset: raw.parentOffset,
                                       childRotation: raw.childRotation, childOffset: raw.childOffset,
-                                      rotations: rotations, translations: translations, coordinates: mine)
+                                      rotations: rotations, translations: translations, coordinates: mine,
+                                      angularVelocitySpeeds: raw.type == "FreeJoint" || raw.type == "BallJoint")
             }
             let geometry = try contactGeometry(index)
             let forces = try forceElements(index: index, coordIndex: coordIndex, coordinates: coordinates, geometry: geometry)
