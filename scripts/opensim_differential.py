@@ -21,7 +21,8 @@ Tests/SimTests/Differential/<model path with / as __>_*.csv:
                 (per muscle 0.3 + 0.2 sin(2 pi f t + phase), f uniform in [0.5, 2] Hz, phase uniform; the file's own
                 controllers off, as bioimitate ignores them): a floating
                 base (a joint of three or more coordinates, one of them translational) is locked 1 m higher than its
-                default, so the body swings in the air; ground-fixed models as they are. Coordinates every 0.05 s,
+                default, so the body swings in the air (where a constraint forbids that, nothing is locked:
+                column base_locked); ground-fixed models as they are. Coordinates every 0.05 s,
                 at accuracy 1e-6 (the answer) and at OpenSim's default 1e-3 (what OpenSim's own default costs).
                 Models whose muscles wrap over surfaces get no swing table unless --wrapped (OpenSim takes many
                 minutes on them, and bioimitate does not load them yet).
@@ -30,6 +31,8 @@ import argparse
 import glob
 import math
 import os
+import subprocess
+import sys
 
 import numpy as np
 import opensim as osim
@@ -177,12 +180,12 @@ def floating_base(model):
     return out
 
 
-def swing_table(rel, cases):
+def swing_table(rel, cases, lock=True):
     rows = []
     for k, accuracy in [(k, a) for k in range(cases) for a in (1e-6, 1e-3)]:
         rng = np.random.default_rng(SEED + 1000 + k)
         model = osim.Model(os.path.join(MODELS, rel))
-        base = floating_base(model)
+        base = floating_base(model) if lock else []
         cs = model.getCoordinateSet()
         for name in base:
             c = cs.get(name)
@@ -211,12 +214,12 @@ def swing_table(rel, cases):
         manager.initialize(state)
         cl = coordinates(model)
         steps = int(round(SWING_SECONDS / SWING_EVERY))
-        rows.append([k, accuracy, 0.0] + [c.getValue(state) for c in cl] + list(frequencies) + list(phases))
+        rows.append([k, accuracy, int(lock), 0.0] + [c.getValue(state) for c in cl] + list(frequencies) + list(phases))
         for i in range(1, steps + 1):
             state = manager.integrate(i * SWING_EVERY)
-            rows.append([k, accuracy, i * SWING_EVERY] + [c.getValue(state) for c in cl] + [""] * (2 * len(ml)))
+            rows.append([k, accuracy, int(lock), i * SWING_EVERY] + [c.getValue(state) for c in cl] + [""] * (2 * len(ml)))
     stem = rel.replace("/", "__")[:-5]
-    header = ["case", "accuracy", "time"] + [f"q_{c.getName()}" for c in cl] + [f"f_{m.getName()}" for m in ml] + [f"phase_{m.getName()}" for m in ml]
+    header = ["case", "accuracy", "base_locked", "time"] + [f"q_{c.getName()}" for c in cl] + [f"f_{m.getName()}" for m in ml] + [f"phase_{m.getName()}" for m in ml]
     write(f"{stem}_swing.csv", header, rows)
     return base
 
@@ -228,12 +231,20 @@ def main():
     parser.add_argument("--after", default="", help="resume: only models whose path sorts after this one")
     parser.add_argument("--no-swing", action="store_true")
     parser.add_argument("--wrapped", action="store_true", help="swing tables for models with wrapping too")
+    parser.add_argument("--model", default="", help="this one model (path under the models folder), in this process")
     args = parser.parse_args()
     os.makedirs(OUT, exist_ok=True)
-    for path in sorted(glob.glob(os.path.join(MODELS, "**", "*.osim"), recursive=True)):
-        rel = os.path.relpath(path, MODELS)
-        if args.only not in rel or (args.after and rel <= args.after):
-            continue
+    if not args.model:
+        # One process per model: loading a model with a <defaults> block changes OpenSim's default objects for the
+        # rest of the process (Tug_of_War's muscles then took Hamner's defaults), so models must not share one.
+        for path in sorted(glob.glob(os.path.join(MODELS, "**", "*.osim"), recursive=True)):
+            rel = os.path.relpath(path, MODELS)
+            if args.only in rel and not (args.after and rel <= args.after):
+                flags = ["--cases", str(args.cases)] + (["--no-swing"] if args.no_swing else []) + (["--wrapped"] if args.wrapped else [])
+                subprocess.run([sys.executable, os.path.abspath(__file__), "--model", rel] + flags, check=True)
+        return
+    for path in [os.path.join(MODELS, args.model)]:
+        rel = args.model
         n = cases_tables(rel, args.cases)
         print(f"{rel}: {n[0]} cases, {n[1]} moment arms, {n[2]} dynamics rows", flush=True)
         wrapped = "<PathWrap " in open(path, errors="replace").read()
@@ -241,8 +252,13 @@ def main():
             try:
                 base = swing_table(rel, args.cases)
                 print(f"  swing: {args.cases} cases, base locked: {base}", flush=True)
-            except RuntimeError as e:  # e.g. a locked base that a constraint cannot assemble with
-                print(f"  swing: none ({str(e).strip().splitlines()[-2][:100]})", flush=True)
+            except RuntimeError as e:  # a locked base that a constraint cannot assemble with: swing as it is
+                print(f"  swing with the base locked failed ({str(e).strip().splitlines()[-2][:80]}); swinging free", flush=True)
+                try:
+                    swing_table(rel, args.cases, lock=False)
+                    print(f"  swing: {args.cases} cases, nothing locked", flush=True)
+                except RuntimeError as e:
+                    print(f"  swing: none ({str(e).strip().splitlines()[-2][:100]})", flush=True)
 
 
 if __name__ == "__main__":

@@ -166,7 +166,7 @@ public struct Integrator {
                 }
                 for i in 0..<size { y[i] = y0[i] + hStep / 6 * (k[0][i] + 2 * k[1][i] + 2 * k[2][i] + k[3][i]) }
                 t += hStep; steps += 1
-                projectCouplers(model)
+                projectOnConstraints(model, &d)
                 try check(model, t)
             }
         case .adaptive(let accuracy):
@@ -203,7 +203,7 @@ public struct Integrator {
                 let errorNorm = self.errorNorm(scratch, accuracy: accuracy)
                 if errorNorm <= 1 || (hStep < 1e-10 && errorNorm.isFinite) {
                     t += hStep; steps += 1
-                    projectCouplers(model)
+                    projectOnConstraints(model, &d)
                     k.swapAt(0, 6)  // first-same-as-last: the accepted step's end rate starts the next
                     try check(model, t)
                     accepted(hStep, error: errorNorm, exponent: 0.17, beta: 0.04)  // DOPRI5's values
@@ -273,14 +273,19 @@ public struct Integrator {
         }
     }
 
-    /// Puts the state back on the coupler constraints after an accepted step, as OpenSim's integrator projects at
-    /// every step (the acceleration-level constraint alone lets positions drift by the integration error).
-    mutating func projectCouplers(_ model: Model) {
+    /// Puts the state back on the constraints after an accepted step, as OpenSim's integrator projects at every step
+    /// (the acceleration-level constraint alone lets positions drift by the integration error): couplers directly on
+    /// y, points on lines through the data's kinematics (`Model.satisfyConstraints`).
+    mutating func projectOnConstraints(_ model: Model, _ d: inout SimData) {
         for c in model.couplers where !model.coordinates[c.dependent].locked {
             let (f, slope, _) = c.packed.evaluate(y[c.independent])
             y[c.dependent] = f
             y[n + c.dependent] = slope * y[n + c.independent]
         }
+        guard !model.pointsOnLines.isEmpty else { return }
+        for i in 0..<n { d.q[i] = y[i]; d.u[i] = y[n + i] }
+        model.satisfyConstraints(&d)
+        for i in 0..<n { y[i] = d.q[i]; y[n + i] = d.u[i] }
     }
 
     func check(_ model: Model, _ t: Double) throws {

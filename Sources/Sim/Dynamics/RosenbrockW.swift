@@ -127,7 +127,7 @@ extension Integrator {
             let errorNorm = self.errorNorm(scratch, accuracy: accuracy)
             if errorNorm <= 1 || (hStep < 1e-10 && errorNorm.isFinite) {
                 t += hStep; steps += 1
-                projectCouplers(model)
+                projectOnConstraints(model, &d)
                 try check(model, t)
                 accepted(hStep, error: errorNorm, exponent: 0.28, beta: 0.06)  // an order-2 estimate: 1/3 − 0.75β
                 // A step cut short at a kink does not shrink the next, and W is taken again past it: the force law's
