@@ -174,10 +174,7 @@ final class DifferentialAgainstOpenSimTests: XCTestCase {
             report.append(String(format: "%@: %.4f° (%@) converged, %.4f° (%@) at our defaults; OpenSim's default %.4f°", stem,
                                  converged.degrees, converged.coordinate, defaults.degrees, defaults.coordinate, theirs))
             XCTAssertLessThan(converged.degrees, 0.1, "\(stem) converged swing, joint-angle RMS (degrees)")
-            // Known gap: the stiff integrator's Jacobian leaves point-on-line constraints out, and at accuracy 1e-3 the
-            // bouncing blocks end up to 2.5° from the answer (explicit at 1e-3: 0.03°); 3° holds them to that.
-            let bound = model.pointsOnLines.isEmpty ? max(1, theirs) : 3
-            XCTAssertLessThan(defaults.degrees, bound, "\(stem) swing at our defaults, joint-angle RMS (degrees)")
+            XCTAssertLessThan(defaults.degrees, max(1, theirs), "\(stem) swing at our defaults, joint-angle RMS (degrees)")
         }
         print(report.joined(separator: "\n"))
     }

@@ -193,6 +193,50 @@ extension StiffJacobian {
                 if m != 0 { for x in (c + 1)..<n { s[r * n + x] -= m * s[c * n + x] } }
             }
         }
+        // Constraints: S⁻¹·Gᵀ and G·S⁻¹·Gᵀ, factored.
+        let m = constraintCount
+        guard m > 0 else { return }
+        for k in 0..<m {
+            for c in 0..<n { vector[c] = constraintRows[k * n + c] }
+            luSolve(&vector)
+            for c in 0..<n { constraintColumns[k * n + c] = vector[c] }
+        }
+        for r in 0..<m {
+            for k in 0..<m {
+                var sum = 0.0
+                for c in 0..<n { sum += constraintRows[r * n + c] * constraintColumns[k * n + c] }
+                constraintSystem[r * m + k] = sum
+            }
+        }
+        for c in 0..<m {
+            var pivot = c
+            for r in c..<m where abs(constraintSystem[r * m + c]) > abs(constraintSystem[pivot * m + c]) { pivot = r }
+            constraintPivots[c] = pivot
+            if pivot != c { for x in 0..<m { constraintSystem.swapAt(c * m + x, pivot * m + x) } }
+            let diagonal = constraintSystem[c * m + c]
+            guard diagonal != 0 else { continue }
+            for r in (c + 1)..<max(m, c + 1) {
+                let f = constraintSystem[r * m + c] / diagonal
+                constraintSystem[r * m + c] = f
+                if f != 0 { for x in (c + 1)..<m { constraintSystem[r * m + x] -= f * constraintSystem[c * m + x] } }
+            }
+        }
+    }
+
+    /// u ← S⁻¹·u by the LU of `prepare`.
+    func luSolve(_ u: inout [Double]) {
+        let n = self.n
+        for c in 0..<n where pivots[c] != c { u.swapAt(c, pivots[c]) }
+        for r in 0..<n {
+            var sum = u[r]
+            for c in 0..<r { sum -= s[r * n + c] * u[c] }
+            u[r] = sum
+        }
+        for r in stride(from: n - 1, through: 0, by: -1) {
+            var sum = u[r]
+            for c in (r + 1)..<max(n, r + 1) { sum -= s[r * n + c] * u[c] }
+            u[r] = s[r * n + r] != 0 ? sum / s[r * n + r] : 0
+        }
     }
 
     /// x ← (I − ηW)⁻¹·x over the packed state, by eliminating q and z onto u (see `prepare`).
@@ -234,6 +278,24 @@ extension StiffJacobian {
                     for c in (r + 1)..<max(n, r + 1) { sum -= s[r * n + c] * u[c] }
                     u[r] = s[r * n + r] != 0 ? sum / s[r * n + r] : 0
                 }
+            }
+            // On the constraints: x_u ← x_u − S⁻¹Gᵀλ with G·x_u = G·r_u (the rates r already satisfy them; W alone,
+            // which knows no constraint, would push the increment off them), the saddle-point solve by its Schur
+            // complement G·S⁻¹·Gᵀ.
+            let m = constraintCount
+            if m > 0 {
+                for k in 0..<m {
+                    var sum = 0.0
+                    for c in 0..<n { sum += constraintRows[k * n + c] * (u[c] - x[n + c]) }
+                    lambda[k] = sum
+                }
+                for c in 0..<m where constraintPivots[c] != c { lambda.swapAt(c, constraintPivots[c]) }
+                for r in 0..<m { for c in 0..<r { lambda[r] -= constraintSystem[r * m + c] * lambda[c] } }
+                for r in stride(from: m - 1, through: 0, by: -1) {
+                    for c in (r + 1)..<max(m, r + 1) { lambda[r] -= constraintSystem[r * m + c] * lambda[c] }
+                    lambda[r] = constraintSystem[r * m + r] != 0 ? lambda[r] / constraintSystem[r * m + r] : 0
+                }
+                for k in 0..<m { for c in 0..<n { u[c] -= constraintColumns[k * n + c] * lambda[k] } }
             }
             // Back: x_z = Z·w + η·P·x_u, x_q = r_q + η·x_u, x_u.
             for e in 0..<pStart[nz] { z[pRow[e]] += pValue[e] * u[pColumn[e]] }

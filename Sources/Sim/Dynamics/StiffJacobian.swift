@@ -37,6 +37,11 @@ public struct StiffJacobian {
     var tzRow: [Int], tzState: [Int], tzValue: [Double], tzCount = 0
     var pRow: [Int], pColumn: [Int], pValue: [Double], pStart: [Int]
     let rowBlock: [(start: Int, count: Int)]
+    /// The constraints where W was taken: the rows of G (m × n), and per step S⁻¹·Gᵀ (m columns of n) and the factored
+    /// G·S⁻¹·Gᵀ (m × m, with its pivots), so the solve keeps the u increments on the constraints (`solve`).
+    let constraintCount: Int
+    var constraintRows: [Double], constraintColumns: [Double], constraintSystem: [Double], constraintPivots: [Int]
+    var lambda: [Double]
 
     init(model: Model) {
         n = model.coordinateCount; nz = model.stateCount
@@ -58,6 +63,10 @@ public struct StiffJacobian {
         var rows = [(start: Int, count: Int)](repeating: (0, 0), count: nz)
         for block in blocks { for i in block.start..<(block.start + block.count) { rows[i] = block } }
         rowBlock = rows
+        constraintCount = model.constraintRows
+        constraintRows = [Double](repeating: 0, count: constraintCount * n); constraintColumns = constraintRows
+        constraintSystem = [Double](repeating: 0, count: constraintCount * constraintCount)
+        constraintPivots = [Int](repeating: 0, count: constraintCount); lambda = [Double](repeating: 0, count: constraintCount)
     }
 
     /// Lays out the flat entry lists, once the elements have added their derivatives.
@@ -178,6 +187,13 @@ extension Model {
             }
         }
         jacobian.flatten()
+        if jacobian.constraintCount > 0 {
+            jacobian.constraintRows.withUnsafeMutableBufferPointer { rows in
+                for r in 0..<jacobian.constraintCount {
+                    _ = constraintRow(r, d, into: Buffer(base: rows.baseAddress! + r * n, count: n))
+                }
+            }
+        }
     }
 
     /// M⁻¹ times the u-row blocks of `jacobian` (taken at `d`), ∂u̇/∂(q, u, z) with zero rows for locked coordinates,
