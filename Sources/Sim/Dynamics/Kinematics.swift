@@ -87,11 +87,14 @@ extension Model {
                     let rate = df * d.u[c]
                     s.columnAngular[c] += a * df
                     // d/dt (a·ḟ) = (ω_before × a)·ḟ + a·f''·q̇²  (the q̈ part belongs to the column).
-                    if plans[j].slotPerCoordinate { wBias += cross(wFM, a * rate) }
+                    if plans[j].slotPerCoordinate {
+                        wBias += cross(wFM, a * rate)
+                    } else {
+                        if c == mobilities.first { wFirst += a * rate }
+                        if mobilities.count < 3 || c != mobilities[2] { wButThird += a * rate }
+                    }
                     wBias += a * (ddf * d.u[c] * d.u[c])
                     wFM += a * rate
-                    if c == mobilities.first { wFirst += a * rate }
-                    if mobilities.count < 3 || c != mobilities[2] { wButThird += a * rate }
                 } else {
                     value = plans[j].rotations[r].constantValue
                 }
