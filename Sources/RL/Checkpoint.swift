@@ -166,7 +166,7 @@ public enum Checkpoint {
         }
         ppo.logStd.value = ls.values
         try restoreOptimizers([ppo.optimizerState], steps: meta.optimizerSteps, from: checkpoint)
-        ppo.restore(envSteps: meta.envSteps, iterations: meta.iterations, klCoeff: meta.klCoeff ?? ppo.config.klCoeff,
+        ppo.restore(envSteps: meta.envSteps, iterations: meta.iterations, episodes: meta.episodes, klCoeff: meta.klCoeff ?? ppo.config.klCoeff,
                     filter: meta.filter, rng: Random(snapshot: meta.rng))
         restoreEnvironmentRNG(ppo.slots, meta)
     }
@@ -179,7 +179,7 @@ public enum Checkpoint {
         guard let la = t["log_alpha"], la.values.count == 1 else { throw RLError("\(checkpoint.path): tensor log_alpha missing") }
         sac.logAlpha.value = la.values
         try restoreOptimizers(sac.optimizers, steps: meta.optimizerSteps, from: checkpoint)
-        sac.restore(envSteps: meta.envSteps, updates: meta.iterations, filter: meta.filter, rng: Random(snapshot: meta.rng))
+        sac.restore(envSteps: meta.envSteps, updates: meta.iterations, episodes: meta.episodes, filter: meta.filter, rng: Random(snapshot: meta.rng))
         restoreEnvironmentRNG(sac.slots, meta)
     }
 

@@ -254,8 +254,9 @@ public final class PPO {
     }
 
     /// Restores counters and adaptive state from a checkpoint (weights are loaded separately).
-    public func restore(envSteps: Int, iterations: Int, klCoeff: Double, filter: RunningMeanStd?, rng: Random) {
+    public func restore(envSteps: Int, iterations: Int, episodes: Int, klCoeff: Double, filter: RunningMeanStd?, rng: Random) {
         self.envSteps = envSteps; self.iterations = iterations; self.klCoeff = klCoeff
+        self.episodes.continueCount(from: episodes)
         self.filter = filter; self.rng = rng
     }
     public var randomState: Random { rng }

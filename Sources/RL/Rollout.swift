@@ -76,6 +76,9 @@ public struct EpisodeStats: Sendable {
     public private(set) var failures = 0
     let window = 100
 
+    /// Counting on from a resumed run's `total` episodes (its recent returns are not kept in a checkpoint).
+    mutating func continueCount(from total: Int) { self.total = max(self.total, total) }
+
     mutating func record(return r: Double, length: Int, failed: Bool) {
         returns.append(r); lengths.append(length); total += 1
         if failed { failures += 1 }

@@ -214,8 +214,9 @@ public final class SAC {
         }
     }
 
-    public func restore(envSteps: Int, updates: Int, filter: RunningMeanStd?, rng: Random) {
+    public func restore(envSteps: Int, updates: Int, episodes: Int, filter: RunningMeanStd?, rng: Random) {
         self.envSteps = envSteps; self.updates = updates; self.filter = filter; self.rng = rng
+        self.episodes.continueCount(from: episodes)
         q1Target.copyParameters(from: q1); q2Target.copyParameters(from: q2)
     }
     public var randomState: Random { rng }

@@ -45,6 +45,9 @@ final class TrainTestEndToEndTests: XCTestCase {
         XCTAssertEqual(resumed.status, 0, resumed.err)
         let csv2 = try String(contentsOf: run.appendingPathComponent("progress.csv"), encoding: .utf8).split(separator: "\n")
         XCTAssertTrue(csv2.last?.hasPrefix("1200,3,") == true, "\(csv2.last ?? "")")
+        // The episode count goes on from the checkpoint's instead of starting again at 0.
+        func episodes(_ line: Substring?) -> Int { line.flatMap { Int($0.split(separator: ",")[2]) } ?? -1 }
+        XCTAssertGreaterThanOrEqual(episodes(csv2.last), episodes(csv[2]), "\(csv2)")
 
         // A finished run is not silently re-run; configuration options cannot ride along with --resume.
         let finished = try runBioimitate(["train", "--resume", run.path])
