@@ -15,6 +15,12 @@ enum ModelRollout {
             guard t0 >= pose.time[0] - 1e-9, t0 <= pose.time[pose.time.count - 1] + 1e-9 else {
                 throw CLIError("--t0 \(t0): outside \(initialState)'s times (\(pose.time[0]) to \(pose.time[pose.time.count - 1]) s)")
             }
+            // Columns that name no coordinate are skipped, as OpenSim skips them, but not unseen: a misspelling shows.
+            let unknown = model.unknownColumns(of: pose)
+            if !unknown.isEmpty {
+                let list = unknown.prefix(8).joined(separator: ", ") + (unknown.count > 8 ? " and \(unknown.count - 8) more" : "")
+                FileHandle.standardError.write(Data("warning: \(initialState): columns that name no coordinate of \(path), skipped: \(list)\n".utf8))
+            }
             let matched = model.setState(&d, from: pose, at: t0)
             for name in matched.ignoredLocked {
                 FileHandle.standardError.write(Data("warning: \(initialState): coordinate \(name) is locked; it keeps its value\n".utf8))

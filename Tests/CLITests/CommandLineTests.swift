@@ -52,6 +52,8 @@ final class CommandLineTests: XCTestCase {
         try "x\ninDegrees=yes\nendheader\ntime\tknee_angle_r\n0\t1\n0.1\tnan\n".write(to: nan, atomically: true, encoding: .utf8)
         let pose = dir.appendingPathComponent("pose.mot")
         try "x\ninDegrees=yes\nendheader\ntime\tknee_angle_r\n0\t-10\n0.1\t-12\n".write(to: pose, atomically: true, encoding: .utf8)
+        let misspelled = dir.appendingPathComponent("misspelled.mot")
+        try "x\ninDegrees=yes\nendheader\ntime\tknee_angel_r\n0\t-10\n".write(to: misspelled, atomically: true, encoding: .utf8)
         let out = dir.appendingPathComponent("out").path
         let cases: [([String], String)] = [
             (["make-reference", "--motion", pose.path, "--model", "gait2d", "--name", "x", "--harmonics", "0", "--out", out + ".json"], "--harmonics 0"),
@@ -73,6 +75,10 @@ final class CommandLineTests: XCTestCase {
             XCTAssertNotEqual(r.status, 0, arguments.joined(separator: " "))
             XCTAssertTrue(r.err.contains("is a file") && r.err.split(separator: "\n").count == 1, "\(arguments.joined(separator: " ")): \(r.err)")
         }
+        // A pose column that names no coordinate is skipped as OpenSim skips it, but said (a misspelling shows).
+        let skipped = try run(["rollout", "--model", "gait2d", "--initial-state", misspelled.path, "--duration", "0.02", "--out", dir.appendingPathComponent("ok").path])
+        XCTAssertEqual(skipped.status, 1, skipped.err)  // and with no column left, nothing is posed: refused
+        XCTAssertTrue(skipped.err.contains("skipped: knee_angel_r"), skipped.err)
         for (arguments, words) in cases {
             let r = try run(arguments)
             XCTAssertNotEqual(r.status, 0, arguments.joined(separator: " "))

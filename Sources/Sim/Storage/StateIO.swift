@@ -24,6 +24,21 @@ extension Model {
         return (set, ignored)
     }
 
+    /// The columns of a state or pose file that name no coordinate of the model: plain labels (a misspelled name) and
+    /// coordinate paths (`/jointset/J/NAME/value`) whose NAME is none; other OpenSim state paths (muscle states) and
+    /// `NAME_u` speed columns of known coordinates are not counted.
+    public func unknownColumns(of motion: MotionTable) -> [String] {
+        motion.labels.filter { label in
+            if label.hasPrefix("/") {
+                let parts = label.split(separator: "/")
+                guard parts.first == "jointset", parts.count == 4, ["value", "speed"].contains(parts[3]) else { return false }
+                return coordinateIndex(String(parts[2])) == nil
+            }
+            if label.hasSuffix("_u"), coordinateIndex(String(label.dropLast(2))) != nil { return false }
+            return coordinateIndex(label) == nil
+        }
+    }
+
     /// Coordinate values as a table in OpenSim order (radians and metres, `inDegrees=no`).
     public func statesTable(name: String, time: [Double], positions: [[Double]]) -> MotionTable {
         MotionTable(name: name, labels: coordinates.map(\.name), time: time, rows: positions, inDegrees: false)
