@@ -175,10 +175,10 @@ public enum MuscleParameterReader {
         return Result(muscles: muscles, warnings: warnings)
     }
 
-    /// The numbers in a whitespace-separated list; a word that is not a finite number is dropped, so the count
+    /// The numbers in a whitespace-separated list; a word that is not a number (or NaN) is dropped, so the count
     /// checks of the callers catch it.
     static func doubles(_ s: String) -> [Double] {
-        s.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" }).compactMap { Double($0) }.filter(\.isFinite)
+        s.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" }).compactMap { Double($0) }.filter { !$0.isNaN }
     }
 
     static func parseMuscle(_ e: XMLElement, source: String) throws -> MuscleParameters {
@@ -187,7 +187,7 @@ public enum MuscleParameterReader {
         func num(_ key: String, _ el: XMLElement? = nil) throws -> Double? {
             // An empty element is an unset optional property (OpenSim then fits the curve from the others).
             guard let c = (el ?? e).child(key), !c.trimmedText.isEmpty else { return nil }
-            guard let v = Double(c.trimmedText), v.isFinite else {
+            guard let v = Double(c.trimmedText), !v.isNaN else {
                 throw MuscleModelError.badValue("\(source): muscle \(name): <\(key)> is not a number: '\(c.trimmedText)'")
             }
             return v

@@ -71,9 +71,9 @@ public enum OsimLoader {
         func numbers(_ e: XMLElement?, _ count: Int? = nil, in owner: XMLElement) throws -> [Double] {
             guard let e else { throw fail(owner, "missing element") }
             let parts = e.trimmedText.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" })
-            let values = parts.compactMap { Double($0) }.filter(\.isFinite)
+            let values = parts.compactMap { Double($0) }.filter { !$0.isNaN }
             guard values.count == parts.count, count.map({ $0 == values.count }) ?? true else {
-                throw fail(e, "expected \(count.map { "\($0) finite numbers" } ?? "finite numbers"), got \"\(e.trimmedText)\"")
+                throw fail(e, "expected \(count.map { "\($0) numbers" } ?? "numbers"), got \"\(e.trimmedText)\"")
             }
             return values
         }
