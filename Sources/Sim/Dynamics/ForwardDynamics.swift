@@ -274,15 +274,9 @@ public struct Integrator {
     }
 
     /// Puts the state back on the constraints after an accepted step, as OpenSim's integrator projects at every step
-    /// (the acceleration-level constraint alone lets positions drift by the integration error): couplers directly on
-    /// y, points on lines through the data's kinematics (`Model.satisfyConstraints`).
+    /// (the acceleration-level constraint alone lets positions drift by the integration error).
     mutating func projectOnConstraints(_ model: Model, _ d: inout SimData) {
-        for c in model.couplers where !model.coordinates[c.dependent].locked {
-            let (f, slope, _) = c.packed.evaluate(y[c.independent])
-            y[c.dependent] = f
-            y[n + c.dependent] = slope * y[n + c.independent]
-        }
-        guard !model.pointsOnLines.isEmpty else { return }
+        guard model.constraintRows > 0 else { return }
         for i in 0..<n { d.q[i] = y[i]; d.u[i] = y[n + i] }
         model.satisfyConstraints(&d)
         for i in 0..<n { y[i] = d.q[i]; y[n + i] = d.u[i] }

@@ -9,6 +9,8 @@ struct JointPlan {
     /// Whether the rotation in slot k, where one turns, is the joint's k-th coordinate's alone (pin, ball, hip-like
     /// joints): then Simbody's velocity-product terms are the exact ones, and the kinematics takes its short path.
     let slotPerCoordinate: Bool
+    /// The joint's first and third coordinates (−1 where it has none), for Simbody's velocity-product terms.
+    let firstCoordinate: Int, thirdCoordinate: Int
     /// `Joint.angularVelocitySpeeds`: the rotation columns are F's axes, fixed, and carry no velocity-product term.
     let angularSpeeds: Bool
     /// The translation axes driven by a coordinate.
@@ -24,6 +26,8 @@ struct JointPlan {
         childFrameAligned = joint.childRotation == .identity
         let kept = joint.rotations.indices.filter { joint.rotations[$0].coordinate != nil || joint.rotations[$0].constantValue != 0 }
         angularSpeeds = joint.angularVelocitySpeeds
+        firstCoordinate = joint.coordinates.first ?? -1
+        thirdCoordinate = joint.coordinates.count > 2 ? joint.coordinates[2] : -1
         rotations = kept.map { joint.rotations[$0] }
         rotationSlots = kept
         slotPerCoordinate = kept.allSatisfy { k in

@@ -70,8 +70,9 @@ extension Model {
             // when each coordinate turns its own axis, an approximation when one coordinate turns several (a walker
             // knee), which we follow so the answers agree. Source: Simbody MobilizedBody_FunctionBased buildHdot.
             var rFM = Mat3.identity, rotated = false
-            var wFM = Vec3.zero, wBias = Vec3.zero, wFirst = Vec3.zero, wButThird = Vec3.zero
-            let mobilities = joints[j].coordinates
+            var wFM = Vec3.zero, wBias = Vec3.zero
+            // Simbody's case only: the angular velocities that carry slots 1 and 2, and those slots' own rates.
+            var wFirst = Vec3.zero, wButThird = Vec3.zero, slot1 = Vec3.zero, slot2 = Vec3.zero
             for r in plans[j].rotations.indices {
                 let axis = plans[j].rotations[r].axis
                 var value: Double
@@ -90,8 +91,9 @@ extension Model {
                     if plans[j].slotPerCoordinate {
                         wBias += cross(wFM, a * rate)
                     } else {
-                        if c == mobilities.first { wFirst += a * rate }
-                        if mobilities.count < 3 || c != mobilities[2] { wButThird += a * rate }
+                        if c == plans[j].firstCoordinate { wFirst += a * rate }
+                        if c != plans[j].thirdCoordinate { wButThird += a * rate }
+                        if plans[j].rotationSlots[r] == 1 { slot1 += a * rate } else if plans[j].rotationSlots[r] == 2 { slot2 += a * rate }
                     }
                     wBias += a * (ddf * d.u[c] * d.u[c])
                     wFM += a * rate
@@ -104,29 +106,7 @@ extension Model {
                     rotated = true
                 }
             }
-            // The carried axes' terms, now that each coordinate's angular velocity is known.
-            if !plans[j].slotPerCoordinate && plans[j].rotations.count > 1 {
-                var carried = Mat3.identity, turned = false
-                for r in plans[j].rotations.indices {
-                    let axis = plans[j].rotations[r].axis
-                    let a = turned ? carried * axis : axis
-                    var value = plans[j].rotations[r].constantValue
-                    if let c = plans[j].rotations[r].coordinate {
-                        let (f, df, _) = plans[j].rotations[r].evaluate(d.q[c])
-                        value = f
-                        switch plans[j].rotationSlots[r] {
-                        case 1: wBias += cross(wFirst, a * (df * d.u[c]))
-                        case 2: wBias += cross(wButThird, a * (df * d.u[c]))
-                        default: break
-                        }
-                    }
-                    if value != 0 {
-                        let turn = Mat3.rotation(axis: axis, angle: value)
-                        carried = turned ? carried * turn : turn
-                        turned = true
-                    }
-                }
-            }
+            if !plans[j].slotPerCoordinate { wBias += cross(wFirst, slot1) + cross(wButThird, slot2) }
             var pFM = plans[j].fixedTranslation, vFM = Vec3.zero, vBias = Vec3.zero
             for t in plans[j].translations.indices {
                 let axis = plans[j].translations[t].axis, c = plans[j].translations[t].coordinate!

@@ -23,6 +23,9 @@ struct Buffer<Element> {
         nonmutating set { base[i] = newValue }
     }
     var indices: Range<Int> { 0..<count }
+    /// The same memory as the standard library's buffer types.
+    var mutable: UnsafeMutableBufferPointer<Element> { UnsafeMutableBufferPointer(start: base, count: count) }
+    var readOnly: UnsafeBufferPointer<Element> { UnsafeBufferPointer(start: base, count: count) }
     /// The values, copied out.
     var array: [Element] { Array(UnsafeBufferPointer(start: base, count: count)) }
 }
@@ -61,7 +64,7 @@ final class Scratch: @unchecked Sendable {
     let curveHint: Buffer<Int>
     /// Per constraint row: its row of G and M⁻¹ times it (n values each), the m×m system G·M⁻¹·Gᵀ, the multipliers.
     let constraintRowValues: Buffer<Double>, constraintColumns: Buffer<Double>, constraintSystem: Buffer<Double>
-    let constraintMultipliers: Buffer<Double>
+    let constraintMultipliers: Buffer<Double>, constraintPivots: Buffer<Int>
 
     init(model: Model) {
         let n = model.coordinateCount, b = model.bodies.count, points = model.pathSites.count
@@ -86,7 +89,7 @@ final class Scratch: @unchecked Sendable {
         curveHint = .allocate(model.stateCount, 0)
         let m = model.constraintRows
         constraintRowValues = .allocate(m * n, 0); constraintColumns = .allocate(m * n, 0)
-        constraintSystem = .allocate(m * m, 0); constraintMultipliers = .allocate(m, 0)
+        constraintSystem = .allocate(m * m, 0); constraintMultipliers = .allocate(m, 0); constraintPivots = .allocate(m, 0)
     }
 
     init(copying s: Scratch) {
@@ -104,6 +107,7 @@ final class Scratch: @unchecked Sendable {
         curveHint = s.curveHint.copy()
         constraintRowValues = s.constraintRowValues.copy(); constraintColumns = s.constraintColumns.copy()
         constraintSystem = s.constraintSystem.copy(); constraintMultipliers = s.constraintMultipliers.copy()
+        constraintPivots = s.constraintPivots.copy()
     }
 
     deinit {
@@ -115,6 +119,7 @@ final class Scratch: @unchecked Sendable {
         placedPosition.deallocate(); placedVelocity.deallocate(); placedActive.deallocate(); placedDirection.deallocate(); placedPull.deallocate()
         curveHint.deallocate()
         constraintRowValues.deallocate(); constraintColumns.deallocate(); constraintSystem.deallocate(); constraintMultipliers.deallocate()
+        constraintPivots.deallocate()
     }
 }
 

@@ -88,7 +88,8 @@ extension Model {
     }
 
     /// Puts positions and speeds on the constraints: couplers exactly (q_d = f(q_i), u_d = f′·u_i), points on lines by
-    /// least-squares Newton steps, Δq = −Gᵀ(GGᵀ)⁻¹·error, then Δu = −Gᵀ(GGᵀ)⁻¹·G·u.
+    /// least-squares Newton steps, Δq = −Gᵀ(GGᵀ)⁻¹·error, then Δu = −Gᵀ(GGᵀ)⁻¹·G·u. Works in the data's constraint
+    /// scratch (no allocation: it runs after every integrator step of a constrained model).
     public func satisfyConstraints(_ d: inout SimData) {
         for c in couplers where !coordinates[c.dependent].locked {
             let (f, slope, _) = c.packed.evaluate(d.q[c.independent])
@@ -96,40 +97,50 @@ extension Model {
             d.u[c.dependent] = slope * d.u[c.independent]
         }
         guard !pointsOnLines.isEmpty else { return }
-        let n = coordinateCount, rows = Array(couplers.count..<constraintRows), m = rows.count
-        var g = [Double](repeating: 0, count: m * n), error = [Double](repeating: 0, count: m)
-        func leastSquaresStep(_ values: inout [Double]) {
-            var a = [Double](repeating: 0, count: m * m)
-            for i in 0..<m { for k in 0..<m { var sum = 0.0; for c in 0..<n { sum += g[i * n + c] * g[k * n + c] }; a[i * m + k] = sum } }
-            var x = error
-            guard solveDense(a, &x, m) else { return }
-            for c in 0..<n { var sum = 0.0; for i in 0..<m { sum += g[i * n + c] * x[i] }; values[c] -= sum }
+        let n = coordinateCount, first = couplers.count, m = constraintRows - first
+        /// G's point-on-line rows into the scratch (after `updateKinematics`), GGᵀ factored, and `values` moved by
+        /// −Gᵀ(GGᵀ)⁻¹ times the right sides the scratch's multipliers hold.
+        func leastSquaresStep(_ s: Scratch, _ values: inout [Double]) {
+            let (rows, a, b, pivots) = (s.constraintRowValues, s.constraintSystem, s.constraintMultipliers, s.constraintPivots)
+            for i in 0..<m {
+                for k in 0..<m {
+                    var sum = 0.0
+                    for c in 0..<n { sum += rows[i * n + c] * rows[k * n + c] }
+                    a[i * m + k] = sum
+                }
+            }
+            guard DenseLU.factor(a.mutable, m, pivots: pivots.mutable) else { return }
+            DenseLU.solve(a.readOnly, m, pivots: pivots.readOnly, b.mutable)
+            for c in 0..<n {
+                var sum = 0.0
+                for i in 0..<m { sum += rows[i * n + c] * b[i] }
+                values[c] -= sum
+            }
         }
-        func fillRows() {
-            let row = Buffer<Double>.allocate(n, 0)
-            defer { row.deallocate() }
-            for (i, r) in rows.enumerated() { _ = constraintRow(r, d, into: row); for c in 0..<n { g[i * n + c] = row[c] } }
+        func fillRows(_ s: Scratch) {
+            for i in 0..<m { _ = constraintRow(first + i, d, into: Buffer(base: s.constraintRowValues.base + i * n, count: n)) }
         }
         for _ in 0..<10 {
             updateKinematics(&d)
-            for (i, r) in rows.enumerated() { error[i] = constraintError(r, d) }
-            if error.allSatisfy({ abs($0) < 1e-12 }) { break }
-            fillRows()
-            leastSquaresStep(&d.q)
+            let s = d.scratch
+            var converged = true
+            for i in 0..<m {
+                s.constraintMultipliers[i] = constraintError(first + i, d)
+                if abs(s.constraintMultipliers[i]) >= 1e-12 { converged = false }
+            }
+            if converged { break }
+            fillRows(s)
+            leastSquaresStep(s, &d.q)
         }
         updateKinematics(&d)
-        fillRows()
-        for i in 0..<m { var sum = 0.0; for c in 0..<n { sum += g[i * n + c] * d.u[c] }; error[i] = sum }
-        leastSquaresStep(&d.u)
-    }
-
-    /// Solves A·x = b in place (x enters as b) by Gaussian elimination with partial pivoting; false if singular.
-    private func solveDense(_ a: [Double], _ x: inout [Double], _ m: Int) -> Bool {
-        var a = a
-        let ok = a.withUnsafeMutableBufferPointer { a in x.withUnsafeMutableBufferPointer { x in
-            solveDense(Buffer(base: a.baseAddress!, count: a.count), Buffer(base: x.baseAddress!, count: x.count), m)
-        } }
-        return ok
+        let s = d.scratch
+        fillRows(s)
+        for i in 0..<m {
+            var sum = 0.0
+            for c in 0..<n { sum += s.constraintRowValues[i * n + c] * d.u[c] }
+            s.constraintMultipliers[i] = sum
+        }
+        leastSquaresStep(s, &d.u)
     }
 
     /// OpenSim's moment arm about each coordinate with the couplers moving their dependent coordinates along
@@ -167,34 +178,12 @@ extension Model {
                 system[r * m + k] = sum
             }
         }
-        guard solveDense(system, multipliers, m) else { return }  // redundant or fully locked constraints
+        // Redundant or fully locked constraints leave a singular system: nothing to enforce.
+        guard DenseLU.factor(system.mutable, m, pivots: s.constraintPivots.mutable) else { return }
+        DenseLU.solve(system.readOnly, m, pivots: s.constraintPivots.readOnly, multipliers.mutable)
         for k in 0..<m {
             let lambda = multipliers[k]
             for i in 0..<n { s.udot[i] -= columns[k * n + i] * lambda }
         }
-    }
-
-    /// Solves A·x = b in place (b becomes x) by Gaussian elimination with partial pivoting; false if A is singular.
-    fileprivate func solveDense(_ a: Buffer<Double>, _ b: Buffer<Double>, _ m: Int) -> Bool {
-        for k in 0..<m {
-            var p = k
-            for i in (k + 1)..<max(m, k + 1) where abs(a[i * m + k]) > abs(a[p * m + k]) { p = i }
-            guard abs(a[p * m + k]) > 1e-300 else { return false }
-            if p != k {
-                for j in 0..<m { let t = a[k * m + j]; a[k * m + j] = a[p * m + j]; a[p * m + j] = t }
-                let t = b[k]; b[k] = b[p]; b[p] = t
-            }
-            for i in (k + 1)..<max(m, k + 1) {
-                let f = a[i * m + k] / a[k * m + k]
-                for j in k..<m { a[i * m + j] -= f * a[k * m + j] }
-                b[i] -= f * b[k]
-            }
-        }
-        for k in stride(from: m - 1, through: 0, by: -1) {
-            var sum = b[k]
-            for j in (k + 1)..<max(m, k + 1) { sum -= a[k * m + j] * b[j] }
-            b[k] = sum / a[k * m + k]
-        }
-        return true
     }
 }
