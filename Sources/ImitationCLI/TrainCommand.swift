@@ -16,7 +16,7 @@ struct Train: ParsableCommand {
     var envOption: String?
     var env: String { envOption ?? "MuscleWalkingImitation2D-v0" }
 
-    @Option(help: "Algorithm: ppo or sac. Defaults to the config file's \"algo\", else ppo.")
+    @Option(help: "Algorithm (\(Learners.names.joined(separator: ", "))). Defaults to the config file's \"algo\", else ppo.")
     var algo: String?
 
     @Option(help: "JSON file overriding training hyperparameters.")
@@ -44,8 +44,8 @@ struct Train: ParsableCommand {
     var printConfig = false
 
     func validate() throws {
-        if let algo, !["ppo", "sac"].contains(algo) {
-            throw ValidationError("--algo must be ppo or sac, got '\(algo)'")
+        if let algo, Learners.named(algo) == nil {
+            throw ValidationError("--algo must be one of \(Learners.names.joined(separator: ", ")), got '\(algo)'")
         }
         if let steps, steps < 1 { throw ValidationError("--steps must be at least 1") }
         if resume != nil {
@@ -73,18 +73,12 @@ struct Train: ParsableCommand {
         // so nothing is written beside a checkpoint that was copied elsewhere.
         let directory = resumePoint.flatMap(Self.runDirectory) ?? newRunDirectory(resolved)
         try OutputFolder.prepare(directory.path, option: resumePoint == nil ? "--out" : "--resume")
-        let total: Int
-        switch resolved.algorithm { case .ppo(let c): total = c.totalSteps; case .sac(let c): total = c.totalSteps }
+        let total = resolved.train.totalSteps
         if let resumePoint, let meta = try? Checkpoint.readMeta(resumePoint), meta.envSteps >= total {
             print("\(resumePoint.path) is at \(meta.envSteps) steps, the run's total: nothing to train (give --steps above \(meta.envSteps) to continue)")
             return
         }
-        do {
-            switch resolved.algorithm {
-            case .ppo(let c): try Trainer.runPPO(c, resolved: resolved, directory: directory, resume: resumePoint)
-            case .sac(let c): try Trainer.runSAC(c, resolved: resolved, directory: directory, resume: resumePoint)
-            }
-        } catch let error as RLError { throw CLIError(error.description) }
+        do { try Trainer.run(resolved, directory: directory, resume: resumePoint) } catch let error as RLError { throw CLIError(error.description) }
     }
 
     /// The run a checkpoint belongs to: RUN for RUN/checkpoints/NAME with RUN/config.json, else nil.
@@ -96,11 +90,7 @@ struct Train: ParsableCommand {
 
     private func newRunDirectory(_ resolved: ResolvedTrainConfig) -> URL {
         let stamp = ISO8601DateFormatter.string(from: Date(), timeZone: .current, formatOptions: [.withYear, .withMonth, .withDay, .withTime])
-        let algo: String, seed: Int
-        switch resolved.algorithm {
-        case .ppo(let c): algo = "ppo"; seed = c.seed
-        case .sac(let c): algo = "sac"; seed = c.seed
-        }
+        let algo = resolved.learner.name, seed = resolved.train.seed
         var url = URL(fileURLWithPath: out).appendingPathComponent("\(resolved.env)_\(algo)_s\(seed)_\(stamp)")
         var n = 2
         while FileManager.default.fileExists(atPath: url.path) { url = URL(fileURLWithPath: out).appendingPathComponent("\(resolved.env)_\(algo)_s\(seed)_\(stamp)-\(n)"); n += 1 }
@@ -116,62 +106,59 @@ struct Train: ParsableCommand {
         let environment = try envConfig.map { try ConfigLoader.load(EnvironmentConfig(), from: $0) { $0.firstProblem() } }
             ?? run?.environment ?? EnvironmentConfig()
         let reference = self.reference ?? run?.reference
-        if var c = meta.ppo {
-            if let steps { c.totalSteps = steps }
-            return ResolvedTrainConfig(env: meta.envID, algorithm: .ppo(c), environment: environment, reference: reference)
+        guard let learner = Learners.named(meta.algo) else {
+            throw CLIError("\(checkpoint.path)/meta.json: unknown algorithm \"\(meta.algo)\" (known: \(Learners.names.joined(separator: ", ")))")
         }
-        guard var c = meta.sac else { throw CLIError("\(checkpoint.path)/meta.json: holds neither a PPO nor a SAC config") }
-        if let steps { c.totalSteps = steps }
-        return ResolvedTrainConfig(env: meta.envID, algorithm: .sac(c), environment: environment, reference: reference)
+        var train: any LearnerConfig
+        do { train = try learner.config(of: meta, source: checkpoint.appendingPathComponent(Checkpoint.metaFile).path) }
+        catch let error as RLError { throw CLIError(error.description) }
+        if let steps { train.totalSteps = steps }
+        return ResolvedTrainConfig(env: meta.envID, learner: learner, train: train, environment: environment, reference: reference)
     }
 
     /// The algorithm config (defaults ← file ← flags) and the environment config (defaults ← file).
     func resolve() throws -> ResolvedTrainConfig {
-        let chosen = try algo ?? declaredAlgorithm(in: config) ?? "ppo"
+        let learner = try Learners.named(algo ?? declaredAlgorithm(in: config) ?? PPO.name)!
         let environment = try ConfigLoader.load(EnvironmentConfig(), from: envConfig) { $0.firstProblem() }
         // Stored absolute, so tests and resumes from another directory find it.
         let reference = self.reference.map { URL(fileURLWithPath: $0).standardizedFileURL.path }
-        switch chosen {
-        case "sac":
-            var c = try ConfigLoader.load(SACConfig(), from: config) { $0.firstProblem() }
-            if let steps { c.totalSteps = steps }
-            if let seed { c.seed = seed }
-            return ResolvedTrainConfig(env: env, algorithm: .sac(c), environment: environment, reference: reference)
-        default:
-            var c = try ConfigLoader.load(PPOConfig(), from: config) { $0.firstProblem() }
-            if let steps { c.totalSteps = steps }
-            if let seed { c.seed = seed }
-            return ResolvedTrainConfig(env: env, algorithm: .ppo(c), environment: environment, reference: reference)
-        }
+        var train = try learner.loadConfig(from: config)
+        if let steps { train.totalSteps = steps }
+        if let seed { train.seed = seed }
+        return ResolvedTrainConfig(env: env, learner: learner, train: train, environment: environment, reference: reference)
     }
+
 
     /// The "algo" value of a config file, so `--config configs/sac_default.json` alone selects SAC.
     private func declaredAlgorithm(in path: String?) throws -> String? {
         guard let path, let data = FileManager.default.contents(atPath: path),
               let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return nil }
         guard let value = object["algo"] else { return nil }
-        guard let name = value as? String, ["ppo", "sac"].contains(name) else {
-            throw CLIError("\(path): key 'algo' must be \"ppo\" or \"sac\"")
+        guard let name = value as? String, Learners.named(name) != nil else {
+            throw CLIError("\(path): key 'algo' must be one of \(Learners.names.map { "\"\($0)\"" }.joined(separator: ", "))")
         }
         return name
     }
 }
 
+extension Learner {
+    /// This algorithm's config: its defaults, overridden by the keys of a JSON file.
+    static func loadConfig(from path: String?) throws -> any LearnerConfig {
+        try ConfigLoader.load(Config(), from: path) { $0.firstProblem() }
+    }
+}
+
 /// Everything a training run is configured by, as written to the run directory.
 struct ResolvedTrainConfig {
-    enum Algorithm { case ppo(PPOConfig), sac(SACConfig) }
     let env: String
-    let algorithm: Algorithm
+    let learner: any Learner.Type
+    var train: any LearnerConfig
     let environment: EnvironmentConfig
     /// A motion file replacing the built-in reference, or nil.
     let reference: String?
 
     func json() throws -> String {
-        let train: String
-        switch algorithm {
-        case .ppo(let c): train = try ConfigLoader.json(c)
-        case .sac(let c): train = try ConfigLoader.json(c)
-        }
+        let train = try ConfigLoader.json(self.train)
         let envText = try ConfigLoader.json(environment)
         let indent = { (s: String) in s.replacingOccurrences(of: "\n", with: "\n  ") }
         let referenceText = try reference.map { try ConfigLoader.json($0) } ?? "null"

@@ -5,7 +5,7 @@ import Sim
 /// Set by SIGINT/SIGTERM; the training loop checks it, writes a checkpoint and exits cleanly.
 nonisolated(unsafe) var stopRequested: sig_atomic_t = 0
 
-/// One training run: its directory, logs and checkpoints, around a PPO or SAC learner.
+/// One training run: its directory, logs and checkpoints, around any learner.
 final class TrainingRun {
     let directory: URL
     let envID: String
@@ -105,56 +105,30 @@ final class TrainingRun {
 }
 
 enum Trainer {
-    static let ppoScalars = ["loss/policy", "loss/value", "policy/kl", "policy/kl_coeff", "policy/entropy", "policy/clip_fraction",
-                             "loss/grad_norm", "train/learning_rate", "train/batch_size", "time/sample_seconds", "time/update_seconds"]
-    static let sacScalars = ["loss/critic", "loss/actor", "policy/alpha", "policy/entropy", "train/learning_rate"]
-
     /// The reward-term columns, for imitation environments.
     static func termNames(_ envs: [Environment]) -> [String] { envs.first is ImitationAdapter ? ImitationAdapter.termNames : [] }
 
-    static func runPPO(_ config: PPOConfig, resolved: ResolvedTrainConfig, directory: URL, resume: URL?) throws {
-        let envs = try (0..<config.numEnvs).map { _ in try Environments.make(resolved.env, config: resolved.environment, reference: resolved.reference) }
-        let ppo = PPO(config: config, environments: envs)
-        if let resume { try Checkpoint.restore(ppo, from: resume) }
-        let run = try TrainingRun(directory: directory, resolved: resolved, scalarNames: ppoScalars + termNames(envs), startSteps: ppo.envSteps, resuming: resume != nil)
-        let save = { (dir: URL, name: String) in try Checkpoint.save(ppo, envID: resolved.env, environment: envs[0], in: dir, name: name) }
-        while ppo.envSteps < config.totalSteps && stopRequested == 0 {
-            let scalars = ppo.trainIteration() + ImitationAdapter.drainTermMeans(envs)
-            try run.requireFinite([ppo.policy, ppo.value], envSteps: ppo.envSteps)
-            try run.log(envSteps: ppo.envSteps, iteration: ppo.iterations, totalSteps: config.totalSteps, episodes: ppo.episodes, scalars: scalars)
-            if ppo.iterations % config.checkpointEvery == 0 {
-                try run.checkpoint(envSteps: ppo.envSteps, meanReturn: ppo.episodes.meanReturn, save: save)
-            }
-        }
-        try run.checkpoint(envSteps: ppo.envSteps, meanReturn: ppo.episodes.meanReturn, save: save)
-        try run.finish()
+    /// Trains the resolved configuration in `directory`, continuing from `resume` when given: the one entry point for
+    /// every algorithm, used by `bioimitate train`.
+    static func run(_ resolved: ResolvedTrainConfig, directory: URL, resume: URL?) throws {
+        try run(resolved.learner, resolved.train, resolved: resolved, directory: directory, resume: resume)
     }
 
-    static func runSAC(_ config: SACConfig, resolved: ResolvedTrainConfig, directory: URL, resume: URL?) throws {
+    private static func run<L: Learner>(_: L.Type, _ config: any LearnerConfig, resolved: ResolvedTrainConfig, directory: URL, resume: URL?) throws {
+        guard let config = config as? L.Config else { throw CLIError("the \(L.name) learner was given another algorithm's configuration") }
         let envs = try (0..<config.numEnvs).map { _ in try Environments.make(resolved.env, config: resolved.environment, reference: resolved.reference) }
-        let sac = SAC(config: config, environments: envs)
-        if let resume { try Checkpoint.restore(sac, from: resume) }
-        let run = try TrainingRun(directory: directory, resolved: resolved, scalarNames: sacScalars + termNames(envs), startSteps: sac.envSteps, resuming: resume != nil)
-        let save = { (dir: URL, name: String) in try Checkpoint.save(sac, envID: resolved.env, environment: envs[0], in: dir, name: name) }
-        let logEvery = max(1000, config.numEnvs)
-        var nextLog = sac.envSteps + logEvery
-        var nextCheckpoint = sac.envSteps + config.checkpointEvery
-        var scalars: [(String, Double)] = []
-        while sac.envSteps < config.totalSteps && stopRequested == 0 {
-            scalars = sac.step()
-            if sac.envSteps >= nextLog {
-                nextLog += logEvery
-                try run.requireFinite([sac.actor], envSteps: sac.envSteps)
-                try run.log(envSteps: sac.envSteps, iteration: sac.updates, totalSteps: config.totalSteps, episodes: sac.episodes,
-                            scalars: scalars + ImitationAdapter.drainTermMeans(envs))
-            }
-            if sac.envSteps >= nextCheckpoint {
-                nextCheckpoint += config.checkpointEvery
-                try run.requireFinite([sac.actor], envSteps: sac.envSteps)
-                try run.checkpoint(envSteps: sac.envSteps, meanReturn: sac.episodes.meanReturn, save: save)
-            }
+        let learner = L(config: config, environments: envs)
+        if let resume { try Checkpoint.restore(learner, from: resume) }
+        let run = try TrainingRun(directory: directory, resolved: resolved, scalarNames: L.scalarNames + termNames(envs),
+                                  startSteps: learner.envSteps, resuming: resume != nil)
+        let save = { (dir: URL, name: String) in try Checkpoint.save(learner, envID: resolved.env, environment: envs[0], in: dir, name: name) }
+        while learner.envSteps < config.totalSteps && stopRequested == 0 {
+            let scalars = learner.trainIteration() + ImitationAdapter.drainTermMeans(envs)
+            try run.requireFinite(learner.networks, envSteps: learner.envSteps)
+            try run.log(envSteps: learner.envSteps, iteration: learner.iterations, totalSteps: config.totalSteps, episodes: learner.episodes, scalars: scalars)
+            if learner.checkpointDue { try run.checkpoint(envSteps: learner.envSteps, meanReturn: learner.episodes.meanReturn, save: save) }
         }
-        try run.checkpoint(envSteps: sac.envSteps, meanReturn: sac.episodes.meanReturn, save: save)
+        try run.checkpoint(envSteps: learner.envSteps, meanReturn: learner.episodes.meanReturn, save: save)
         try run.finish()
     }
 }

@@ -1,7 +1,8 @@
 import Foundation
 
 /// Everything about a checkpoint except the tensors: what produced it, the spaces, the observation filter,
-/// counters and random state (so training resumes on the same curve).
+/// counters and random state (so training resumes on the same curve). The learner's config is stored under its
+/// algorithm's name ("ppo": {...}), its own scalar state under "learner_state".
 public struct CheckpointMeta: Codable {
     public var format = 1
     public var algo: String
@@ -16,20 +17,79 @@ public struct CheckpointMeta: Codable {
     public var iterations: Int
     public var episodes: Int
     public var meanReturn: Double?
-    public var klCoeff: Double?
     public var filter: RunningMeanStd?
     public var rng: [UInt64]
     /// Random state of each environment copy (resets and exploration noise).
     public var environmentRNG: [[UInt64]]?
     public var optimizerSteps: [Int]
-    public var ppo: PPOConfig?
-    public var sac: SACConfig?
+    /// The learner's hyperparameters, as its `Config` encodes them.
+    public var config: JSONValue
+    public var learnerState: [String: Double]
 
     enum CodingKeys: String, CodingKey {
-        case format, algo, hidden, activation, episodes, filter, rng, ppo, sac
+        case format, algo, hidden, activation, episodes, filter, rng
         case envID = "env_id", observationSize = "observation_size", actionSize = "action_size"
         case actionLow = "action_low", actionHigh = "action_high", envSteps = "env_steps", iterations
-        case environmentRNG = "environment_rng", meanReturn = "mean_return", klCoeff = "kl_coeff", optimizerSteps = "optimizer_steps"
+        case environmentRNG = "environment_rng", meanReturn = "mean_return", optimizerSteps = "optimizer_steps"
+        case learnerState = "learner_state", legacyKLCoeff = "kl_coeff"
+    }
+
+    init(algo: String, envID: String, environment env: Environment, hidden: [Int], activation: String, state: LearnerState,
+         meanReturn: Double?, config: JSONValue) {
+        self.algo = algo; self.envID = envID
+        observationSize = env.observationSize; actionSize = env.actionSize; actionLow = env.actionLow; actionHigh = env.actionHigh
+        self.hidden = hidden; self.activation = activation
+        envSteps = state.envSteps; iterations = state.iterations; episodes = state.episodes; self.meanReturn = meanReturn
+        filter = state.filter; rng = state.rng.snapshot; environmentRNG = state.environmentRNG.map(\.snapshot)
+        optimizerSteps = state.optimizers.map(\.steps); self.config = config; learnerState = state.scalars
+    }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        format = try c.decode(Int.self, forKey: .format); algo = try c.decode(String.self, forKey: .algo)
+        envID = try c.decode(String.self, forKey: .envID)
+        observationSize = try c.decode(Int.self, forKey: .observationSize); actionSize = try c.decode(Int.self, forKey: .actionSize)
+        actionLow = try c.decode([Float].self, forKey: .actionLow); actionHigh = try c.decode([Float].self, forKey: .actionHigh)
+        hidden = try c.decode([Int].self, forKey: .hidden); activation = try c.decode(String.self, forKey: .activation)
+        envSteps = try c.decode(Int.self, forKey: .envSteps); iterations = try c.decode(Int.self, forKey: .iterations)
+        episodes = try c.decode(Int.self, forKey: .episodes); meanReturn = try c.decodeIfPresent(Double.self, forKey: .meanReturn)
+        filter = try c.decodeIfPresent(RunningMeanStd.self, forKey: .filter); rng = try c.decode([UInt64].self, forKey: .rng)
+        environmentRNG = try c.decodeIfPresent([[UInt64]].self, forKey: .environmentRNG)
+        optimizerSteps = try c.decode([Int].self, forKey: .optimizerSteps)
+        learnerState = try c.decodeIfPresent([String: Double].self, forKey: .learnerState) ?? [:]
+        // Checkpoints written before the learner interface kept PPO's KL coefficient at the top level.
+        if let kl = try c.decodeIfPresent(Double.self, forKey: .legacyKLCoeff) { learnerState["kl_coeff"] = kl }
+        config = try decoder.container(keyedBy: NameKey.self).decodeIfPresent(JSONValue.self, forKey: NameKey(algo)) ?? .null
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(format, forKey: .format); try c.encode(algo, forKey: .algo); try c.encode(envID, forKey: .envID)
+        try c.encode(observationSize, forKey: .observationSize); try c.encode(actionSize, forKey: .actionSize)
+        try c.encode(actionLow, forKey: .actionLow); try c.encode(actionHigh, forKey: .actionHigh)
+        try c.encode(hidden, forKey: .hidden); try c.encode(activation, forKey: .activation)
+        try c.encode(envSteps, forKey: .envSteps); try c.encode(iterations, forKey: .iterations); try c.encode(episodes, forKey: .episodes)
+        try c.encodeIfPresent(meanReturn, forKey: .meanReturn); try c.encodeIfPresent(filter, forKey: .filter)
+        try c.encode(rng, forKey: .rng); try c.encodeIfPresent(environmentRNG, forKey: .environmentRNG)
+        try c.encode(optimizerSteps, forKey: .optimizerSteps)
+        if !learnerState.isEmpty { try c.encode(learnerState, forKey: .learnerState) }
+        var named = encoder.container(keyedBy: NameKey.self)
+        try named.encode(config, forKey: NameKey(algo))
+    }
+
+    /// The stored config decoded as `type`.
+    public func decodedConfig<C: LearnerConfig>(_ type: C.Type, source: String) throws -> C {
+        do { return try JSONDecoder().decode(C.self, from: JSONEncoder().encode(config)) } catch {
+            throw RLError("\(source): its \"\(algo)\" configuration is unreadable (\(error.localizedDescription))")
+        }
+    }
+
+    struct NameKey: CodingKey {
+        var stringValue: String
+        init(_ name: String) { stringValue = name }
+        init?(stringValue: String) { self.stringValue = stringValue }
+        var intValue: Int? { nil }
+        init?(intValue: Int) { nil }
     }
 }
 
@@ -39,29 +99,14 @@ public struct CheckpointMeta: Codable {
 public enum Checkpoint {
     public static let modelFile = "model.safetensors", optimizerFile = "optimizer.safetensors", metaFile = "meta.json"
 
-    public static func save(_ ppo: PPO, envID: String, environment env: Environment, in directory: URL, name: String) throws -> URL {
-        let meta = CheckpointMeta(algo: "ppo", envID: envID, observationSize: env.observationSize, actionSize: env.actionSize,
-                                  actionLow: env.actionLow, actionHigh: env.actionHigh, hidden: ppo.config.hidden,
-                                  activation: ppo.config.activation, envSteps: ppo.envSteps, iterations: ppo.iterations,
-                                  episodes: ppo.episodes.total, meanReturn: finite(ppo.episodes.meanReturn), klCoeff: ppo.klCoeff,
-                                  filter: ppo.filter, rng: ppo.randomState.snapshot, environmentRNG: ppo.slots.map(\.rng.snapshot), optimizerSteps: [ppo.optimizerState.steps],
-                                  ppo: ppo.config, sac: nil)
-        let model = ppo.policy.shapedTensors(prefix: "policy")
-            + [("policy.log_std", Safetensors.Tensor(shape: [ppo.logStd.value.count], values: ppo.logStd.value))]
-            + ppo.value.shapedTensors(prefix: "value")
-        return try write(meta: meta, model: model, optimizers: [ppo.optimizerState], in: directory, name: name)
-    }
-
-    public static func save(_ sac: SAC, envID: String, environment env: Environment, in directory: URL, name: String) throws -> URL {
-        let meta = CheckpointMeta(algo: "sac", envID: envID, observationSize: env.observationSize, actionSize: env.actionSize,
-                                  actionLow: env.actionLow, actionHigh: env.actionHigh, hidden: sac.config.hidden,
-                                  activation: sac.config.activation, envSteps: sac.envSteps, iterations: sac.updates,
-                                  episodes: sac.episodes.total, meanReturn: finite(sac.episodes.meanReturn), klCoeff: nil,
-                                  filter: sac.filter, rng: sac.randomState.snapshot, environmentRNG: sac.slots.map(\.rng.snapshot), optimizerSteps: sac.optimizers.map(\.steps),
-                                  ppo: nil, sac: sac.config)
-        let model = sac.actor.shapedTensors(prefix: "actor") + sac.q1.shapedTensors(prefix: "q1") + sac.q2.shapedTensors(prefix: "q2")
-            + [("log_alpha", Safetensors.Tensor(shape: [1], values: sac.logAlpha.value))]
-        return try write(meta: meta, model: model, optimizers: sac.optimizers, in: directory, name: name)
+    /// Writes `learner` as checkpoint `name` in `directory` and returns its URL.
+    public static func save<L: Learner>(_ learner: L, envID: String, environment env: Environment, in directory: URL, name: String) throws -> URL {
+        let state = learner.checkpointState()
+        let config = try JSONDecoder().decode(JSONValue.self, from: JSONEncoder().encode(learner.config))
+        let meta = CheckpointMeta(algo: L.name, envID: envID, environment: env, hidden: learner.config.hidden,
+                                  activation: learner.config.activation.rawValue, state: state,
+                                  meanReturn: finite(learner.episodes.meanReturn), config: config)
+        return try write(meta: meta, model: state.tensors, optimizers: state.optimizers, in: directory, name: name)
     }
 
     private static func finite(_ x: Double) -> Double? { x.isFinite ? x : nil }
@@ -149,87 +194,30 @@ public enum Checkpoint {
         }
     }
 
-    /// The description and weights of a checkpoint that must come from `algo`.
-    static func contents(_ checkpoint: URL, algo: String) throws -> (CheckpointMeta, [String: Safetensors.Tensor]) {
-        let meta = try readMeta(checkpoint)
-        guard meta.algo == algo else { throw RLError("\(checkpoint.path): a \(meta.algo) checkpoint cannot resume \(algo.uppercased())") }
-        return (meta, try tensors(checkpoint, modelFile))
-    }
-
     /// Loads weights, optimizer moments, filter, counters and random state into a freshly built learner.
-    public static func restore(_ ppo: PPO, from checkpoint: URL) throws {
-        let (meta, t) = try contents(checkpoint, algo: "ppo")
-        try loadShaped(ppo.policy, t, prefix: "policy", source: checkpoint.path)
-        try loadShaped(ppo.value, t, prefix: "value", source: checkpoint.path)
-        guard let ls = t["policy.log_std"], ls.values.count == ppo.logStd.value.count else {
-            throw RLError("\(checkpoint.path): tensor policy.log_std missing or of the wrong size")
-        }
-        ppo.logStd.value = ls.values
-        try restoreOptimizers([ppo.optimizerState], steps: meta.optimizerSteps, from: checkpoint)
-        ppo.restore(envSteps: meta.envSteps, iterations: meta.iterations, episodes: meta.episodes, klCoeff: meta.klCoeff ?? ppo.config.klCoeff,
-                    filter: meta.filter, rng: Random(snapshot: meta.rng))
-        restoreEnvironmentRNG(ppo.slots, meta)
+    public static func restore<L: Learner>(_ learner: L, from checkpoint: URL) throws {
+        let meta = try readMeta(checkpoint)
+        guard meta.algo == L.name else { throw RLError("\(checkpoint.path): a \(meta.algo) checkpoint cannot resume \(L.name)") }
+        var state = learner.checkpointState()
+        let weights = try tensors(checkpoint, modelFile)
+        state.tensors = state.tensors.map { ($0.0, weights[$0.0] ?? $0.1) }.filter { weights[$0.0] != nil }
+        try restoreOptimizers(state.optimizers, steps: meta.optimizerSteps, from: checkpoint)
+        state.envSteps = meta.envSteps; state.iterations = meta.iterations; state.episodes = meta.episodes
+        state.filter = meta.filter; state.rng = Random(snapshot: meta.rng)
+        state.environmentRNG = (meta.environmentRNG ?? []).filter { $0.count == 4 }.map(Random.init(snapshot:))
+        state.scalars = meta.learnerState
+        try learner.restore(state, source: checkpoint.path)
     }
 
-    public static func restore(_ sac: SAC, from checkpoint: URL) throws {
-        let (meta, t) = try contents(checkpoint, algo: "sac")
-        try loadShaped(sac.actor, t, prefix: "actor", source: checkpoint.path)
-        try loadShaped(sac.q1, t, prefix: "q1", source: checkpoint.path)
-        try loadShaped(sac.q2, t, prefix: "q2", source: checkpoint.path)
-        guard let la = t["log_alpha"], la.values.count == 1 else { throw RLError("\(checkpoint.path): tensor log_alpha missing") }
-        sac.logAlpha.value = la.values
-        try restoreOptimizers(sac.optimizers, steps: meta.optimizerSteps, from: checkpoint)
-        sac.restore(envSteps: meta.envSteps, updates: meta.iterations, episodes: meta.episodes, filter: meta.filter, rng: Random(snapshot: meta.rng))
-        restoreEnvironmentRNG(sac.slots, meta)
-    }
-
-    /// Copies beyond those saved keep their own seeds; every copy starts a new episode.
-    static func restoreEnvironmentRNG(_ slots: [EnvSlot], _ meta: CheckpointMeta) {
-        for (slot, state) in zip(slots, meta.environmentRNG ?? []) where state.count == 4 {
-            slot.rng = Random(snapshot: state); slot.needsReset = true
-        }
-    }
-
+    /// Loads tensors `prefix.L.weight` / `prefix.L.bias` into `mlp`.
     static func loadShaped(_ mlp: MLP, _ t: [String: Safetensors.Tensor], prefix: String, source: String) throws {
-        for l in 0..<mlp.layerCount {
-            let wName = "\(prefix).\(l).weight", bName = "\(prefix).\(l).bias"
-            guard let w = t[wName], w.shape == [mlp.sizes[l + 1], mlp.sizes[l]] else {
-                throw RLError("\(source): tensor \(wName) missing or not of shape [\(mlp.sizes[l + 1]), \(mlp.sizes[l])]")
-            }
-            guard let b = t[bName], b.values.count == mlp.sizes[l + 1] else { throw RLError("\(source): tensor \(bName) missing or of the wrong size") }
-            mlp.weights[l].storage = w.values
-            mlp.biases[l] = b.values
-        }
+        let state = LearnerState(tensors: t.map { ($0.key, $0.value) }, optimizers: [], envSteps: 0, iterations: 0, episodes: 0,
+                                 filter: nil, rng: Random(seed: 0))
+        try state.load(mlp, prefix: prefix, source: source)
     }
 }
 
-/// The deterministic policy of a checkpoint, for evaluation: the Gaussian mean (PPO, clipped to [−1, 1]) or
-/// tanh of the mean (SAC), after the saved observation filter, rescaled to the action bounds.
-public final class DeterministicPolicy {
-    public let meta: CheckpointMeta
-    let network: MLP
-    var input: Matrix
-
-    public init(checkpoint: URL) throws {
-        meta = try Checkpoint.readMeta(checkpoint)
-        guard let activation = Activation(rawValue: meta.activation) else { throw RLError("\(checkpoint.path): unknown activation \(meta.activation)") }
-        var rng = Random(seed: 0)
-        let outputs = meta.algo == "sac" ? 2 * meta.actionSize : meta.actionSize
-        network = MLP(sizes: [meta.observationSize] + meta.hidden + [outputs], activation: activation, rng: &rng)
-        try Checkpoint.loadShaped(network, try Checkpoint.tensors(checkpoint, Checkpoint.modelFile),
-                                  prefix: meta.algo == "sac" ? "actor" : "policy", source: checkpoint.path)
-        input = Matrix(rows: 1, cols: meta.observationSize)
-    }
-
-    /// Writes the action (in the environment's bounds) for one raw observation.
-    public func act(_ observation: [Float], into action: inout [Float]) {
-        var obs = observation
-        meta.filter?.normalize(&obs)
-        input.storage = obs
-        let out = network.forward(input)
-        for j in 0..<meta.actionSize {
-            let a = meta.algo == "sac" ? Foundation.tanh(out[0, j]) : min(max(out[0, j], -1), 1)
-            action[j] = meta.actionLow[j] + (a + 1) * 0.5 * (meta.actionHigh[j] - meta.actionLow[j])
-        }
-    }
+/// Copies beyond those saved keep their own seeds; every copy starts a new episode.
+func restoreEnvironmentRNG(_ slots: [EnvSlot], _ states: [Random]) {
+    for (slot, state) in zip(slots, states) { slot.rng = state; slot.needsReset = true }
 }

@@ -26,7 +26,7 @@ public final class PPO {
         obsSize = environments[0].observationSize
         actSize = environments[0].actionSize
         rng = Random(seed: UInt64(bitPattern: Int64(config.seed)))
-        let activation = Activation(rawValue: config.activation) ?? .tanh
+        let activation = config.activation
         policy = MLP(sizes: [obsSize] + config.hidden + [actSize], activation: activation, outputGain: 0.01, rng: &rng)
         value = MLP(sizes: [obsSize] + config.hidden + [1], activation: activation, outputGain: 1, rng: &rng)
         logStd = ParameterVector([Float](repeating: Float(config.initialLogStd), count: actSize))
@@ -253,12 +253,35 @@ public final class PPO {
         return coeff
     }
 
-    /// Restores counters and adaptive state from a checkpoint (weights are loaded separately).
-    public func restore(envSteps: Int, iterations: Int, episodes: Int, klCoeff: Double, filter: RunningMeanStd?, rng: Random) {
-        self.envSteps = envSteps; self.iterations = iterations; self.klCoeff = klCoeff
-        self.episodes.continueCount(from: episodes)
-        self.filter = filter; self.rng = rng
-    }
     public var randomState: Random { rng }
     public var optimizerState: Adam { optimizer }
+}
+
+extension PPO: Learner {
+    public static let name = "ppo"
+    public static let scalarNames = ["loss/policy", "loss/value", "policy/kl", "policy/kl_coeff", "policy/entropy", "policy/clip_fraction",
+                                     "loss/grad_norm", "train/learning_rate", "train/batch_size", "time/sample_seconds", "time/update_seconds"]
+    /// The Gaussian mean, clipped to the normalized action range.
+    public static let policyHead = PolicyHead(prefix: "policy", outputsPerAction: 1, squash: .clip)
+
+    public var checkpointDue: Bool { iterations % config.checkpointEvery == 0 }
+    public var networks: [MLP] { [policy, value] }
+
+    public func checkpointState() -> LearnerState {
+        LearnerState(tensors: policy.shapedTensors(prefix: "policy")
+                        + [("policy.log_std", Safetensors.Tensor(shape: [logStd.value.count], values: logStd.value))]
+                        + value.shapedTensors(prefix: "value"),
+                     optimizers: [optimizer], envSteps: envSteps, iterations: iterations, episodes: episodes.total,
+                     filter: filter, rng: rng, environmentRNG: slots.map(\.rng), scalars: ["kl_coeff": klCoeff])
+    }
+
+    public func restore(_ state: LearnerState, source: String) throws {
+        try state.load(policy, prefix: "policy", source: source)
+        try state.load(value, prefix: "value", source: source)
+        logStd.value = try state.tensor("policy.log_std", count: logStd.value.count, source: source)
+        envSteps = state.envSteps; iterations = state.iterations; klCoeff = state.scalars["kl_coeff"] ?? config.klCoeff
+        episodes.continueCount(from: state.episodes)
+        filter = state.filter; rng = state.rng
+        restoreEnvironmentRNG(slots, state.environmentRNG)
+    }
 }

@@ -4,14 +4,14 @@
 /// `configs/ppo_rllib_original.json` keeps (hidden [512, 512], lr 1e-4, gamma 0.995, kl_coeff 1.0, 20 SGD epochs of
 /// minibatch 256 over 3200-step batches of complete episodes, clip 0.3). Shared by both: tanh, GAE λ 0.95,
 /// MeanStdFilter, kl_target 0.01, vf_clip 10.
-public struct PPOConfig: Codable, Equatable, Sendable {
-    public var algo = "ppo"
+public struct PPOConfig: LearnerConfig {
+    public var algo = PPO.name
     public var seed = 0
     public var totalSteps = 2_000_000
     /// Environment copies stepped in parallel.
     public var numEnvs = 2
     public var hidden = [256, 256]
-    public var activation = "tanh"
+    public var activation = Activation.tanh
     public var lr = 3e-4
     public var gamma = 0.99
     public var lambda = 0.95
@@ -59,10 +59,10 @@ public struct PPOConfig: Codable, Equatable, Sendable {
     }
 
     public func firstProblem() -> (key: String, reason: String)? {
-        if algo != "ppo" { return ("algo", "must be \"ppo\" in a PPO config, got \"\(algo)\"") }
+        if algo != PPO.name { return ("algo", "must be \"\(PPO.name)\" in a PPO config, got \"\(algo)\"") }
         if totalSteps < 1 { return ("total_steps", "must be at least 1") }
         if numEnvs < 1 || numEnvs > 1024 { return ("num_envs", "must be between 1 and 1024") }
-        if let p = networkProblem(hidden: hidden, activation: activation) { return p }
+        if let p = networkProblem(hidden: hidden) { return p }
         if !(lr > 0 && lr < 1) { return ("lr", "must be in (0, 1)") }
         if !(gamma > 0 && gamma <= 1) { return ("gamma", "must be in (0, 1]") }
         if !(lambda >= 0 && lambda <= 1) { return ("lambda", "must be in [0, 1]") }
@@ -85,8 +85,7 @@ public struct PPOConfig: Codable, Equatable, Sendable {
 }
 
 /// Shared check of the network-shape keys of both algorithms.
-func networkProblem(hidden: [Int], activation: String) -> (key: String, reason: String)? {
+func networkProblem(hidden: [Int]) -> (key: String, reason: String)? {
     if hidden.isEmpty || hidden.contains(where: { $0 < 1 }) { return ("hidden", "must list at least one positive layer width") }
-    if !["tanh", "relu"].contains(activation) { return ("activation", "must be \"tanh\" or \"relu\", got \"\(activation)\"") }
     return nil
 }

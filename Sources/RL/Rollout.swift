@@ -76,10 +76,12 @@ public struct EpisodeStats: Sendable {
     public private(set) var failures = 0
     let window = 100
 
-    /// Counting on from a resumed run's `total` episodes (its recent returns are not kept in a checkpoint).
-    mutating func continueCount(from total: Int) { self.total = max(self.total, total) }
+    public init() {}
 
-    mutating func record(return r: Double, length: Int, failed: Bool) {
+    /// Counting on from a resumed run's `total` episodes (its recent returns are not kept in a checkpoint).
+    public mutating func continueCount(from total: Int) { self.total = max(self.total, total) }
+
+    public mutating func record(return r: Double, length: Int, failed: Bool) {
         returns.append(r); lengths.append(length); total += 1
         if failed { failures += 1 }
         if returns.count > window { returns.removeFirst(); lengths.removeFirst() }

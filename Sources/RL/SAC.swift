@@ -29,6 +29,9 @@ public final class SAC {
     private var dActor: Matrix, dQ: Matrix, dAction: Matrix, targets: [Float]
     private var indices: [Int], useFirst: [Bool]
     private var lastStats: [(String, Double)] = []
+    /// Environment steps at which `trainIteration` next reports and next asks for a checkpoint.
+    private var nextReport: (log: Int, checkpoint: Int)?
+    public private(set) var checkpointDue = false
 
     public init(config: SACConfig, environments: [Environment]) {
         precondition(!environments.isEmpty)
@@ -36,7 +39,7 @@ public final class SAC {
         obsSize = environments[0].observationSize
         actSize = environments[0].actionSize
         rng = Random(seed: UInt64(bitPattern: Int64(config.seed)))
-        let act = Activation(rawValue: config.activation) ?? .relu
+        let act = config.activation
         actor = MLP(sizes: [obsSize] + config.hidden + [2 * actSize], activation: act, outputGain: 0.01, rng: &rng)
         q1 = MLP(sizes: [obsSize + actSize] + config.hidden + [1], activation: act, rng: &rng)
         q2 = MLP(sizes: [obsSize + actSize] + config.hidden + [1], activation: act, rng: &rng)
@@ -214,11 +217,47 @@ public final class SAC {
         }
     }
 
-    public func restore(envSteps: Int, updates: Int, episodes: Int, filter: RunningMeanStd?, rng: Random) {
-        self.envSteps = envSteps; self.updates = updates; self.filter = filter; self.rng = rng
-        self.episodes.continueCount(from: episodes)
-        q1Target.copyParameters(from: q1); q2Target.copyParameters(from: q2)
-    }
     public var randomState: Random { rng }
     public var optimizers: [Adam] { [actorOptimizer, criticOptimizer, alphaOptimizer] }
+}
+
+extension SAC: Learner {
+    public static let name = "sac"
+    public static let scalarNames = ["loss/critic", "loss/actor", "policy/alpha", "policy/entropy", "train/learning_rate"]
+    /// tanh of the Gaussian mean; the actor's second half of outputs are log-stds.
+    public static let policyHead = PolicyHead(prefix: "actor", outputsPerAction: 2, squash: .tanh)
+
+    public var iterations: Int { updates }
+    public var networks: [MLP] { [actor] }
+
+    /// Steps every copy until the next report (every max(1000, copies) steps), checkpoint or the end of training.
+    public func trainIteration() -> [(String, Double)] {
+        let logEvery = max(1000, config.numEnvs)
+        if nextReport == nil { nextReport = (envSteps + logEvery, envSteps + config.checkpointEvery) }
+        var scalars: [(String, Double)] = []
+        repeat { scalars = step() } while envSteps < nextReport!.log && envSteps < nextReport!.checkpoint && envSteps < config.totalSteps
+        while envSteps >= nextReport!.log { nextReport!.log += logEvery }
+        checkpointDue = envSteps >= nextReport!.checkpoint
+        while envSteps >= nextReport!.checkpoint { nextReport!.checkpoint += config.checkpointEvery }
+        return scalars
+    }
+
+    public func checkpointState() -> LearnerState {
+        LearnerState(tensors: actor.shapedTensors(prefix: "actor") + q1.shapedTensors(prefix: "q1") + q2.shapedTensors(prefix: "q2")
+                        + [("log_alpha", Safetensors.Tensor(shape: [1], values: logAlpha.value))],
+                     optimizers: optimizers, envSteps: envSteps, iterations: updates, episodes: episodes.total,
+                     filter: filter, rng: rng, environmentRNG: slots.map(\.rng))
+    }
+
+    public func restore(_ state: LearnerState, source: String) throws {
+        try state.load(actor, prefix: "actor", source: source)
+        try state.load(q1, prefix: "q1", source: source)
+        try state.load(q2, prefix: "q2", source: source)
+        logAlpha.value = try state.tensor("log_alpha", count: 1, source: source)
+        envSteps = state.envSteps; updates = state.iterations; filter = state.filter; rng = state.rng
+        episodes.continueCount(from: state.episodes)
+        q1Target.copyParameters(from: q1); q2Target.copyParameters(from: q2)
+        restoreEnvironmentRNG(slots, state.environmentRNG)
+        nextReport = nil
+    }
 }

@@ -1,13 +1,13 @@
 /// SAC hyperparameters; mirrors `configs/sac_default.json`. Defaults follow the original
 /// bioimitation-gym SAC config (hidden (512, 512), lr 1e-4, discount 0.995, tau 0.005, initial alpha 1.0,
 /// buffer 1e6, learning starts after 1e4 steps). The original's batch was 3200; 256 is the usual SAC batch.
-public struct SACConfig: Codable, Equatable, Sendable {
-    public var algo = "sac"
+public struct SACConfig: LearnerConfig {
+    public var algo = SAC.name
     public var seed = 0
     public var totalSteps = 1_000_000
     public var numEnvs = 1
     public var hidden = [512, 512]
-    public var activation = "relu"
+    public var activation = Activation.relu
     public var actorLR = 1e-4
     public var criticLR = 1e-4
     public var alphaLR = 1e-4
@@ -50,10 +50,10 @@ public struct SACConfig: Codable, Equatable, Sendable {
     }
 
     public func firstProblem() -> (key: String, reason: String)? {
-        if algo != "sac" { return ("algo", "must be \"sac\" in a SAC config, got \"\(algo)\"") }
+        if algo != SAC.name { return ("algo", "must be \"\(SAC.name)\" in a SAC config, got \"\(algo)\"") }
         if totalSteps < 1 { return ("total_steps", "must be at least 1") }
         if numEnvs < 1 || numEnvs > 1024 { return ("num_envs", "must be between 1 and 1024") }
-        if let p = networkProblem(hidden: hidden, activation: activation) { return p }
+        if let p = networkProblem(hidden: hidden) { return p }
         for (key, value) in [("actor_lr", actorLR), ("critic_lr", criticLR), ("alpha_lr", alphaLR)] where !(value > 0 && value < 1) {
             return (key, "must be in (0, 1)")
         }

@@ -117,10 +117,10 @@ final class ConfigLoaderTests: XCTestCase {
 
     func testTrainResolvesAlgorithmFromFileAndFlags() throws {
         var train = try Train.parse(["--config", Self.config("sac_default.json"), "--steps", "123", "--seed", "7"])
-        guard case .sac(let sac) = try train.resolve().algorithm else { return XCTFail("expected SAC") }
+        guard let sac = try train.resolve().train as? SACConfig else { return XCTFail("expected SAC") }
         XCTAssertEqual(sac.totalSteps, 123); XCTAssertEqual(sac.seed, 7)
         train = try Train.parse([])
-        guard case .ppo = try train.resolve().algorithm else { return XCTFail("expected PPO by default") }
+        XCTAssert(try train.resolve().train is PPOConfig, "expected PPO by default")
         let printed = try train.resolve().json()
         let object = try JSONSerialization.jsonObject(with: Data(printed.utf8)) as? [String: Any]
         XCTAssertEqual(object?["env_id"] as? String, "MuscleWalkingImitation2D-v0")
