@@ -23,16 +23,18 @@ let package = Package(
         // OpenBLAS from Debian's libopenblas-dev, seen through cblas.h.
         .systemLibrary(name: "CBLAS", path: "Sources/CBLAS",
                        providers: [.apt(["libopenblas-dev"])]),
-        .target(name: "Sim", resources: [.copy("BuiltinModels"), .copy("BuiltinReferences")], swiftSettings: fast),
-        .target(name: "RL", dependencies: ["CBLAS"], swiftSettings: fast),
-        .target(name: "EnvABI", dependencies: ["Sim"], exclude: ["bioimitate_env.h"], swiftSettings: fast),
+        // JSON configs over built-in defaults, with one-line errors naming the file and key; shared by Sim, RL and the CLI.
+        .target(name: "JSONConfig"),
+        .target(name: "Sim", dependencies: ["JSONConfig"], resources: [.copy("BuiltinModels"), .copy("BuiltinReferences")], swiftSettings: fast),
+        .target(name: "RL", dependencies: ["CBLAS", "JSONConfig"], swiftSettings: fast),
+        .target(name: "EnvABI", dependencies: ["Sim", "JSONConfig"], exclude: ["bioimitate_env.h"], swiftSettings: fast),
         .executableTarget(
             name: "ImitationCLI",
-            dependencies: ["Sim", "RL", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+            dependencies: ["Sim", "RL", "JSONConfig", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .testTarget(name: "RLTests", dependencies: ["RL"]),
         // Reference/, MuscleReference/, ModelCensus/ and Differential/ hold OpenSim reference tables read by path, not bundled resources.
         .testTarget(name: "SimTests", dependencies: ["Sim"], exclude: ["Reference", "MuscleReference", "ModelCensus", "Differential"]),
-        .testTarget(name: "CLITests", dependencies: ["ImitationCLI", "Sim", "RL"]),
+        .testTarget(name: "CLITests", dependencies: ["ImitationCLI", "Sim", "RL", "JSONConfig"]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -20,7 +20,7 @@ struct Bench: ParsableCommand {
     @Option(help: "Comma-separated cases: passive drop, muscle free, muscle locked.")
     var cases = "passive drop,muscle free,muscle locked"
     @Flag(help: "Use rigid tendons (no fiber-length states).") var rigidTendons = false
-    @Option(help: IntegratorChoice.help) var integrator = IntegratorChoice.stiff
+    @Option(help: IntegratorKind.help) var integrator = IntegratorKind.stiff
     @Option(help: "Comma-separated model stems to run.") var stems = "gait0914_2d,gait1422_3d"
 
     func run() throws {

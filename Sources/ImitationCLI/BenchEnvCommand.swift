@@ -16,7 +16,7 @@ struct BenchEnv: ParsableCommand {
     @Option(help: "Comma-separated environment IDs.")
     var envs = "MuscleWalkingImitation2D-v0,MuscleWalkingImitation3D-v0"
     @Option(help: "Steps per run.") var steps = 2000
-    @Option(help: IntegratorChoice.help) var integrator = IntegratorChoice.stiff
+    @Option(help: IntegratorKind.help) var integrator = IntegratorKind.stiff
     @Option(help: "Runs (the median is reported).") var runs = 5
 
     func validate() throws {
@@ -29,7 +29,7 @@ struct BenchEnv: ParsableCommand {
             var rates: [Double] = [], overheads: [Double] = []
             for r in 0..<runs {
                 var config = EnvironmentConfig()
-                config.integrator = integrator.rawValue
+                config.integrator = integrator
                 let env = try Environments.imitation(id, config: config)
                 var obs = [Float](repeating: 0, count: env.observationSize), action = [Float](repeating: 0, count: env.actionSize)
                 var rng = Random(seed: UInt64(r))

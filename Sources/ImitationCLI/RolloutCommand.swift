@@ -1,4 +1,5 @@
 import ArgumentParser
+import JSONConfig
 import Sim
 
 struct Rollout: ParsableCommand {
@@ -38,8 +39,8 @@ struct Rollout: ParsableCommand {
     @Option(help: "Integrator accuracy (relative).")
     var accuracy = 1e-3
 
-    @Option(help: "For --model. \(IntegratorChoice.help.abstract)")
-    var integrator = IntegratorChoice.stiff
+    @Option(help: "For --model. \(IntegratorKind.help.abstract)")
+    var integrator = IntegratorKind.stiff
 
     @Option(help: "Policy for --env: a checkpoint path, zero, random, or reference (torque envs: PD targets on the reference pose).")
     var policy = "zero"
@@ -73,7 +74,7 @@ struct Rollout: ParsableCommand {
             return
         }
         var config = try ConfigLoader.load(EnvironmentConfig(), from: envConfig) { $0.firstProblem() }
-        if envConfig == nil { config.mode = "test" }
+        if envConfig == nil { config.mode = .test }
         let environment = try Environments.imitation(env!, config: config, reference: reference)
         try OutputFolder.prepare(out)
         try EnvRollout.run(env: environment, policy: policy, steps: steps, seed: seed, out: out)

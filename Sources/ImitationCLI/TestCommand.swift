@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import JSONConfig
 import RL
 import Sim
 
@@ -76,7 +77,7 @@ struct Test: ParsableCommand {
         } else {
             let run = try RunSettings.read(checkpoint: point)
             var environment = run?.environment ?? EnvironmentConfig()
-            environment.mode = "test"
+            environment.mode = .test
             environment.applyPerturbations = settings.perturb
             let env = try Environments.imitation(id, config: environment, reference: reference ?? run?.reference)
             try EnvRollout.checkMatches(policy.meta, env: env, path: point.path)

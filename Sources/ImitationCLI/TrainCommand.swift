@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import JSONConfig
 import RL
 import Sim
 

@@ -1,7 +1,8 @@
 import CBLAS
 import Foundation
+import JSONConfig
 
-public enum Activation: String, Codable, Sendable {
+public enum Activation: String, ConfigOption {
     case tanh, relu
 }
 

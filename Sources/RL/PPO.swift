@@ -32,7 +32,7 @@ public final class PPO {
         logStd = ParameterVector([Float](repeating: Float(config.initialLogStd), count: actSize))
         optimizer = Adam([policy, logStd, value], learningRate: Float(config.lr))
         klCoeff = config.klCoeff
-        filter = config.observationFilter == "MeanStdFilter" ? RunningMeanStd(size: obsSize) : nil
+        filter = config.observationFilter.make(size: obsSize)
         slots = environments.enumerated().map { EnvSlot(env: $0.element, seed: UInt64(bitPattern: Int64(config.seed)), index: $0.offset) }
         stepObservations = Matrix(rows: environments.count, cols: obsSize)
     }
@@ -59,7 +59,7 @@ public final class PPO {
         var active = [Bool](repeating: true, count: slots.count)
         var collected = 0
         let target = config.trainBatchSize
-        let complete = config.batchMode == "complete_episodes"
+        let complete = config.batchMode == .completeEpisodes
         var bootstrapRequests: [(slot: Int, end: Int, obs: [Float])] = []
 
         for s in slots where s.needsReset { s.reset(); filter?.update(s.raw) }

@@ -1,3 +1,5 @@
+import JSONConfig
+
 /// PPO hyperparameters; mirrors `configs/train_default.json`. The defaults are tuned for the imitation environments
 /// (TorqueWalkingImitation2D-v0 walks the whole reference within about 500,000 steps, README "Learning to walk"):
 /// smaller networks and bigger minibatches than the original bioimitation-gym RLlib config, which
@@ -24,10 +26,8 @@ public struct PPOConfig: LearnerConfig {
     public var numSGDIter = 8
     public var sgdMinibatchSize = 512
     public var trainBatchSize = 4096
-    /// "complete_episodes" or "truncate_episodes".
-    public var batchMode = "truncate_episodes"
-    /// "MeanStdFilter" or "NoFilter".
-    public var observationFilter = "MeanStdFilter"
+    public var batchMode = BatchMode.truncateEpisodes
+    public var observationFilter = ObservationFilter.meanStd
     /// Global gradient-norm clip; 0 disables it.
     public var gradClip = 0.5
     /// Checkpoint every this many training iterations.
@@ -75,8 +75,6 @@ public struct PPOConfig: LearnerConfig {
         if numSGDIter < 1 { return ("num_sgd_iter", "must be at least 1") }
         if sgdMinibatchSize < 1 { return ("sgd_minibatch_size", "must be at least 1") }
         if trainBatchSize < sgdMinibatchSize { return ("train_batch_size", "must be at least sgd_minibatch_size (\(sgdMinibatchSize))") }
-        if !["complete_episodes", "truncate_episodes"].contains(batchMode) { return ("batch_mode", "must be \"complete_episodes\" or \"truncate_episodes\"") }
-        if !["MeanStdFilter", "NoFilter"].contains(observationFilter) { return ("observation_filter", "must be \"MeanStdFilter\" or \"NoFilter\"") }
         if !(gradClip >= 0) { return ("grad_clip", "must be non-negative (0 disables clipping)") }
         if checkpointEvery < 1 { return ("checkpoint_every", "must be at least 1") }
         if !(initialLogStd >= -5 && initialLogStd <= 2) { return ("initial_log_std", "must be in [-5, 2]") }
@@ -88,4 +86,10 @@ public struct PPOConfig: LearnerConfig {
 func networkProblem(hidden: [Int]) -> (key: String, reason: String)? {
     if hidden.isEmpty || hidden.contains(where: { $0 < 1 }) { return ("hidden", "must list at least one positive layer width") }
     return nil
+}
+
+/// How PPO cuts its sampling batch: at the batch size ("truncate_episodes", bootstrapping the unfinished ones) or
+/// only at episode ends ("complete_episodes", RLlib's batch_mode).
+public enum BatchMode: String, ConfigOption {
+    case completeEpisodes = "complete_episodes", truncateEpisodes = "truncate_episodes"
 }

@@ -1,3 +1,5 @@
+import JSONConfig
+
 /// Running mean and variance of observations (Chan et al.'s parallel update), used to normalize
 /// observations as RLlib's MeanStdFilter does: (x − mean) / (std + 1e-8), clipped to ±10.
 public struct RunningMeanStd: Codable, Equatable, Sendable {
@@ -36,4 +38,12 @@ public struct RunningMeanStd: Codable, Equatable, Sendable {
         guard mean.count == m2.count, count >= 0 else { throw RLError("observation filter statistics are inconsistent") }
         self.count = count; self.mean = mean; self.m2 = m2
     }
+}
+
+/// Whether observations pass through a running mean/std normalizer before the networks see them.
+public enum ObservationFilter: String, ConfigOption {
+    case meanStd = "MeanStdFilter", none = "NoFilter"
+
+    /// A fresh filter for observations of `size`, or nil.
+    func make(size: Int) -> RunningMeanStd? { self == .meanStd ? RunningMeanStd(size: size) : nil }
 }

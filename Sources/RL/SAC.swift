@@ -50,7 +50,7 @@ public final class SAC {
         criticOptimizer = Adam([q1, q2], learningRate: Float(config.criticLR))
         alphaOptimizer = Adam([logAlpha], learningRate: Float(config.alphaLR))
         targetEntropy = -Float(config.targetEntropyScale) * Float(actSize)
-        filter = config.observationFilter == "MeanStdFilter" ? RunningMeanStd(size: obsSize) : nil
+        filter = config.observationFilter.make(size: obsSize)
         slots = environments.enumerated().map { EnvSlot(env: $0.element, seed: UInt64(bitPattern: Int64(config.seed)), index: $0.offset) }
         stepObservations = Matrix(rows: environments.count, cols: obsSize)
         buffer = ReplayBuffer(capacity: max(min(config.bufferSize, config.totalSteps), config.batchSize),

@@ -21,8 +21,7 @@ public struct SACConfig: LearnerConfig {
     public var batchSize = 256
     /// Gradient steps per environment step.
     public var gradientSteps = 1
-    /// "MeanStdFilter" or "NoFilter".
-    public var observationFilter = "NoFilter"
+    public var observationFilter = ObservationFilter.none
     public var gradClip = 0.0
     /// Checkpoint every this many environment steps.
     public var checkpointEvery = 10_000
@@ -65,7 +64,6 @@ public struct SACConfig: LearnerConfig {
         if learningStarts < 0 { return ("learning_starts", "must be non-negative") }
         if batchSize < 1 { return ("batch_size", "must be at least 1") }
         if gradientSteps < 1 { return ("gradient_steps", "must be at least 1") }
-        if !["MeanStdFilter", "NoFilter"].contains(observationFilter) { return ("observation_filter", "must be \"MeanStdFilter\" or \"NoFilter\"") }
         if !(gradClip >= 0) { return ("grad_clip", "must be non-negative (0 disables clipping)") }
         if checkpointEvery < 1 { return ("checkpoint_every", "must be at least 1") }
         return nil

@@ -1,13 +1,11 @@
+import JSONConfig
+
 /// Settings shared by every imitation environment; mirrors `configs/env_default.json`
 /// (keys and defaults from the original bioimitation-gym environment config).
 public struct EnvironmentConfig: Codable, Equatable, Sendable {
-    public var visualize = false
     /// Torque envs: PD torques are clipped to ±max_actuation (N·m).
     public var maxActuation = 200.0
-    /// "train": reset at a random index of the first gait cycle, episodes of two cycles;
-    /// "test": reset at index 0, episodes span the whole reference.
-    public var mode = "train"
-    public var log = false
+    public var mode = EpisodeMode.train
     /// [w_imitate, w_effort, w_action].
     public var rewardWeights = [0.8, 0.2, 0.1]
     public var applyPerturbations = false
@@ -19,19 +17,16 @@ public struct EnvironmentConfig: Codable, Equatable, Sendable {
     public var stepSize = 0.01
     /// Relative error tolerance of the variable-step integrator.
     public var integrationAccuracy = 1e-3
-    /// "stiff" (linearly implicit Rosenbrock-W, steps over contact friction and fiber relaxation) or "explicit"
-    /// (Dormand–Prince).
-    public var integrator = "stiff"
+    public var integrator = IntegratorKind.stiff
 
     /// The integrator mode these settings ask for.
-    public var integratorMode: Integrator.Mode { Integrator.Mode(integrator, accuracy: integrationAccuracy)! }
+    public var integratorMode: Integrator.Mode { integrator.mode(accuracy: integrationAccuracy) }
 
     public init() {}
 
     enum CodingKeys: String, CodingKey {
-        case visualize
         case maxActuation = "max_actuation"
-        case mode, log
+        case mode
         case rewardWeights = "r_weights"
         case applyPerturbations = "apply_perturbations"
         case useTargetObservation = "use_target_obs"
@@ -45,15 +40,19 @@ public struct EnvironmentConfig: Codable, Equatable, Sendable {
     /// The first out-of-range value, as (JSON key, reason); nil when all are valid.
     public func firstProblem() -> (key: String, reason: String)? {
         if !(maxActuation > 0 && maxActuation.isFinite) { return ("max_actuation", "must be a positive number") }
-        if !["train", "test"].contains(mode) { return ("mode", "must be \"train\" or \"test\", got \"\(mode)\"") }
         if rewardWeights.count != 3 { return ("r_weights", "must hold 3 numbers [w_imitate, w_effort, w_action], got \(rewardWeights.count)") }
         if rewardWeights.contains(where: { !$0.isFinite || $0 < 0 }) { return ("r_weights", "weights must be finite and non-negative") }
         if horizon < 1 { return ("horizon", "must be at least 1") }
         if !(stepSize > 0 && stepSize <= 0.1) { return ("step_size", "must be in (0, 0.1] seconds") }
         if !(integrationAccuracy > 0 && integrationAccuracy < 1) { return ("integration_accuracy", "must be in (0, 1)") }
-        if Integrator.Mode(integrator, accuracy: integrationAccuracy) == nil {
-            return ("integrator", "must be \"stiff\" or \"explicit\", got \"\(integrator)\"")
-        }
         return nil
     }
+}
+
+/// How an episode starts and how long it runs.
+public enum EpisodeMode: String, ConfigOption {
+    /// Reset at a random index of the first gait cycle; episodes of two cycles.
+    case train
+    /// Reset at index 0; episodes span the whole reference.
+    case test
 }

@@ -1,8 +1,9 @@
 import Foundation
-import XCTest
 @testable import ImitationCLI
+import JSONConfig
 import RL
 import Sim
+import XCTest
 
 final class ConfigLoaderTests: XCTestCase {
     /// configs/ sits at the package root, two levels above this file's folder.
@@ -59,7 +60,7 @@ final class ConfigLoaderTests: XCTestCase {
         let ppo = try ConfigLoader.load(PPOConfig(), from: Self.config("ppo_rllib_original.json")) { $0.firstProblem() }
         XCTAssertEqual(ppo.hidden, [512, 512]); XCTAssertEqual(ppo.lr, 1e-4); XCTAssertEqual(ppo.gamma, 0.995)
         XCTAssertEqual(ppo.numSGDIter, 20); XCTAssertEqual(ppo.sgdMinibatchSize, 256); XCTAssertEqual(ppo.trainBatchSize, 3200)
-        XCTAssertEqual(ppo.klCoeff, 1); XCTAssertEqual(ppo.clipParam, 0.3); XCTAssertEqual(ppo.batchMode, "complete_episodes")
+        XCTAssertEqual(ppo.klCoeff, 1); XCTAssertEqual(ppo.clipParam, 0.3); XCTAssertEqual(ppo.batchMode, .completeEpisodes)
         XCTAssertEqual(ppo.initialLogStd, 0)
         let sac = SACConfig()
         XCTAssertEqual(sac.tau, 0.005); XCTAssertEqual(sac.bufferSize, 1_000_000); XCTAssertEqual(sac.learningStarts, 10_000)
@@ -70,6 +71,22 @@ final class ConfigLoaderTests: XCTestCase {
         let c = try ConfigLoader.load(PPOConfig(), from: path) { $0.firstProblem() }
         XCTAssertEqual(c.lr, 3e-4); XCTAssertEqual(c.hidden, [64, 64]); XCTAssertEqual(c.numEnvs, 4)
         XCTAssertEqual(c.gamma, PPOConfig().gamma)
+    }
+
+    /// Option words are enums: a wrong word names the key and every allowed word, for each config type.
+    func testOptionWordsNameTheKeyAndTheAllowedWords() throws {
+        let path = try write(#"{"integrator": "euler"}"#)
+        XCTAssertEqual(message { _ = try ConfigLoader.load(EnvironmentConfig(), from: path) { $0.firstProblem() } },
+                       #"\#(path): key 'integrator' must be one of "stiff", "explicit", got "euler""#)
+        XCTAssertTrue(message { _ = try ConfigLoader.load(EnvironmentConfig(), from: try self.write(#"{"mode": "eval"}"#)) { $0.firstProblem() } }?
+            .hasSuffix(#"key 'mode' must be one of "train", "test", got "eval""#) == true)
+        XCTAssertTrue(message { _ = try ConfigLoader.load(PPOConfig(), from: try self.write(#"{"batch_mode": "episodes"}"#)) { $0.firstProblem() } }?
+            .hasSuffix(#"key 'batch_mode' must be one of "complete_episodes", "truncate_episodes", got "episodes""#) == true)
+        XCTAssertTrue(message { _ = try ConfigLoader.load(SACConfig(), from: try self.write(#"{"activation": "gelu"}"#)) { $0.firstProblem() } }?
+            .hasSuffix(#"key 'activation' must be one of "tanh", "relu", got "gelu""#) == true)
+        XCTAssertTrue(message { _ = try ConfigLoader.load(SACConfig(), from: try self.write(#"{"observation_filter": "Mean"}"#)) { $0.firstProblem() } }?
+            .hasSuffix(#"key 'observation_filter' must be one of "MeanStdFilter", "NoFilter", got "Mean""#) == true)
+        XCTAssertEqual(try ConfigLoader.load(EnvironmentConfig(), from: try write(#"{"integrator": "explicit", "mode": "test"}"#)) { $0.firstProblem() }.integrator, .explicit)
     }
 
     /// A Double whose default is whole (kl_coeff 1.0 is written as 1) still takes fractions; an Int does not.
@@ -145,7 +162,7 @@ final class ConfigLoaderTests: XCTestCase {
         XCTAssertEqual(try RunSettings.decode(run(environment)).environment, EnvironmentConfig())
         environment["integrator"] = nil
         let old = try RunSettings.decode(run(environment)).environment
-        XCTAssertEqual(old.integrator, "explicit")
+        XCTAssertEqual(old.integrator, .explicit)
         XCTAssertEqual(old.integratorMode, .adaptive(accuracy: 1e-3))
         environment["horizon"] = nil
         XCTAssertThrowsError(try RunSettings.decode(run(environment)))

@@ -6,7 +6,7 @@ final class LearnerTests: XCTestCase {
     private func smallPPO(seed: Int = 0, envs: Int = 1) -> PPO {
         var c = PPOConfig()
         c.seed = seed; c.hidden = [16, 16]; c.trainBatchSize = 400; c.sgdMinibatchSize = 100; c.numSGDIter = 3
-        c.numEnvs = envs; c.batchMode = "truncate_episodes"
+        c.numEnvs = envs; c.batchMode = .truncateEpisodes
         return PPO(config: c, environments: (0..<envs).map { _ in Pendulum() })
     }
 

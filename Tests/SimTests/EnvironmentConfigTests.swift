@@ -11,7 +11,5 @@ final class EnvironmentConfigTests: XCTestCase {
         XCTAssertEqual(c.firstProblem()?.key, "r_weights")
         c = EnvironmentConfig(); c.integrationAccuracy = .nan
         XCTAssertEqual(c.firstProblem()?.key, "integration_accuracy")
-        c = EnvironmentConfig(); c.integrator = "euler"
-        XCTAssertEqual(c.firstProblem()?.key, "integrator")
     }
 }

@@ -63,7 +63,7 @@ final class ImitationEnvironmentTests: XCTestCase {
     /// Kinematic replay: the body put in the reference state at every step scores an imitation term of 1 (above
     /// 0.99), and the target the observation announced one step earlier is the state that follows.
     func testKinematicReplayScoresFullImitation() throws {
-        var config = EnvironmentConfig(); config.mode = "test"
+        var config = EnvironmentConfig(); config.mode = .test
         for env in try builtEnvironments(config: config) {
             var obs = [Float](repeating: 0, count: env.observationSize)
             env.reset(seed: 0, observation: &obs)

@@ -81,7 +81,7 @@ final class ReferenceMotionTests: XCTestCase {
 
     /// `--reference FILE.mot`: any OpenSim motion becomes the target of an environment.
     func testAnyRecordingCanBeTheReference() throws {
-        var config = EnvironmentConfig(); config.mode = "test"
+        var config = EnvironmentConfig(); config.mode = .test
         let env = try EnvironmentRegistry.make(id: "TorqueWalkingImitation2D-v0", config: config,
                                                referencePath: motions + "subject01_walk_IK.mot")
         XCTAssertEqual(env.reference.cycleDuration, 1.23, accuracy: 0.03)

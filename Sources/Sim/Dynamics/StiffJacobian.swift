@@ -230,3 +230,166 @@ extension Model {
         }
     }
 }
+
+extension StiffJacobian {
+    /// Factors the step's matrices for η = hγ (once per step size).
+    mutating func prepare(eta: Double) {
+        self.eta = eta
+        let (n, nz) = (self.n, self.nz)
+        // Z = (I − ηBz)⁻¹ block by block (blocks of one or two states), stored as zz is.
+        for (start, count) in blocks {
+            if count == 1 {
+                zInverse[2 * start] = 1 / (1 - eta * zz[2 * start])
+            } else {
+                let a = 1 - eta * zz[2 * start], b = -eta * zz[2 * start + 1]
+                let c = -eta * zz[2 * start + 2], e = 1 - eta * zz[2 * start + 3]
+                let det = a * e - b * c
+                zInverse[2 * start] = e / det; zInverse[2 * start + 1] = -b / det
+                zInverse[2 * start + 2] = -c / det; zInverse[2 * start + 3] = a / det
+            }
+        }
+        // η·P = η·Z·(ηBq + Bu), within each block and on the coordinates the block touches.
+        for e in 0..<pStart[nz] {
+            let i = pRow[e], c = pColumn[e], (start, count) = rowBlock[i]
+            var sum = 0.0
+            for j in start..<(start + count) { sum += zInverse[2 * i + j - start] * (eta * zq[j * n + c] + zu[j * n + c]) }
+            pValue[e] = eta * sum
+        }
+        // S = M − η²tq − ηtu − η²tz·P on the unlocked rows (a locked row is the identity's), then LU with pivoting.
+        for r in 0..<n {
+            if locked[r] {
+                for c in 0..<n { s[r * n + c] = r == c ? 1 : 0 }
+                continue
+            }
+            for c in 0..<n { s[r * n + c] = mass[r * n + c] - eta * eta * tq[r * n + c] - eta * tu[r * n + c] }
+        }
+        for e in 0..<tzCount {  // tz's column j lives on z row j's coordinates, as P's row j does
+            let r = tzRow[e], j = tzState[e], w = eta * tzValue[e]
+            for f in pStart[j]..<pStart[j + 1] { s[r * n + pColumn[f]] -= w * pValue[f] }
+        }
+        for c in 0..<n {
+            var pivot = c
+            for r in c..<n where abs(s[r * n + c]) > abs(s[pivot * n + c]) { pivot = r }
+            pivots[c] = pivot
+            if pivot != c { for x in 0..<n { s.swapAt(c * n + x, pivot * n + x) } }
+            let diagonal = s[c * n + c]
+            guard diagonal != 0 else { continue }
+            for r in (c + 1)..<max(n, c + 1) {
+                let m = s[r * n + c] / diagonal
+                s[r * n + c] = m
+                if m != 0 { for x in (c + 1)..<n { s[r * n + x] -= m * s[c * n + x] } }
+            }
+        }
+        // Constraints: S⁻¹·Gᵀ and G·S⁻¹·Gᵀ, factored.
+        let m = constraintCount
+        guard m > 0 else { return }
+        for k in 0..<m {
+            for c in 0..<n { vector[c] = constraintRows[k * n + c] }
+            luSolve(&vector)
+            for c in 0..<n { constraintColumns[k * n + c] = vector[c] }
+        }
+        for r in 0..<m {
+            for k in 0..<m {
+                var sum = 0.0
+                for c in 0..<n { sum += constraintRows[r * n + c] * constraintColumns[k * n + c] }
+                constraintSystem[r * m + k] = sum
+            }
+        }
+        for c in 0..<m {
+            var pivot = c
+            for r in c..<m where abs(constraintSystem[r * m + c]) > abs(constraintSystem[pivot * m + c]) { pivot = r }
+            constraintPivots[c] = pivot
+            if pivot != c { for x in 0..<m { constraintSystem.swapAt(c * m + x, pivot * m + x) } }
+            let diagonal = constraintSystem[c * m + c]
+            guard diagonal != 0 else { continue }
+            for r in (c + 1)..<max(m, c + 1) {
+                let f = constraintSystem[r * m + c] / diagonal
+                constraintSystem[r * m + c] = f
+                if f != 0 { for x in (c + 1)..<m { constraintSystem[r * m + x] -= f * constraintSystem[c * m + x] } }
+            }
+        }
+    }
+
+    /// u ← S⁻¹·u by the LU of `prepare`.
+    func luSolve(_ u: inout [Double]) {
+        let n = self.n
+        for c in 0..<n where pivots[c] != c { u.swapAt(c, pivots[c]) }
+        for r in 0..<n {
+            var sum = u[r]
+            for c in 0..<r { sum -= s[r * n + c] * u[c] }
+            u[r] = sum
+        }
+        for r in stride(from: n - 1, through: 0, by: -1) {
+            var sum = u[r]
+            for c in (r + 1)..<max(n, r + 1) { sum -= s[r * n + c] * u[c] }
+            u[r] = s[r * n + r] != 0 ? sum / s[r * n + r] : 0
+        }
+    }
+
+    /// x ← (I − ηW)⁻¹·x over the packed state, by eliminating q and z onto u (see `prepare`).
+    mutating func solve(_ x: inout [Double]) {
+        let (n, eta) = (self.n, self.eta)
+        x.withUnsafeMutableBufferPointer { x in vector.withUnsafeMutableBufferPointer { u in
+            let z = x.baseAddress! + 2 * n
+            // Right side for u: M·r_u + η·tq·r_q (r_u on a locked row) ...
+            mass.withUnsafeBufferPointer { mass in tq.withUnsafeBufferPointer { tq in
+                for r in 0..<n {
+                    if locked[r] { u[r] = x[n + r]; continue }
+                    var sum = 0.0, inertial = 0.0
+                    for c in 0..<n { inertial += mass[r * n + c] * x[n + c]; sum += tq[r * n + c] * x[c] }
+                    u[r] = inertial + eta * sum
+                }
+            } }
+            // ... + η·tz·(Z·w) with w = r_z + η·Bq·r_q, Z·w kept in place of r_z ...
+            for e in 0..<zqCount { z[zqRow[e]] += eta * zqValue[e] * x[zqColumn[e]] }
+            for (start, count) in blocks {
+                if count == 1 {
+                    z[start] *= zInverse[2 * start]
+                } else {
+                    let w0 = z[start], w1 = z[start + 1]
+                    z[start] = zInverse[2 * start] * w0 + zInverse[2 * start + 1] * w1
+                    z[start + 1] = zInverse[2 * start + 2] * w0 + zInverse[2 * start + 3] * w1
+                }
+            }
+            for e in 0..<tzCount { u[tzRow[e]] += eta * tzValue[e] * z[tzState[e]] }
+            // ... then S·x_u = it by the LU of `prepare`.
+            for c in 0..<n where pivots[c] != c { u.swapAt(c, pivots[c]) }
+            s.withUnsafeBufferPointer { s in
+                for r in 0..<n {
+                    var sum = u[r]
+                    for c in 0..<r { sum -= s[r * n + c] * u[c] }
+                    u[r] = sum
+                }
+                for r in stride(from: n - 1, through: 0, by: -1) {
+                    var sum = u[r]
+                    for c in (r + 1)..<max(n, r + 1) { sum -= s[r * n + c] * u[c] }
+                    u[r] = s[r * n + r] != 0 ? sum / s[r * n + r] : 0
+                }
+            }
+            // On the constraints: x_u ← x_u − S⁻¹Gᵀλ with G·x_u = G·r_u (the rates r already satisfy them; W alone,
+            // which knows no constraint, would push the increment off them), the saddle-point solve by its Schur
+            // complement G·S⁻¹·Gᵀ.
+            let m = constraintCount
+            if m > 0 {
+                for k in 0..<m {
+                    var sum = 0.0
+                    for c in 0..<n { sum += constraintRows[k * n + c] * (u[c] - x[n + c]) }
+                    lambda[k] = sum
+                }
+                for c in 0..<m where constraintPivots[c] != c { lambda.swapAt(c, constraintPivots[c]) }
+                for r in 0..<m { for c in 0..<r { lambda[r] -= constraintSystem[r * m + c] * lambda[c] } }
+                for r in stride(from: m - 1, through: 0, by: -1) {
+                    for c in (r + 1)..<max(m, r + 1) { lambda[r] -= constraintSystem[r * m + c] * lambda[c] }
+                    lambda[r] = constraintSystem[r * m + r] != 0 ? lambda[r] / constraintSystem[r * m + r] : 0
+                }
+                for k in 0..<m { for c in 0..<n { u[c] -= constraintColumns[k * n + c] * lambda[k] } }
+            }
+            // Back: x_z = Z·w + η·P·x_u, x_q = r_q + η·x_u, x_u.
+            for e in 0..<pStart[nz] { z[pRow[e]] += pValue[e] * u[pColumn[e]] }
+            for k in 0..<n {
+                x[k] += eta * u[k]
+                x[n + k] = u[k]
+            }
+        } }
+    }
+}

@@ -1,6 +1,6 @@
 import Foundation
 
-/// A gym-style imitation environment over flat Float32 buffers (DESIGN.md §4): `reset(seed:)` puts the body in the
+/// A gym-style imitation environment over flat Float32 buffers (docs/environments.md): `reset(seed:)` puts the body in the
 /// reference state at a start frame; `step` applies an action for one control step and scores how closely the body
 /// follows the reference. Muscle envs take one excitation in [0, 1] per muscle; torque envs take target angles of
 /// the actuated coordinates, turned into clipped PD torques. Stepping allocates nothing.
@@ -146,7 +146,7 @@ public final class ImitationEnvironment {
     public func reset(seed: UInt64, observation: inout [Float]) {
         rng = SplitMix(seed: seed)
         let cycle = max(Int(reference.cycleFrames.rounded(.down)), 1)
-        if config.mode == "test" {
+        if config.mode == .test {
             startFrame = 0; endFrame = reference.frameCount - 1
         } else {
             startFrame = min(Int(rng.uniform() * Double(cycle)), reference.frameCount - 2)
@@ -246,7 +246,7 @@ public final class ImitationEnvironment {
     }
 
     /// Horizontal pushes of ±50 N on the torso, 0.2 s long, every 2 s of the episode, the first after 1 s
-    /// (DESIGN.md §4).
+    /// (docs/environments.md).
     private func schedulePush() {
         guard let c = pushControl else { return }
         let (starts, active) = Self.pushSchedule(episodeTime: Double(frame - startFrame) * reference.step, step: reference.step)
@@ -267,7 +267,7 @@ public final class ImitationEnvironment {
         return (since < step / 2 || since > 2 - step / 2, since < 0.2 - 1e-9 || since > 2 - step / 2)
     }
 
-    /// Reward and its terms at the current state against the reference frame (DESIGN.md §4).
+    /// Reward and its terms at the current state against the reference frame (docs/environments.md).
     private func score(deltaSquared: Double, distance: Double) -> Double {
         let f = min(frame, reference.frameCount - 1)
         var squared = 0.0

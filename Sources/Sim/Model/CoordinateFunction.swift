@@ -174,15 +174,3 @@ struct PackedFunction: Sendable {
         return function.evaluate(q)
     }
 }
-
-public enum SimError: Error, CustomStringConvertible, Equatable {
-    case invalid(String)
-    case unsupported(String)
-    case nonFinite(String)
-
-    public var description: String {
-        switch self {
-        case .invalid(let s), .unsupported(let s), .nonFinite(let s): return s
-        }
-    }
-}

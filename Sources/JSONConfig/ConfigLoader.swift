@@ -8,7 +8,7 @@ public struct ConfigError: Error, CustomStringConvertible {
 
 /// Loads a JSON config over built-in defaults. A file may set any subset of the keys; an unknown key,
 /// a value of the wrong type or out of range is a `ConfigError` naming the file and the key. Generic over the
-/// config type, so the CLI loads training configs with it and the C ABI environment configs.
+/// config type: the CLI loads training, environment and test configs with it, the C ABI environment configs.
 public enum ConfigLoader {
     public static func load<T: Codable>(_ defaults: T, from path: String?,
                                         problem: (T) -> (key: String, reason: String)?) throws -> T {
@@ -161,7 +161,9 @@ public enum ConfigLoader {
         case .valueNotFound(let type, let ctx): return "key '\(key(ctx.codingPath))' must be \(typeName(type)), not null"
         case .keyNotFound(let k, _): return "missing key '\(k.stringValue)'"
         case .dataCorrupted(let ctx):
-            return ctx.codingPath.isEmpty ? "unreadable config" : "key '\(key(ctx.codingPath))' has an unreadable value"
+            if ctx.codingPath.isEmpty { return "unreadable config" }
+            // A `ConfigOption` says which words it takes.
+            return "key '\(key(ctx.codingPath))' " + (ctx.debugDescription.hasPrefix("must be") ? ctx.debugDescription : "has an unreadable value")
         @unknown default: return "unreadable config"
         }
     }
