@@ -26,14 +26,13 @@ public final class PPO {
         obsSize = environments[0].observationSize
         actSize = environments[0].actionSize
         rng = Random(seed: UInt64(bitPattern: Int64(config.seed)))
-        let activation = config.activation
-        policy = MLP(sizes: [obsSize] + config.hidden + [actSize], activation: activation, outputGain: 0.01, rng: &rng)
-        value = MLP(sizes: [obsSize] + config.hidden + [1], activation: activation, outputGain: 1, rng: &rng)
+        policy = MLP(sizes: [obsSize] + config.hidden + [actSize], activation: config.activation, outputGain: 0.01, rng: &rng)
+        value = MLP(sizes: [obsSize] + config.hidden + [1], activation: config.activation, outputGain: 1, rng: &rng)
         logStd = ParameterVector([Float](repeating: Float(config.initialLogStd), count: actSize))
         optimizer = Adam([policy, logStd, value], learningRate: Float(config.lr))
         klCoeff = config.klCoeff
         filter = config.observationFilter.make(size: obsSize)
-        slots = environments.enumerated().map { EnvSlot(env: $0.element, seed: UInt64(bitPattern: Int64(config.seed)), index: $0.offset) }
+        slots = EnvSlot.copies(environments, seed: config.seed)
         stepObservations = Matrix(rows: environments.count, cols: obsSize)
     }
 

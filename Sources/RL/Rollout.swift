@@ -26,6 +26,11 @@ final class EnvSlot {
         scaled = action
     }
 
+    /// One slot per environment copy, each with its own random stream of the run's seed.
+    static func copies(_ environments: [Environment], seed: Int) -> [EnvSlot] {
+        environments.enumerated().map { EnvSlot(env: $0.element, seed: UInt64(bitPattern: Int64(seed)), index: $0.offset) }
+    }
+
     func reset() {
         env.reset(seed: rng.next(), observation: &raw)
         needsReset = false; episodeReturn = 0; episodeLength = 0; failed = nil

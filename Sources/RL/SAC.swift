@@ -51,7 +51,7 @@ public final class SAC {
         alphaOptimizer = Adam([logAlpha], learningRate: Float(config.alphaLR))
         targetEntropy = -Float(config.targetEntropyScale) * Float(actSize)
         filter = config.observationFilter.make(size: obsSize)
-        slots = environments.enumerated().map { EnvSlot(env: $0.element, seed: UInt64(bitPattern: Int64(config.seed)), index: $0.offset) }
+        slots = EnvSlot.copies(environments, seed: config.seed)
         stepObservations = Matrix(rows: environments.count, cols: obsSize)
         buffer = ReplayBuffer(capacity: max(min(config.bufferSize, config.totalSteps), config.batchSize),
                               observationSize: obsSize, actionSize: actSize)

@@ -267,19 +267,7 @@ extension StiffJacobian {
             let r = tzRow[e], j = tzState[e], w = eta * tzValue[e]
             for f in pStart[j]..<pStart[j + 1] { s[r * n + pColumn[f]] -= w * pValue[f] }
         }
-        for c in 0..<n {
-            var pivot = c
-            for r in c..<n where abs(s[r * n + c]) > abs(s[pivot * n + c]) { pivot = r }
-            pivots[c] = pivot
-            if pivot != c { for x in 0..<n { s.swapAt(c * n + x, pivot * n + x) } }
-            let diagonal = s[c * n + c]
-            guard diagonal != 0 else { continue }
-            for r in (c + 1)..<max(n, c + 1) {
-                let m = s[r * n + c] / diagonal
-                s[r * n + c] = m
-                if m != 0 { for x in (c + 1)..<n { s[r * n + x] -= m * s[c * n + x] } }
-            }
-        }
+        s.withUnsafeMutableBufferPointer { s in pivots.withUnsafeMutableBufferPointer { DenseLU.factor(s, n, pivots: $0) } }
         // Constraints: S⁻¹·Gᵀ and G·S⁻¹·Gᵀ, factored.
         let m = constraintCount
         guard m > 0 else { return }
@@ -295,35 +283,12 @@ extension StiffJacobian {
                 constraintSystem[r * m + k] = sum
             }
         }
-        for c in 0..<m {
-            var pivot = c
-            for r in c..<m where abs(constraintSystem[r * m + c]) > abs(constraintSystem[pivot * m + c]) { pivot = r }
-            constraintPivots[c] = pivot
-            if pivot != c { for x in 0..<m { constraintSystem.swapAt(c * m + x, pivot * m + x) } }
-            let diagonal = constraintSystem[c * m + c]
-            guard diagonal != 0 else { continue }
-            for r in (c + 1)..<max(m, c + 1) {
-                let f = constraintSystem[r * m + c] / diagonal
-                constraintSystem[r * m + c] = f
-                if f != 0 { for x in (c + 1)..<m { constraintSystem[r * m + x] -= f * constraintSystem[c * m + x] } }
-            }
-        }
+        constraintSystem.withUnsafeMutableBufferPointer { a in constraintPivots.withUnsafeMutableBufferPointer { DenseLU.factor(a, m, pivots: $0) } }
     }
 
     /// u ← S⁻¹·u by the LU of `prepare`.
     func luSolve(_ u: inout [Double]) {
-        let n = self.n
-        for c in 0..<n where pivots[c] != c { u.swapAt(c, pivots[c]) }
-        for r in 0..<n {
-            var sum = u[r]
-            for c in 0..<r { sum -= s[r * n + c] * u[c] }
-            u[r] = sum
-        }
-        for r in stride(from: n - 1, through: 0, by: -1) {
-            var sum = u[r]
-            for c in (r + 1)..<max(n, r + 1) { sum -= s[r * n + c] * u[c] }
-            u[r] = s[r * n + r] != 0 ? sum / s[r * n + r] : 0
-        }
+        u.withUnsafeMutableBufferPointer { u in s.withUnsafeBufferPointer { s in pivots.withUnsafeBufferPointer { DenseLU.solve(s, n, pivots: $0, u) } } }
     }
 
     /// x ← (I − ηW)⁻¹·x over the packed state, by eliminating q and z onto u (see `prepare`).
@@ -353,19 +318,7 @@ extension StiffJacobian {
             }
             for e in 0..<tzCount { u[tzRow[e]] += eta * tzValue[e] * z[tzState[e]] }
             // ... then S·x_u = it by the LU of `prepare`.
-            for c in 0..<n where pivots[c] != c { u.swapAt(c, pivots[c]) }
-            s.withUnsafeBufferPointer { s in
-                for r in 0..<n {
-                    var sum = u[r]
-                    for c in 0..<r { sum -= s[r * n + c] * u[c] }
-                    u[r] = sum
-                }
-                for r in stride(from: n - 1, through: 0, by: -1) {
-                    var sum = u[r]
-                    for c in (r + 1)..<max(n, r + 1) { sum -= s[r * n + c] * u[c] }
-                    u[r] = s[r * n + r] != 0 ? sum / s[r * n + r] : 0
-                }
-            }
+            s.withUnsafeBufferPointer { s in pivots.withUnsafeBufferPointer { DenseLU.solve(s, n, pivots: $0, u) } }
             // On the constraints: x_u ← x_u − S⁻¹Gᵀλ with G·x_u = G·r_u (the rates r already satisfy them; W alone,
             // which knows no constraint, would push the increment off them), the saddle-point solve by its Schur
             // complement G·S⁻¹·Gᵀ.
@@ -376,12 +329,9 @@ extension StiffJacobian {
                     for c in 0..<n { sum += constraintRows[k * n + c] * (u[c] - x[n + c]) }
                     lambda[k] = sum
                 }
-                for c in 0..<m where constraintPivots[c] != c { lambda.swapAt(c, constraintPivots[c]) }
-                for r in 0..<m { for c in 0..<r { lambda[r] -= constraintSystem[r * m + c] * lambda[c] } }
-                for r in stride(from: m - 1, through: 0, by: -1) {
-                    for c in (r + 1)..<max(m, r + 1) { lambda[r] -= constraintSystem[r * m + c] * lambda[c] }
-                    lambda[r] = constraintSystem[r * m + r] != 0 ? lambda[r] / constraintSystem[r * m + r] : 0
-                }
+                constraintSystem.withUnsafeBufferPointer { a in constraintPivots.withUnsafeBufferPointer { p in
+                    lambda.withUnsafeMutableBufferPointer { DenseLU.solve(a, m, pivots: p, $0) }
+                } }
                 for k in 0..<m { for c in 0..<n { u[c] -= constraintColumns[k * n + c] * lambda[k] } }
             }
             // Back: x_z = Z·w + η·P·x_u, x_q = r_q + η·x_u, x_u.
