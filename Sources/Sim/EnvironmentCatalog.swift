@@ -1,4 +1,4 @@
-/// The imitation environment IDs the product offers (DESIGN.md §4): task × 2D/3D × muscle/torque,
+/// The imitation environment IDs the product offers (docs/environments.md): task × 2D/3D × muscle/torque,
 /// plus a 3D muscle cerebral-palsy crouch gait.
 public struct EnvironmentSpec: Equatable, Sendable {
     public enum Task: String, CaseIterable, Sendable { case walking = "Walking", running = "Running", jumping = "Jumping", lockedKnee = "LockedKnee", palsy = "Palsy" }

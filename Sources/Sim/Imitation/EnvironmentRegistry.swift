@@ -1,6 +1,6 @@
 import Foundation
 
-/// Builds the seventeen imitation environments (DESIGN.md §4) from the built-in models and references, or any ID
+/// Builds the seventeen imitation environments (docs/environments.md) from the built-in models and references, or any ID
 /// with another reference motion (`--reference FILE.mot`).
 public enum EnvironmentRegistry {
     /// The built-in reference (Fourier cycle file) a spec uses; nil for the synthetic ones.

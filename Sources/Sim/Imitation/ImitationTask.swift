@@ -1,5 +1,5 @@
 /// What distinguishes one imitation environment from another: its model (variant), its reference motion and the
-/// few task settings the design fixes (DESIGN.md §4). Built by `EnvironmentRegistry`.
+/// few task settings the design fixes (docs/environments.md). Built by `EnvironmentRegistry`.
 public struct ImitationTask: Sendable {
     public let id: String
     public let model: Model

@@ -30,7 +30,7 @@ public struct ReferenceMotion: Sendable {
     public func positions(at frame: Int) -> [Double] { Array(positions[frame * coordinateCount ..< (frame + 1) * coordinateCount]) }
     public func speeds(at frame: Int) -> [Double] { Array(speeds[frame * coordinateCount ..< (frame + 1) * coordinateCount]) }
 
-    /// The bodies the imitation tracks: torso, femurs, tibias, tali and calcanei (DESIGN.md §4), those the model has.
+    /// The bodies the imitation tracks: torso, femurs, tibias, tali and calcanei (docs/environments.md), those the model has.
     public static let trackedBodyNames = ["torso", "femur_r", "femur_l", "tibia_r", "tibia_l", "talus_r", "talus_l", "calcn_r", "calcn_l"]
 
     /// Builds from frames of values and speeds: holds locked coordinates, puts the lowest foot point of the whole
