@@ -1,4 +1,5 @@
 import Foundation
+import RL
 
 /// The folder a command writes into, made and tried before the work that fills it, so an unusable `--out` (a file,
 /// read-only, on a full disk) costs one line at the start instead of a whole evaluation and a raw system error.
@@ -16,21 +17,12 @@ enum OutputFolder {
             if fm.fileExists(atPath: ancestor, isDirectory: &isDirectory), !isDirectory.boolValue {
                 throw CLIError("\(option) \(path): cannot create the folder: \(ancestor) is a file")
             }
-            throw CLIError("\(option) \(path): cannot create the folder (\(reason(error)))")
+            throw CLIError("\(option) \(path): cannot create the folder (\(fileErrorReason(error)))")
         }
         let probe = (path as NSString).appendingPathComponent(".bioimitate-write-test-\(getpid())")
         guard fm.createFile(atPath: probe, contents: Data(count: 4096)) else {
             throw CLIError("\(option) \(path): cannot write there (\(String(cString: strerror(errno))))")
         }
         try? fm.removeItem(atPath: probe)
-    }
-
-    /// The underlying system reason of a Foundation file error, in words.
-    static func reason(_ error: Error) -> String {
-        let ns = error as NSError
-        if let underlying = ns.userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain {
-            return String(cString: strerror(Int32(underlying.code)))
-        }
-        return ns.localizedFailureReason ?? ns.localizedDescription
     }
 }

@@ -35,7 +35,11 @@ final class TrainingRun {
         if resuming, let text = try? String(contentsOf: csv, encoding: .utf8) {
             // Rows logged after the checkpoint being resumed describe steps that are about to be redone.
             let lines = text.split(separator: "\n", omittingEmptySubsequences: true)
-            let kept = lines.prefix(1) + lines.dropFirst().filter { Int($0.prefix { $0 != "," }).map { $0 <= startSteps } ?? false }
+            // A row cut short by a full disk is dropped too.
+            let columns = lines.first.map { $0.split(separator: ",", omittingEmptySubsequences: false).count } ?? 0
+            let kept = lines.prefix(1) + lines.dropFirst().filter {
+                $0.split(separator: ",", omittingEmptySubsequences: false).count == columns && (Int($0.prefix { $0 != "," }).map { $0 <= startSteps } ?? false)
+            }
             try Data((kept.joined(separator: "\n") + "\n").utf8).write(to: csv, options: .atomic)
         }
         if !fm.fileExists(atPath: csv.path) {
@@ -51,14 +55,32 @@ final class TrainingRun {
 
     var checkpoints: URL { directory.appendingPathComponent("checkpoints") }
 
+    /// The newest complete checkpoint, in words.
+    private var lastCheckpoint: String {
+        let latest = (try? String(contentsOf: checkpoints.appendingPathComponent("latest"), encoding: .utf8))?
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        return latest.map { "the last good checkpoint is \(checkpoints.appendingPathComponent($0).path)" } ?? "no checkpoint was saved yet"
+    }
+
     /// Stops training whose update diverged, before anything non-finite is saved: the last checkpoint stays good.
     func requireFinite(_ networks: [MLP], envSteps: Int) throws {
         guard networks.allSatisfy(\.isFinite) else {
-            let latest = (try? String(contentsOf: checkpoints.appendingPathComponent("latest"), encoding: .utf8))?
-                .trimmingCharacters(in: .whitespacesAndNewlines)
-            throw CLIError("training diverged at step \(envSteps): the network's weights are no longer finite; "
-                + (latest.map { "the last good checkpoint is \(checkpoints.appendingPathComponent($0).path)" } ?? "no checkpoint was saved yet"))
+            throw CLIError("training diverged at step \(envSteps): the network's weights are no longer finite; \(lastCheckpoint)")
         }
+    }
+
+    /// Runs a write of the run's files; a failure (a full disk) stops training with one line saying where it can
+    /// resume. Checkpoints are written whole or not at all, so at most the iteration in progress is lost.
+    func writing(envSteps: Int, _ body: () throws -> Void) throws {
+        do { try body() } catch {
+            let reason = (error as? RLError)?.description ?? (error as? CLIError)?.description ?? fileErrorReason(error)
+            throw CLIError("training stopped at step \(envSteps): \(reason); \(lastCheckpoint) (free space, then `bioimitate train --resume \(directory.path)`)")
+        }
+    }
+
+    /// A write to one of the run's files, with the file named if it fails.
+    private func append(_ url: URL, _ body: () throws -> Void) throws {
+        do { try body() } catch { throw CLIError("cannot write \(url.path): \(fileErrorReason(error))") }
     }
 
     func log(envSteps: Int, iteration: Int, totalSteps: Int, episodes: EpisodeStats, scalars: [(String, Double)]) throws {
@@ -69,9 +91,9 @@ final class TrainingRun {
         let wall = Date().timeIntervalSince(started)
         let row = [String(envSteps), String(iteration), String(episodes.total), fmt(episodes.meanReturn), fmt(episodes.meanLength),
                    String(episodes.failures), fmt(stepsPerSecond), fmt(wall)] + scalarNames.map { values[$0].map(fmt) ?? "" }
-        try progress.write(contentsOf: Data((row.joined(separator: ",") + "\n").utf8))
-        try tensorboard.add(step: envSteps, scalars: [("episode/return_mean", episodes.meanReturn), ("episode/length_mean", episodes.meanLength),
-                                                      ("episode/falls", Double(episodes.failures)), ("time/steps_per_second", stepsPerSecond)] + scalars)
+        try append(directory.appendingPathComponent("progress.csv")) { try progress.write(contentsOf: Data((row.joined(separator: ",") + "\n").utf8)) }
+        try append(tensorboard.url) { try tensorboard.add(step: envSteps, scalars: [("episode/return_mean", episodes.meanReturn), ("episode/length_mean", episodes.meanLength),
+                                                      ("episode/falls", Double(episodes.failures)), ("time/steps_per_second", stepsPerSecond)] + scalars) }
         let remaining = stepsPerSecond > 0 ? Double(max(0, totalSteps - envSteps)) / stepsPerSecond : .nan
         let line = "steps \(envSteps)/\(totalSteps)  return \(fmt(episodes.meanReturn))  length \(fmt(episodes.meanLength))  "
             + "\(Int(stepsPerSecond)) steps/s  ETA \(duration(remaining))"
@@ -125,10 +147,14 @@ enum Trainer {
         while learner.envSteps < config.totalSteps && stopRequested == 0 {
             let scalars = learner.trainIteration() + ImitationAdapter.drainTermMeans(envs)
             try run.requireFinite(learner.networks, envSteps: learner.envSteps)
-            try run.log(envSteps: learner.envSteps, iteration: learner.iterations, totalSteps: config.totalSteps, episodes: learner.episodes, scalars: scalars)
-            if learner.checkpointDue { try run.checkpoint(envSteps: learner.envSteps, meanReturn: learner.episodes.meanReturn, save: save) }
+            try run.writing(envSteps: learner.envSteps) {
+                try run.log(envSteps: learner.envSteps, iteration: learner.iterations, totalSteps: config.totalSteps, episodes: learner.episodes, scalars: scalars)
+                if learner.checkpointDue { try run.checkpoint(envSteps: learner.envSteps, meanReturn: learner.episodes.meanReturn, save: save) }
+            }
         }
-        try run.checkpoint(envSteps: learner.envSteps, meanReturn: learner.episodes.meanReturn, save: save)
-        try run.finish()
+        try run.writing(envSteps: learner.envSteps) {
+            try run.checkpoint(envSteps: learner.envSteps, meanReturn: learner.episodes.meanReturn, save: save)
+            try run.finish()
+        }
     }
 }

@@ -114,10 +114,33 @@ public enum Checkpoint {
     private static func write(meta: CheckpointMeta, model: [(String, Safetensors.Tensor)], optimizers: [Adam],
                               in directory: URL, name: String) throws -> URL {
         let fm = FileManager.default
-        try fm.createDirectory(at: directory, withIntermediateDirectories: true)
+        let final = directory.appendingPathComponent(name)
         let temp = directory.appendingPathComponent(".tmp-\(name)-\(ProcessInfo.processInfo.processIdentifier)")
-        try? fm.removeItem(at: temp)
-        try fm.createDirectory(at: temp, withIntermediateDirectories: true)
+        // A failed write (a full disk) leaves neither a half-written folder nor fewer complete checkpoints than before.
+        do {
+            try fm.createDirectory(at: directory, withIntermediateDirectories: true)
+            try? fm.removeItem(at: temp)
+            try fm.createDirectory(at: temp, withIntermediateDirectories: true)
+            try writeFiles(meta: meta, model: model, optimizers: optimizers, into: temp)
+            if fm.fileExists(atPath: final.path) {
+                // Replace an older checkpoint of the same name: move it aside first so one complete copy always exists.
+                let old = directory.appendingPathComponent(".old-\(name)-\(ProcessInfo.processInfo.processIdentifier)")
+                try? fm.removeItem(at: old)
+                try fm.moveItem(at: final, to: old)
+                do { try fm.moveItem(at: temp, to: final) } catch { try? fm.moveItem(at: old, to: final); throw error }
+                try? fm.removeItem(at: old)
+            } else {
+                try fm.moveItem(at: temp, to: final)
+            }
+        } catch {
+            try? fm.removeItem(at: temp)
+            if let error = error as? RLError { throw error }
+            throw RLError("cannot write checkpoint \(final.path): \(fileErrorReason(error))")
+        }
+        return final
+    }
+
+    private static func writeFiles(meta: CheckpointMeta, model: [(String, Safetensors.Tensor)], optimizers: [Adam], into folder: URL) throws {
         var moments: [(String, Safetensors.Tensor)] = []
         for (k, opt) in optimizers.enumerated() {
             let s = opt.state
@@ -125,27 +148,18 @@ public enum Checkpoint {
             for (i, v) in s.v.enumerated() { moments.append(("opt\(k).v.\(i)", .init(shape: [v.count], values: v))) }
         }
         try Safetensors.encode(model, metadata: ["format": "pt", "algo": meta.algo, "env_id": meta.envID])
-            .write(to: temp.appendingPathComponent(modelFile))
-        try Safetensors.encode(moments).write(to: temp.appendingPathComponent(optimizerFile))
+            .write(to: folder.appendingPathComponent(modelFile))
+        try Safetensors.encode(moments).write(to: folder.appendingPathComponent(optimizerFile))
         let encoder = JSONEncoder(); encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        try encoder.encode(meta).write(to: temp.appendingPathComponent(metaFile))
-        let final = directory.appendingPathComponent(name)
-        if fm.fileExists(atPath: final.path) {
-            // Replace an older checkpoint of the same name: move it aside first so one complete copy always exists.
-            let old = directory.appendingPathComponent(".old-\(name)-\(ProcessInfo.processInfo.processIdentifier)")
-            try? fm.removeItem(at: old)
-            try fm.moveItem(at: final, to: old)
-            try fm.moveItem(at: temp, to: final)
-            try? fm.removeItem(at: old)
-        } else {
-            try fm.moveItem(at: temp, to: final)
-        }
-        return final
+        try encoder.encode(meta).write(to: folder.appendingPathComponent(metaFile))
     }
 
     /// Records `name` as the newest checkpoint of `directory` (atomic replace of a one-line file).
     public static func markLatest(_ name: String, in directory: URL) throws {
-        try Data((name + "\n").utf8).write(to: directory.appendingPathComponent("latest"), options: .atomic)
+        let file = directory.appendingPathComponent("latest")
+        do { try Data((name + "\n").utf8).write(to: file, options: .atomic) } catch {
+            throw RLError("cannot write \(file.path): \(fileErrorReason(error))")
+        }
     }
 
     /// A checkpoint directory from a user's path: a checkpoint itself, a `checkpoints/` folder or a run directory.
@@ -168,9 +182,20 @@ public enum Checkpoint {
     public static func readMeta(_ checkpoint: URL) throws -> CheckpointMeta {
         let url = checkpoint.appendingPathComponent(metaFile)
         guard let data = FileManager.default.contents(atPath: url.path) else { throw RLError("\(url.path): cannot read") }
-        do { return try JSONDecoder().decode(CheckpointMeta.self, from: data) } catch {
-            throw RLError("\(url.path): not a bioimitate checkpoint description (\(error.localizedDescription))")
+        let meta: CheckpointMeta
+        do { meta = try JSONDecoder().decode(CheckpointMeta.self, from: data) } catch {
+            let detail = (error as? DecodingError).flatMap { e -> String? in
+                if case .dataCorrupted(let context) = e { return context.debugDescription } else { return nil }
+            } ?? error.localizedDescription
+            throw RLError("\(url.path): not a bioimitate checkpoint description (\(detail))")
         }
+        if let filter = meta.filter, filter.size != meta.observationSize {
+            throw RLError("\(url.path): the observation filter holds \(filter.size) values for \(meta.observationSize) observations")
+        }
+        guard meta.actionLow.count == meta.actionSize, meta.actionHigh.count == meta.actionSize else {
+            throw RLError("\(url.path): action bounds do not hold \(meta.actionSize) values")
+        }
+        return meta
     }
 
     static func tensors(_ checkpoint: URL, _ file: String) throws -> [String: Safetensors.Tensor] {
@@ -201,12 +226,12 @@ public enum Checkpoint {
         var state = learner.checkpointState()
         let weights = try tensors(checkpoint, modelFile)
         state.tensors = state.tensors.map { ($0.0, weights[$0.0] ?? $0.1) }.filter { weights[$0.0] != nil }
-        try restoreOptimizers(state.optimizers, steps: meta.optimizerSteps, from: checkpoint)
         state.envSteps = meta.envSteps; state.iterations = meta.iterations; state.episodes = meta.episodes
         state.filter = meta.filter; state.rng = Random(snapshot: meta.rng)
         state.environmentRNG = (meta.environmentRNG ?? []).filter { $0.count == 4 }.map(Random.init(snapshot:))
         state.scalars = meta.learnerState
-        try learner.restore(state, source: checkpoint.path)
+        try learner.restore(state, source: checkpoint.path)  // weights first: a shape mismatch is named by its tensor
+        try restoreOptimizers(state.optimizers, steps: meta.optimizerSteps, from: checkpoint)
     }
 
     /// Loads tensors `prefix.L.weight` / `prefix.L.bias` into `mlp`.

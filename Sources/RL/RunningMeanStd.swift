@@ -35,8 +35,22 @@ public struct RunningMeanStd: Codable, Equatable, Sendable {
 
     /// Restores saved statistics.
     public init(count: Double, mean: [Double], m2: [Double]) throws {
-        guard mean.count == m2.count, count >= 0 else { throw RLError("observation filter statistics are inconsistent") }
+        guard mean.count == m2.count, count >= 0, count.isFinite, mean.allSatisfy(\.isFinite), m2.allSatisfy({ $0 >= 0 && $0.isFinite }) else {
+            throw RLError("observation filter statistics are inconsistent or not finite")
+        }
         self.count = count; self.mean = mean; self.m2 = m2
+    }
+
+    enum CodingKeys: String, CodingKey { case count, mean, m2 }
+
+    /// Statistics read from a checkpoint are checked like those given to `init(count:mean:m2:)`.
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        do {
+            try self.init(count: c.decode(Double.self, forKey: .count), mean: c.decode([Double].self, forKey: .mean), m2: c.decode([Double].self, forKey: .m2))
+        } catch let error as RLError {
+            throw DecodingError.dataCorruptedError(forKey: .m2, in: c, debugDescription: error.description)
+        }
     }
 }
 

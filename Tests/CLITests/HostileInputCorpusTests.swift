@@ -1,4 +1,5 @@
 import Foundation
+import RL
 import XCTest
 
 /// Bad inputs through the binary, as a hostile tester would give them: a corpus generated at test time from the shared
@@ -37,6 +38,7 @@ final class HostileInputCorpusTests: XCTestCase {
         defer { try? FileManager.default.removeItem(at: root) }
         var cases: [Case] = []
         var files: [String: String] = [:]  // file name -> text, written into each case's folder
+        var checkpoints: [URL] = []  // folders copied into each case's folder
 
         // Models: every numeric property made not-a-number or non-finite, in a 4.x and a 3.x model; structural damage.
         let text2D = try String(contentsOf: model2D, encoding: .utf8), text3D = try String(contentsOf: model3D, encoding: .utf8)
@@ -123,6 +125,39 @@ final class HostileInputCorpusTests: XCTestCase {
             cases.append(Case(name: "rollout-\(name)", arguments: ["rollout", "--env", "MuscleWalkingImitation2D-v0", "--env-config", name, "--steps", "3", "--out", "out"], words: [word]))
         }
 
+        // Checkpoints: a real one from a short Pendulum run, then damaged copies, tested and resumed.
+        let seed = root.appendingPathComponent("seed")
+        try FileManager.default.createDirectory(at: seed, withIntermediateDirectories: true)
+        try #"{"hidden": [8], "train_batch_size": 200, "sgd_minibatch_size": 100, "num_sgd_iter": 1}"#.write(to: seed.appendingPathComponent("c.json"), atomically: true, encoding: .utf8)
+        let made = try runBioimitate(["train", "--env", "Pendulum-v1", "--config", seed.appendingPathComponent("c.json").path, "--steps", "200", "--out", seed.path])
+        XCTAssertEqual(made.status, 0, made.err)
+        let good = try Checkpoint.resolve(seed.appendingPathComponent(try XCTUnwrap(FileManager.default.contentsOfDirectory(atPath: seed.path).first { $0.hasPrefix("Pendulum") })).path)
+        let weights = try Data(contentsOf: good.appendingPathComponent(Checkpoint.modelFile))
+        let metaText = try String(contentsOf: good.appendingPathComponent(Checkpoint.metaFile), encoding: .utf8)
+        let header = 8 + Int(weights.prefix(8).withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) })
+        func poisoned(_ bits: UInt32) -> Data { var d = weights; withUnsafeBytes(of: bits.littleEndian) { d.replaceSubrange(header..<header + 4, with: $0) }; return d }
+        let damaged: [(String, Data?, String?)] = [  // name, model.safetensors, meta.json (nil: the good one)
+            ("ck-nan-weight", poisoned(0x7FC0_0000), nil), ("ck-inf-weight", poisoned(0x7F80_0000), nil),
+            ("ck-truncated", weights.prefix(weights.count / 2), nil), ("ck-no-header", Data("{".utf8), nil),
+            ("ck-negative-variance", nil, metaText.replacingOccurrences(of: #""m2" : ["#, with: #""m2" : [-1,"#)),
+            ("ck-short-filter", nil, metaText.replacingOccurrences(of: #""mean" : ["#, with: #""mean" : [0,"#)),
+            ("ck-unknown-algo", nil, metaText.replacingOccurrences(of: #""algo" : "ppo""#, with: #""algo" : "xyz""#)),
+            ("ck-wider", nil, metaText.replacingOccurrences(of: #""hidden" : ["#, with: #""hidden" : [9,"#)),
+        ]
+        for (name, model, meta) in damaged {
+            XCTAssertTrue(meta.map { $0 != metaText } ?? true, "\(name): the edit did not apply")
+            let folder = root.appendingPathComponent("checkpoints/\(name)")
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            for file in [Checkpoint.modelFile, Checkpoint.optimizerFile, Checkpoint.metaFile] {
+                try FileManager.default.copyItem(at: good.appendingPathComponent(file), to: folder.appendingPathComponent(file))
+            }
+            if let model { try model.write(to: folder.appendingPathComponent(Checkpoint.modelFile)) }
+            if let meta { try meta.write(to: folder.appendingPathComponent(Checkpoint.metaFile), atomically: true, encoding: .utf8) }
+            checkpoints.append(folder)
+            cases.append(Case(name: "test-\(name)", arguments: ["test", "--checkpoint", name, "--episodes", "1", "--out", "out"], words: [name]))
+            cases.append(Case(name: "resume-\(name)", arguments: ["train", "--resume", name, "--steps", "400", "--out", "out"], words: [name]))
+        }
+
         // Names, numbers and missing things on the command line.
         let commandLines: [([String], String)] = [
             (["train", "--env", "MuscleFlying2D-v0", "--out", "out"], "unknown environment"),
@@ -144,9 +179,10 @@ final class HostileInputCorpusTests: XCTestCase {
             let folder = root.appendingPathComponent(UUID().uuidString)
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
             for (name, text) in files { try text.write(to: folder.appendingPathComponent(name), atomically: true, encoding: .utf8) }
+            for checkpoint in checkpoints { try FileManager.default.copyItem(at: checkpoint, to: folder.appendingPathComponent(checkpoint.lastPathComponent)) }
             let r = try run(c.arguments, in: folder)
             let errorLines = r.err.split(separator: "\n").filter { !$0.hasPrefix("warning:") && !$0.hasPrefix("Usage:") && !$0.hasPrefix("  See ") }
-            let written = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { files[$0] == nil && $0 != "out" && $0 != "out.json" }
+            let written = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { files[$0] == nil && !checkpoints.map(\.lastPathComponent).contains($0) && $0 != "out" && $0 != "out.json" }
             let ok = r.status != nil && r.status != 0 && !r.signaled && errorLines.count == 1 && c.words.allSatisfy { r.err.contains($0) } && written.isEmpty
             if !ok {
                 failures += 1
