@@ -11,12 +11,6 @@ public enum MuscleModelError: Error, CustomStringConvertible, Equatable {
     }
 }
 
-public enum MuscleClass: String, Codable, Sendable, CaseIterable {
-    case thelen2003 = "Thelen2003Muscle"
-    case millard2012 = "Millard2012EquilibriumMuscle"
-    case deGrooteFregly2016 = "DeGrooteFregly2016Muscle"
-}
-
 /// Raw description of an OpenSim function (kept as written; evaluation belongs to the simulator).
 public enum PathFunctionDescription: Equatable, Codable, Sendable {
     case simmSpline(x: [Double], y: [Double])
@@ -47,38 +41,10 @@ public struct MusclePathPoint: Equatable, Codable, Sendable {
     public var kind: MusclePathPointKind
 }
 
-/// Millard curve properties (ActiveForceLengthCurve, ForceVelocityCurve, FiberForceLengthCurve,
-/// TendonForceLengthCurve); defaults from the OpenSim 4.x constructors.
-public struct MillardCurveParameters: Hashable, Codable, Sendable {
-    public var minNormActiveFiberLength = 0.47 - 0.0259
-    public var transitionNormFiberLength = 0.73
-    public var maxNormActiveFiberLength = 1.8123
-    public var shallowAscendingSlope = 0.8616
-    public var activeMinimumValue = 0.1
-    public var concentricSlopeAtVmax = 0.0
-    public var concentricSlopeNearVmax = 0.25
-    public var isometricSlope = 5.0
-    public var eccentricSlopeAtVmax = 0.0
-    public var eccentricSlopeNearVmax = 0.15
-    public var maxEccentricVelocityForceMultiplier = 1.4
-    public var concentricCurviness = 0.6
-    public var eccentricCurviness = 0.9
-    public var fiberStrainAtZeroForce = 0.0
-    public var fiberStrainAtOneNormForce = 0.7
-    public var fiberStiffnessAtLowForce: Double? = nil
-    public var fiberStiffnessAtOneNormForce: Double? = nil
-    public var fiberCurviness: Double? = nil
-    public var tendonStrainAtOneNormForce = 0.049
-    public var tendonStiffnessAtOneNormForce: Double? = nil
-    public var tendonNormForceAtToeEnd: Double? = nil
-    public var tendonCurviness: Double? = nil
-    public init() {}
-}
-
-/// Everything a muscle element carries, with OpenSim 4.6 defaults where the file omits a property.
-public struct MuscleParameters: Equatable, Codable, Sendable {
+/// Everything a muscle element carries: the properties every OpenSim muscle has, with OpenSim 4.6 defaults where the
+/// file omits one, and its class's own properties (`law`, whose type is the class: `Thelen2003Muscle`, …).
+public struct MuscleParameters: Equatable, Sendable {
     public var name: String
-    public var muscleClass: MuscleClass
     public var maxIsometricForce = 1000.0
     public var optimalFiberLength = 0.1
     public var tendonSlackLength = 0.2
@@ -95,40 +61,85 @@ public struct MuscleParameters: Equatable, Codable, Sendable {
     public var appliesForce = true
     public var minControl = 0.0
     public var maxControl = 1.0
-    // Thelen2003Muscle (defaults from Thelen2003Muscle::constructProperties, OpenSim 4.x)
-    public var fmaxTendonStrain = 0.04
-    public var fmaxMuscleStrain = 0.6
-    public var kShapeActive = 0.45
-    public var kShapePassive = 5.0
-    public var af = 0.25
-    public var flen = 1.4
-    public var fvLinearExtrapThreshold = 0.95
-    // Millard2012EquilibriumMuscle
-    public var fiberDamping = 0.1
-    public var curves = MillardCurveParameters()
-    // DeGrooteFregly2016Muscle (DeGrooteFregly2016Muscle::constructProperties)
-    public var activeForceWidthScale = 1.0
-    public var passiveFiberStrainAtOneNormForce = 0.6
-    public var tendonStrainAtOneNormForce = 0.049
-    public var ignorePassiveFiberForce = false
-    public var activationDynamicsSmoothing = 0.1
-    public var defaultNormalizedTendonForce = 0.5
-
     public var path: [MusclePathPoint] = []
+    /// The class's own properties; the typed views (`thelen`, `millard`, `deGroote`) live in each class's file.
+    var law: any MuscleLaw { get { lawBox.law } set { lawBox = LawBox(law: newValue) } }
+    private var lawBox: LawBox
 
+    /// A muscle of that class with every property at its OpenSim default.
     public init(name: String, muscleClass: MuscleClass) {
         self.name = name
-        self.muscleClass = muscleClass
-        switch muscleClass {
-        case .thelen2003:  // Thelen2003Muscle.cpp constructProperties
-            activationTimeConstant = 0.015; deactivationTimeConstant = 0.05
-            minimumActivation = 0.01; defaultActivation = 0.05
-        case .millard2012:  // Millard2012EquilibriumMuscle.cpp constructProperties
-            activationTimeConstant = 0.01; deactivationTimeConstant = 0.04
-            minimumActivation = 0.01; defaultActivation = 0.05; fiberDamping = 0.1
-        case .deGrooteFregly2016:  // DeGrooteFregly2016Muscle.cpp constructProperties
-            activationTimeConstant = 0.015; deactivationTimeConstant = 0.06
-            minimumActivation = 0.0; defaultActivation = 0.5; fiberDamping = 0.0
-        }
+        let d = muscleClass.law.activationDefaults
+        activationTimeConstant = d.activationTime; deactivationTimeConstant = d.deactivationTime
+        minimumActivation = d.minimumActivation; defaultActivation = d.defaultActivation
+        lawBox = LawBox(law: muscleClass.law.init())
+    }
+
+    /// Setting another class gives its own properties their defaults and keeps the shared ones.
+    public var muscleClass: MuscleClass {
+        get { MuscleClass(type(of: law)) }
+        set { if newValue != muscleClass { law = newValue.law.init() } }
+    }
+
+    /// Compares the class-specific properties, so that the parameters' equality stays synthesized.
+    private struct LawBox: Equatable, Sendable {
+        var law: any MuscleLaw
+        static func == (a: LawBox, b: LawBox) -> Bool { a.law.isEqual(to: b.law) }
+    }
+}
+
+extension MuscleLaw {
+    func isEqual(to other: any MuscleLaw) -> Bool { (other as? Self) == self }
+}
+
+extension MuscleParameters {
+    /// The class's own properties if the muscle is of class `L`, else nil; what each class's file offers as a typed
+    /// view (`p.thelen?.af = 0.3` changes a Thelen muscle and leaves any other as it is).
+    func law<L: MuscleLaw>(_: L.Type) -> L? { law as? L }
+    mutating func setLaw<L: MuscleLaw>(_ newValue: L?) { if let newValue { law = newValue } }
+}
+
+/// Model specs store the class name under "muscleClass" and the class's own properties beside the shared ones.
+extension MuscleParameters: Codable {
+    private enum CodingKeys: String, CodingKey {
+        case name, muscleClass, maxIsometricForce, optimalFiberLength, tendonSlackLength, pennationAngleAtOptimal,
+             maxContractionVelocity, activationTimeConstant, deactivationTimeConstant, minimumActivation,
+             maximumPennationAngle, defaultActivation, defaultFiberLength, ignoreTendonCompliance,
+             ignoreActivationDynamics, appliesForce, minControl, maxControl, path
+    }
+    /// The shared numbers and flags by key, for decoding and encoding alike.
+    private static var numbers: [(CodingKeys, WritableKeyPath<MuscleParameters, Double>)] {
+        [(.maxIsometricForce, \.maxIsometricForce), (.optimalFiberLength, \.optimalFiberLength),
+         (.tendonSlackLength, \.tendonSlackLength), (.pennationAngleAtOptimal, \.pennationAngleAtOptimal),
+         (.maxContractionVelocity, \.maxContractionVelocity), (.activationTimeConstant, \.activationTimeConstant),
+         (.deactivationTimeConstant, \.deactivationTimeConstant), (.minimumActivation, \.minimumActivation),
+         (.maximumPennationAngle, \.maximumPennationAngle), (.defaultActivation, \.defaultActivation),
+         (.minControl, \.minControl), (.maxControl, \.maxControl)]
+    }
+    private static var flags: [(CodingKeys, WritableKeyPath<MuscleParameters, Bool>)] {
+        [(.ignoreTendonCompliance, \.ignoreTendonCompliance), (.ignoreActivationDynamics, \.ignoreActivationDynamics),
+         (.appliesForce, \.appliesForce)]
+    }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let muscleClass = try c.decode(MuscleClass.self, forKey: .muscleClass)
+        self.init(name: try c.decode(String.self, forKey: .name), muscleClass: muscleClass)
+        law = try muscleClass.law.init(from: decoder)
+        for (key, property) in Self.numbers { self[keyPath: property] = try c.decode(Double.self, forKey: key) }
+        for (key, property) in Self.flags { self[keyPath: property] = try c.decode(Bool.self, forKey: key) }
+        defaultFiberLength = try c.decodeIfPresent(Double.self, forKey: .defaultFiberLength)
+        path = try c.decode([MusclePathPoint].self, forKey: .path)
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(name, forKey: .name)
+        try c.encode(muscleClass, forKey: .muscleClass)
+        try law.encode(to: encoder)
+        for (key, property) in Self.numbers { try c.encode(self[keyPath: property], forKey: key) }
+        for (key, property) in Self.flags { try c.encode(self[keyPath: property], forKey: key) }
+        try c.encodeIfPresent(defaultFiberLength, forKey: .defaultFiberLength)
+        try c.encode(path, forKey: .path)
     }
 }

@@ -51,87 +51,25 @@ public enum MuscleParameterReader {
     static func parseMuscle(_ e: XMLElement, source: String) throws -> MuscleParameters {
         let name = e.attributes["name"] ?? ""
         var m = MuscleParameters(name: name, muscleClass: MuscleClass(rawValue: e.name)!)
-        func num(_ key: String, _ el: XMLElement? = nil) throws -> Double? {
-            // An empty element is an unset optional property (OpenSim then fits the curve from the others).
-            guard let c = (el ?? e).child(key), !c.trimmedText.isEmpty else { return nil }
-            guard let v = Double(c.trimmedText), !v.isNaN else {
-                throw MuscleModelError.badValue("\(source): muscle \(name): <\(key)> is not a number: '\(c.trimmedText)'")
-            }
-            return v
-        }
-        func flag(_ key: String) -> Bool? {
-            guard let c = e.child(key) else { return nil }
-            return c.trimmedText.lowercased() == "true"
-        }
-        if let v = try num("max_isometric_force") { m.maxIsometricForce = v }
-        if let v = try num("optimal_fiber_length") { m.optimalFiberLength = v }
-        if let v = try num("tendon_slack_length") { m.tendonSlackLength = v }
-        if let v = try num("pennation_angle_at_optimal") { m.pennationAngleAtOptimal = v }
-        if let v = try num("max_contraction_velocity") { m.maxContractionVelocity = v }
-        if let v = try num("activation_time_constant") { m.activationTimeConstant = v }
-        if let v = try num("deactivation_time_constant") { m.deactivationTimeConstant = v }
-        if let v = try num("minimum_activation") { m.minimumActivation = v }
-        if let v = try num("maximum_pennation_angle") { m.maximumPennationAngle = v }
-        if let v = try num("default_activation") { m.defaultActivation = v }
-        if let v = try num("default_fiber_length") { m.defaultFiberLength = v }
-        if let v = try num("min_control") { m.minControl = v }
-        if let v = try num("max_control") { m.maxControl = v }
-        if let v = flag("ignore_tendon_compliance") { m.ignoreTendonCompliance = v }
-        if let v = flag("ignore_activation_dynamics") { m.ignoreActivationDynamics = v }
-        if let v = flag("appliesForce") { m.appliesForce = v }
-        if let v = flag("isDisabled") { m.appliesForce = !v }  // 3.x spelling
-        if m.muscleClass == .thelen2003 {
-            if let v = try num("FmaxTendonStrain") { m.fmaxTendonStrain = v }
-            if let v = try num("FmaxMuscleStrain") { m.fmaxMuscleStrain = v }
-            if let v = try num("KshapeActive") { m.kShapeActive = v }
-            if let v = try num("KshapePassive") { m.kShapePassive = v }
-            if let v = try num("Af") { m.af = v }
-            if let v = try num("Flen") { m.flen = v }
-            if let v = try num("fv_linear_extrap_threshold") { m.fvLinearExtrapThreshold = v }
-        }
-        if let v = try num("fiber_damping") { m.fiberDamping = v }
-        if m.muscleClass == .millard2012 {
-            var c = m.curves
-            if let a = e.child("ActiveForceLengthCurve") {
-                if let v = try num("min_norm_active_fiber_length", a) { c.minNormActiveFiberLength = v }
-                if let v = try num("transition_norm_fiber_length", a) { c.transitionNormFiberLength = v }
-                if let v = try num("max_norm_active_fiber_length", a) { c.maxNormActiveFiberLength = v }
-                if let v = try num("shallow_ascending_slope", a) { c.shallowAscendingSlope = v }
-                if let v = try num("minimum_value", a) { c.activeMinimumValue = v }
-            }
-            if let f = e.child("ForceVelocityCurve") {
-                if let v = try num("concentric_slope_at_vmax", f) { c.concentricSlopeAtVmax = v }
-                if let v = try num("concentric_slope_near_vmax", f) { c.concentricSlopeNearVmax = v }
-                if let v = try num("isometric_slope", f) { c.isometricSlope = v }
-                if let v = try num("eccentric_slope_at_vmax", f) { c.eccentricSlopeAtVmax = v }
-                if let v = try num("eccentric_slope_near_vmax", f) { c.eccentricSlopeNearVmax = v }
-                if let v = try num("max_eccentric_velocity_force_multiplier", f) { c.maxEccentricVelocityForceMultiplier = v }
-                if let v = try num("concentric_curviness", f) { c.concentricCurviness = v }
-                if let v = try num("eccentric_curviness", f) { c.eccentricCurviness = v }
-            }
-            if let p = e.child("FiberForceLengthCurve") {
-                if let v = try num("strain_at_zero_force", p) { c.fiberStrainAtZeroForce = v }
-                if let v = try num("strain_at_one_norm_force", p) { c.fiberStrainAtOneNormForce = v }
-                c.fiberStiffnessAtLowForce = try num("stiffness_at_low_force", p)
-                c.fiberStiffnessAtOneNormForce = try num("stiffness_at_one_norm_force", p)
-                c.fiberCurviness = try num("curviness", p)
-            }
-            if let t = e.child("TendonForceLengthCurve") {
-                if let v = try num("strain_at_one_norm_force", t) { c.tendonStrainAtOneNormForce = v }
-                c.tendonStiffnessAtOneNormForce = try num("stiffness_at_one_norm_force", t)
-                c.tendonNormForceAtToeEnd = try num("norm_force_at_toe_end", t)
-                c.tendonCurviness = try num("curviness", t)
-            }
-            m.curves = c
-        }
-        if m.muscleClass == .deGrooteFregly2016 {
-            if let v = try num("active_force_width_scale") { m.activeForceWidthScale = v }
-            if let v = try num("passive_fiber_strain_at_one_norm_force") { m.passiveFiberStrainAtOneNormForce = v }
-            if let v = try num("tendon_strain_at_one_norm_force") { m.tendonStrainAtOneNormForce = v }
-            if let v = flag("ignore_passive_fiber_force") { m.ignorePassiveFiberForce = v }
-            if let v = try num("activation_dynamics_smoothing") { m.activationDynamicsSmoothing = v }
-            if let v = try num("default_normalized_tendon_force") { m.defaultNormalizedTendonForce = v }
-        }
+        let element = OsimMuscleElement(element: e, muscle: name, source: source)
+        try element.read("max_isometric_force", into: &m.maxIsometricForce)
+        try element.read("optimal_fiber_length", into: &m.optimalFiberLength)
+        try element.read("tendon_slack_length", into: &m.tendonSlackLength)
+        try element.read("pennation_angle_at_optimal", into: &m.pennationAngleAtOptimal)
+        try element.read("max_contraction_velocity", into: &m.maxContractionVelocity)
+        try element.read("activation_time_constant", into: &m.activationTimeConstant)
+        try element.read("deactivation_time_constant", into: &m.deactivationTimeConstant)
+        try element.read("minimum_activation", into: &m.minimumActivation)
+        try element.read("maximum_pennation_angle", into: &m.maximumPennationAngle)
+        try element.read("default_activation", into: &m.defaultActivation)
+        if let v = try element.number("default_fiber_length") { m.defaultFiberLength = v }
+        try element.read("min_control", into: &m.minControl)
+        try element.read("max_control", into: &m.maxControl)
+        element.read("ignore_tendon_compliance", into: &m.ignoreTendonCompliance)
+        element.read("ignore_activation_dynamics", into: &m.ignoreActivationDynamics)
+        element.read("appliesForce", into: &m.appliesForce)
+        if let v = element.flag("isDisabled") { m.appliesForce = !v }  // 3.x spelling
+        try m.law.read(element)
         // OpenSim's own property checks (Muscle::extendFinalizeFromProperties), plus finiteness.
         func check(_ ok: Bool, _ key: String, _ value: Double, _ rule: String) throws {
             if !ok || !value.isFinite { throw MuscleModelError.badValue("\(source): muscle \(name): <\(key)> \(value) \(rule)") }
@@ -205,5 +143,43 @@ public enum MuscleParameterReader {
             out.append(point)
         }
         return out
+    }
+}
+
+/// A muscle element as its class reads its own properties (`MuscleLaw.read`): numbers and flags by property name,
+/// with errors that name the file and the muscle.
+struct OsimMuscleElement {
+    let element: XMLElement
+    let muscle: String
+    let source: String
+
+    /// The element's child of that name (a curve object, for instance), read with the same messages.
+    func child(_ name: String) -> OsimMuscleElement? {
+        element.child(name).map { OsimMuscleElement(element: $0, muscle: muscle, source: source) }
+    }
+
+    /// The number in `<key>`; nil where the element is absent or empty (an unset optional property, from which
+    /// OpenSim fits the curve from the others).
+    func number(_ key: String) throws -> Double? {
+        guard let c = element.child(key), !c.trimmedText.isEmpty else { return nil }
+        guard let v = Double(c.trimmedText), !v.isNaN else {
+            throw MuscleModelError.badValue("\(source): muscle \(muscle): <\(key)> is not a number: '\(c.trimmedText)'")
+        }
+        return v
+    }
+
+    /// `<key>` as true or false; nil where absent.
+    func flag(_ key: String) -> Bool? {
+        guard let c = element.child(key) else { return nil }
+        return c.trimmedText.lowercased() == "true"
+    }
+
+    /// Sets `value` from `<key>` where the file gives one.
+    func read(_ key: String, into value: inout Double) throws {
+        if let v = try number(key) { value = v }
+    }
+
+    func read(_ key: String, into value: inout Bool) {
+        if let v = flag(key) { value = v }
     }
 }
