@@ -39,7 +39,7 @@ final class MuscleModelTests: XCTestCase {
     func testCurveCellsFollowTheBezierCurves() {
         for damped in [true, false] {
             var p = MuscleParameters(name: "m", muscleClass: .millard2012)
-            p.fiberDamping = damped ? 0.1 : 0
+            p.millard?.fiberDamping = damped ? 0.1 : 0
             let c = MuscleModel(p).millardCurves!
             for (name, curve) in [("fv", c.forceVelocity), ("fpe", c.fiberForceLength), ("fse", c.tendonForceLength),
                                   ("fal", c.activeForceLength)] {
@@ -81,9 +81,9 @@ final class MuscleModelTests: XCTestCase {
         XCTAssertEqual(curves.count, 14)
         XCTAssertEqual(Set(curves.map(ObjectIdentifier.init)).count, 1)
         var p = MuscleParameters(name: "m", muscleClass: .millard2012)
-        p.fiberDamping = 0.1
+        p.millard?.fiberDamping = 0.1
         let a = MuscleModel(p).millardCurves!, b = MuscleModel(p).millardCurves!
-        p.curves.tendonStrainAtOneNormForce = 0.1
+        p.millard?.curves.tendonStrainAtOneNormForce = 0.1
         let c = MuscleModel(p).millardCurves!
         XCTAssertTrue(a === b)
         XCTAssertFalse(a === c)
@@ -94,7 +94,7 @@ final class MuscleModelTests: XCTestCase {
     /// one, bit for bit, and leaves the hint at the root's cell, from which the next solve nearby needs few cells.
     func testForceVelocitySolveIsTheSameFromAnyHint() {
         var p = MuscleParameters(name: "m", muscleClass: .millard2012)
-        p.fiberDamping = 0.1
+        p.millard?.fiberDamping = 0.1
         let fv = MuscleModel(p).millardCurves!.forceVelocity
         let hint = UnsafeMutablePointer<Int>.allocate(capacity: 1)
         defer { hint.deallocate() }
@@ -152,9 +152,9 @@ final class MuscleModelTests: XCTestCase {
             var p = MuscleParameters(name: "m", muscleClass: cls)
             p.maxIsometricForce = 1500; p.optimalFiberLength = 0.1; p.tendonSlackLength = 0.25
             p.pennationAngleAtOptimal = 0.2
-            p.curves.tendonStrainAtOneNormForce = 0.0005
-            p.tendonStrainAtOneNormForce = 0.0005
-            p.fmaxTendonStrain = 0.0005
+            p.millard?.curves.tendonStrainAtOneNormForce = 0.0005
+            p.deGroote?.tendonStrainAtOneNormForce = 0.0005
+            p.thelen?.fmaxTendonStrain = 0.0005
             let compliant = MuscleModel(p, rigidTendon: false), rigid = MuscleModel(p, rigidTendon: true)
             for a in [0.2, 0.7, 1.0] {
                 for lmt in [0.33, 0.35, 0.37] {

@@ -32,9 +32,9 @@ final class MuscleParameterReaderTests: XCTestCase {
         XCTAssertEqual(ham.optimalFiberLength, 0.109)
         XCTAssertEqual(ham.tendonSlackLength, 0.326, accuracy: 1e-15)
         XCTAssertEqual(ham.minimumActivation, 0.01)
-        XCTAssertEqual(ham.curves.activeMinimumValue, 0)           // set in the file
-        XCTAssertEqual(ham.curves.maxEccentricVelocityForceMultiplier, 1.4, accuracy: 1e-15)
-        XCTAssertEqual(ham.fiberDamping, 0.1)                       // OpenSim default (absent)
+        XCTAssertEqual(ham.millard?.curves.activeMinimumValue, 0)           // set in the file
+        XCTAssertEqual(try XCTUnwrap(ham.millard).curves.maxEccentricVelocityForceMultiplier, 1.4, accuracy: 1e-15)
+        XCTAssertEqual(ham.millard?.fiberDamping, 0.1)                    // OpenSim default (absent)
         XCTAssertEqual(ham.path.first?.body, "pelvis")
         let bifemsh = try XCTUnwrap(m4.first { $0.name == "bifemsh_r" })
         XCTAssertEqual(bifemsh.pennationAngleAtOptimal, 0.40142573, accuracy: 1e-12)
@@ -54,9 +54,9 @@ final class MuscleParameterReaderTests: XCTestCase {
         // Format 30000: <body> and <coordinate> elements, Thelen properties partly absent.
         let m3 = try MuscleParameterReader.read(osimPath: MuscleTestSupport.modelPath("gait1422_3d")).muscles
         let abd = try XCTUnwrap(m3.first { $0.name == "abd_r" })
-        XCTAssertEqual(abd.fmaxTendonStrain, 0.049)
-        XCTAssertEqual(abd.kShapeActive, 0.45)      // Thelen2003Muscle default
-        XCTAssertEqual(abd.flen, 1.4)
+        XCTAssertEqual(abd.thelen?.fmaxTendonStrain, 0.049)
+        XCTAssertEqual(abd.thelen?.kShapeActive, 0.45)   // Thelen2003Muscle default
+        XCTAssertEqual(abd.thelen?.flen, 1.4)
         XCTAssertEqual(abd.maxContractionVelocity, 15)
         XCTAssertEqual(abd.path.map(\.body), ["pelvis", "femur_r"])
         let cond3 = m3.flatMap(\.path).compactMap { p -> String? in

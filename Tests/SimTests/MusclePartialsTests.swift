@@ -9,7 +9,7 @@ final class MusclePartialsTests: XCTestCase {
         var checked = 0
         for (key, p) in try MuscleTestSupport.allParameters().sorted(by: { $0.key < $1.key }) where p.muscleClass == .millard2012 {
             let muscle = MuscleModel(p)
-            guard muscle.hasFiberLengthState, muscle.millardCurves != nil, p.fiberDamping >= 0.001 else { continue }
+            guard muscle.hasFiberLengthState, muscle.millardCurves != nil, p.millard!.fiberDamping >= 0.001 else { continue }
             let lopt = p.optimalFiberLength, lts = p.tendonSlackLength
             for a in [0.05, 0.4, 0.95] {
                 for excitation in [0.0, 0.7] {

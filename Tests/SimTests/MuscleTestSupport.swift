@@ -42,7 +42,7 @@ enum MuscleTestSupport {
                     d.maxContractionVelocity = m.maxContractionVelocity
                     out[tag + "+degroote/" + m.name] = d
                     var u = m
-                    u.fiberDamping = 0
+                    u.millard?.fiberDamping = 0
                     out[tag + "+undamped/" + m.name] = u
                 }
             }

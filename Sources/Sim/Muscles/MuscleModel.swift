@@ -31,158 +31,76 @@ public struct MuscleEvaluation: Sendable, Equatable {
 /// Immutable muscle-tendon model with OpenSim semantics. The simulator owns the state
 /// (activation and, for a compliant tendon, fiber length) and calls `evaluate` with the path's
 /// length and lengthening speed. Evaluation allocates nothing. A class, so the hot loop reads its parameters in
-/// place instead of copying them (they include the path description) at every call.
+/// place instead of copying them (they include the path description) at every call. What differs between muscle
+/// classes comes from `mechanics` (MuscleLaw.swift); the rest is here.
 public final class MuscleModel: Sendable {
     public let parameters: MuscleParameters
     public let rigidTendon: Bool
     public let activationDynamics: ActivationDynamics
-    public let millardCurves: MillardCurves?
+    /// The class's curves and rules: one dynamic call per evaluation reaches this file's code specialized for them.
+    let mechanics: any MuscleMechanics
     /// Fixed-width pennation model (MuscleFixedWidthPennationModel.cpp): h = lopt sin(alpha_opt).
     public let parallelogramHeight: Double
     let maxSinPennation: Double, maxCosPennation: Double
     public let minimumFiberLength: Double
-    let useDamping: Bool
     /// 1/optimal fiber length, 1/tendon slack length, 1/(vmax·optimal fiber length): the evaluation multiplies.
     let perOptimalLength: Double, perSlackLength: Double, perVelocityScale: Double
 
-    /// `rigidTendon` nil follows the file's ignore_tendon_compliance, except for Thelen2003Muscle, which
-    /// in OpenSim ignores that flag and ignore_activation_dynamics (Thelen2003Muscle.cpp never reads
-    /// them); passing true gives the rigid-tendon variant for any class.
+    /// `rigidTendon` nil follows the file's ignore_tendon_compliance, except for a class that never reads that flag
+    /// and ignore_activation_dynamics (`MuscleLaw.followsIgnoreFlags`); passing true gives the rigid-tendon variant
+    /// for any class.
     public init(_ p: MuscleParameters, rigidTendon: Bool? = nil) {
         var p = p
-        if p.muscleClass == .thelen2003 { p.ignoreActivationDynamics = false }
+        let followsFlags = type(of: p.law).followsIgnoreFlags
+        if !followsFlags { p.ignoreActivationDynamics = false }
         parameters = p
-        let rigid = rigidTendon ?? (p.muscleClass == .thelen2003 ? false : p.ignoreTendonCompliance)
+        let rigid = rigidTendon ?? (followsFlags ? p.ignoreTendonCompliance : false)
         self.rigidTendon = rigid
-        switch p.muscleClass {
-        case .thelen2003, .millard2012:
-            activationDynamics = .firstOrder(activationTime: p.activationTimeConstant,
-                                             deactivationTime: p.deactivationTimeConstant,
-                                             minimumActivation: p.minimumActivation)
-        case .deGrooteFregly2016:
-            activationDynamics = .tanhSmoothed(activationTime: p.activationTimeConstant,
-                                               deactivationTime: p.deactivationTimeConstant,
-                                               smoothing: p.activationDynamicsSmoothing)
-        }
-        // Millard2012EquilibriumMuscle: damping below this is treated as 0 (MIN_NONZERO_DAMPING_COEFFICIENT).
-        useDamping = p.fiberDamping >= 0.001
+        activationDynamics = p.law.activationDynamics(p)
         perOptimalLength = 1 / p.optimalFiberLength; perSlackLength = 1 / p.tendonSlackLength
         perVelocityScale = 1 / (p.maxContractionVelocity * p.optimalFiberLength)
         let h = p.optimalFiberLength * sin(p.pennationAngleAtOptimal)
         parallelogramHeight = h
         maxSinPennation = sin(p.maximumPennationAngle); maxCosPennation = cos(p.maximumPennationAngle)
         let pennMin = h > Double.ulpOfOne ? h / maxSinPennation : 0.01 * p.optimalFiberLength
-        if p.muscleClass == .millard2012 {
-            let curves = MillardCurves.shared(p.curves, dampedModel: useDamping || rigid)
-            millardCurves = curves
-            // Millard2012EquilibriumMuscle::extendFinalizeFromProperties (minimum fiber length)
-            minimumFiberLength = max(1e-8, max(curves.minNormActiveFiberLength * p.optimalFiberLength, pennMin))
-        } else if p.muscleClass == .deGrooteFregly2016 {
-            millardCurves = nil
-            minimumFiberLength = max(pennMin, 0.2 * p.optimalFiberLength)  // m_minNormFiberLength
-        } else {
-            millardCurves = nil
-            // Thelen2003Muscle: its pennation model's minimum, zero for an unpennated muscle (OpenSim 4.6's
-            // getMinimumFiberLength); the fiber may then shorten to nothing while the tendon takes the whole path.
-            minimumFiberLength = h > Double.ulpOfOne ? pennMin : 0
-        }
+        minimumFiberLength = p.law.minimumFiberLength(p, pennationMinimum: pennMin, parallelogramHeight: h)
+        mechanics = p.law.mechanics(p, rigidTendon: rigid)
     }
 
     /// Muscles with a compliant tendon carry a fiber-length state.
     public var hasFiberLengthState: Bool { !rigidTendon }
     public var hasActivationState: Bool { !parameters.ignoreActivationDynamics }
 
-    // MARK: curves (normalized)
+    // MARK: curves (normalized), for callers outside the evaluation
 
-    @inline(__always)
-    public func activeForceLength(_ lN: Double) -> Double {
-        switch parameters.muscleClass {
-        case .thelen2003:  // Thelen2003Muscle::calcfal
-            return exp(-(lN - 1) * (lN - 1) / parameters.kShapeActive)
-        case .millard2012:
-            return millardCurves!.activeForceLength.value(lN)
-        case .deGrooteFregly2016:  // DeGrooteFregly2016Muscle.h calcActiveForceLengthMultiplier
-            let x = (lN - 1) / parameters.activeForceWidthScale + 1
-            return DeGroote.gauss(x, 0.8150671134243542, 1.055033428970575, 0.162384573599574, 0.063303448465465)
-                + DeGroote.gauss(x, 0.433004984392647, 0.716775413397760, -0.029947116970696, 0.200356847296188)
-                + DeGroote.gauss(x, 0.1, 1.0, 0.353553390593274, 0.0)
-        }
-    }
-
-    @inline(__always)
-    public func passiveForceLength(_ lN: Double) -> Double {
-        switch parameters.muscleClass {
-        case .thelen2003:  // Thelen2003Muscle::calcfpe
-            guard lN > 1 else { return 0 }
-            let kP = parameters.kShapePassive
-            return (exp(kP * (lN - 1) / parameters.fmaxMuscleStrain) - 1) / (exp(kP) - 1)
-        case .millard2012:
-            return millardCurves!.fiberForceLength.value(lN)
-        case .deGrooteFregly2016:  // calcPassiveForceMultiplier, kPE = 4, min norm fiber length 0.2
-            if parameters.ignorePassiveFiberForce { return 0 }
-            let e0 = parameters.passiveFiberStrainAtOneNormForce, kPE = 4.0
-            let offset = exp(kPE * (0.2 - 1) / e0)
-            return (exp(kPE * (lN - 1) / e0) - offset) / (exp(kPE) - offset)
-        }
-    }
-
-    @inline(__always)
-    public func tendonForceLength(_ tN: Double) -> Double {
-        switch parameters.muscleClass {
-        case .thelen2003:  // Thelen2003Muscle::calcfse (exact toe constants from the source comment)
-            let x = tN - 1, e0 = parameters.fmaxTendonStrain, kToe = 3.0, fToe = 0.33
-            let e3 = exp(3.0)
-            let eToe = 99 * e0 * e3 / (166 * e3 - 67)
-            let kLin = 0.67 / (e0 - eToe)
-            if x > eToe { return kLin * (x - eToe) + fToe }
-            if x > 0 { return fToe / (exp(kToe) - 1) * (exp(kToe * x / eToe) - 1) }
-            return 0
-        case .millard2012:
-            return millardCurves!.tendonForceLength.value(tN)
-        case .deGrooteFregly2016:  // calcTendonForceMultiplier, c1 = 0.2, c2 = 1, c3 = 0.2
-            let kT = log((1.0 + 0.2) / 0.2) / parameters.tendonStrainAtOneNormForce
-            return 0.2 * exp(kT * (tN - 1)) - 0.2
-        }
-    }
-
+    public func activeForceLength(_ lN: Double) -> Double { mechanics.activeForceLength(lN) }
+    public func passiveForceLength(_ lN: Double) -> Double { mechanics.passiveForceLength(lN) }
+    public func tendonForceLength(_ tN: Double) -> Double { mechanics.tendonForceLength(tN) }
     /// Force-velocity multiplier and its slope at a normalized fiber velocity (units of vmax·lopt).
-    @inline(__always)
     public func forceVelocity(_ vN: Double, activation a: Double = 1) -> (value: Double, slope: Double) {
-        switch parameters.muscleClass {
-        case .millard2012:
-            return millardCurves!.forceVelocity.evaluate(vN)
-        case .deGrooteFregly2016:  // calcForceVelocityMultiplier
-            let t = -8.149 * vN - 0.374
-            let s = (t * t + 1).squareRoot()
-            return (-0.3211346127989808 * log(t + s) + 0.8825327733249912, -0.3211346127989808 * -8.149 / s)
-        case .thelen2003:
-            // Inverse of Thelen2003Muscle::calcdlceN without its linear extrapolation (rigid-tendon use only).
-            let k = 0.25 + 0.75 * a, af = parameters.af, flen = parameters.flen
-            if vN <= 0 {
-                let d = k - vN / af
-                return ((k + vN) / d, (d + (k + vN) / af) / (d * d))
-            }
-            let c = (2 + 2 / af) / (flen - 1)
-            let d = k + vN * c
-            return ((k + vN * c * flen) / d, (c * flen * d - (k + vN * c * flen) * c) / (d * d))
-        }
+        mechanics.forceVelocity(vN, activation: a)
     }
+    func inverseForceVelocity(_ fv: Double) -> Double { mechanics.inverseForceVelocity(fv) }
 
     // MARK: geometry
+
+    // Square roots here and in the classes' curves are libm's `sqrt`, not `squareRoot()`: this code is inlined into
+    // each class's witness (`MuscleMechanics.evaluate`), whose calls Swift marks noinline, so `squareRoot()` stays a
+    // call to its C shim there, while a call to `sqrt` still becomes the instruction. The results are the same.
 
     @inline(__always)
     func pennation(_ lce: Double) -> (sin: Double, cos: Double) {
         guard parallelogramHeight > 0 else { return (0, 1) }
         let s = parallelogramHeight / lce
         if s >= maxSinPennation { return (maxSinPennation, maxCosPennation) }
-        return (s, (1 - s * s).squareRoot())
+        return (s, sqrt(1 - s * s))
     }
 
     /// Fiber length for a rigid tendon (MuscleFixedWidthPennationModel::calcFiberLength).
     @inline(__always)
     public func rigidTendonFiberLength(mtuLength: Double) -> Double {
         let along = mtuLength - parameters.tendonSlackLength
-        return (parallelogramHeight * parallelogramHeight + along * along).squareRoot()
+        return sqrt(parallelogramHeight * parallelogramHeight + along * along)
     }
 
     // MARK: evaluation
@@ -193,6 +111,17 @@ public final class MuscleModel: Sendable {
     public func evaluate(activation aState: Double, fiberLength lState: Double, mtuLength: Double,
                          mtuLengtheningSpeed dlmt: Double, excitation: Double,
                          hint: UnsafeMutablePointer<Int>? = nil) -> MuscleEvaluation {
+        mechanics.evaluate(self, activation: aState, fiberLength: lState, mtuLength: mtuLength, mtuLengtheningSpeed: dlmt,
+                           excitation: excitation, hint: hint)
+    }
+
+    /// The evaluation for a muscle of class `M` (what `evaluate` reaches, specialized for the class). Inlined with
+    /// the entry point into each class's witness: a specialized function returns its result directly, which the witness
+    /// would then copy into its own (19 numbers per evaluation).
+    @inline(__always)
+    func evaluate<M: MuscleMechanics>(_ mechanics: M, activation aState: Double, fiberLength lState: Double,
+                                      mtuLength: Double, mtuLengtheningSpeed dlmt: Double, excitation: Double,
+                                      hint: UnsafeMutablePointer<Int>?) -> MuscleEvaluation {
         var r = MuscleEvaluation()
         let fiso = parameters.maxIsometricForce
         let ignoreActivation = parameters.ignoreActivationDynamics
@@ -208,20 +137,20 @@ public final class MuscleModel: Sendable {
         r.sinPennation = pen.sin
         r.tendonLength = mtuLength - lce * pen.cos
         r.tendonStrain = r.tendonLength * perSlackLength - 1
-        let fal = activeForceLength(r.normFiberLength)
-        let fpe = passiveForceLength(r.normFiberLength)
+        let fal = mechanics.activeForceLength(r.normFiberLength)
+        let fpe = mechanics.passiveForceLength(r.normFiberLength)
         r.activeForceLengthMultiplier = fal
         r.passiveForceLengthMultiplier = fpe
-        let beta = (parameters.muscleClass == .thelen2003 || !useDamping) ? 0 : parameters.fiberDamping
+        let beta = mechanics.damping
 
         if rigidTendon {
             var vN = 0.0, fv = 1.0
-            if !(parameters.muscleClass == .millard2012 && r.tendonLength < parameters.tendonSlackLength - 1e-8) {
+            if !(M.slackRigidTendonStopsFiber && r.tendonLength < parameters.tendonSlackLength - 1e-8) {
                 vN = dlmt * pen.cos * perVelocityScale  // calcFiberVelocity with zero tendon velocity
-                fv = forceVelocity(vN, activation: a).value
+                fv = mechanics.forceVelocity(vN, activation: a).value
             }
             setFiberForces(&r, vN: vN, fv: fv, activation: a, fal: fal, fpe: fpe, beta: beta)
-            if r.fiberForce < 0 && parameters.muscleClass == .millard2012 {  // rigid Millard fiber cannot push
+            if r.fiberForce < 0 && M.rigidFiberCannotPush {
                 r.fiberForce = 0
                 r.passiveFiberForce = -r.activeFiberForce
             }
@@ -231,22 +160,9 @@ public final class MuscleModel: Sendable {
             return r
         }
 
-        let fse = tendonForceLength(r.tendonLength * perSlackLength)
+        let fse = mechanics.tendonForceLength(r.tendonLength * perSlackLength)
         r.tendonForce = fse * fiso
-        var vN: Double, fv: Double
-        switch parameters.muscleClass {
-        case .thelen2003:
-            let afalfv = fse / pen.cos - fpe
-            fv = afalfv / (a * fal)
-            vN = thelenNormFiberVelocity(activation: a, fal: fal, afalfv: afalfv)
-        case .millard2012, .deGrooteFregly2016:
-            if beta > 0 {
-                (vN, fv) = dampedVelocity(a: a, fal: fal, fpe: fpe, fse: fse, beta: beta, cosPhi: pen.cos, hint: hint)
-            } else {
-                fv = (fse / pen.cos - fpe) / (a * fal)
-                vN = inverseForceVelocity(fv)
-            }
-        }
+        let (vN, fv) = mechanics.fiberVelocity(activation: a, fal: fal, fpe: fpe, fse: fse, cosPennation: pen.cos, hint: hint)
         if lceRaw <= minimumFiberLength && vN <= 0 {
             // isFiberStateClamped (Millard2012, Thelen2003): a fiber at its minimum length that would
             // shorten further is held there and carries no force; the tendon force stays.
@@ -272,40 +188,38 @@ public final class MuscleModel: Sendable {
         r.passiveFiberForce = (fpe + beta * vN) * fiso
         r.fiberForce = r.activeFiberForce + r.passiveFiberForce
     }
+}
 
-    /// Thelen2003Muscle::calcdlceN: Thelen's inverse force-velocity with linear extrapolation
-    /// beyond the concentric asymptote and above `fv_linear_extrap_threshold` of the eccentric one.
+extension MuscleMechanics {
+    var damping: Double { 0 }
+    static var slackRigidTendonStopsFiber: Bool { false }
+    static var rigidFiberCannotPush: Bool { false }
+
+    @inline(__always)  // into the class's witness, with the shared code (see `MuscleModel.evaluate(_:activation:…)`)
+    func evaluate(_ m: MuscleModel, activation: Double, fiberLength: Double, mtuLength: Double,
+                  mtuLengtheningSpeed: Double, excitation: Double, hint: UnsafeMutablePointer<Int>?) -> MuscleEvaluation {
+        m.evaluate(self, activation: activation, fiberLength: fiberLength, mtuLength: mtuLength,
+                   mtuLengtheningSpeed: mtuLengtheningSpeed, excitation: excitation, hint: hint)
+    }
+
     @inline(__always)
-    func thelenNormFiberVelocity(activation a: Double, fal: Double, afalfv fm: Double) -> Double {
-        let af = parameters.af, flen = parameters.flen, afl = a * fal
-        let k = 0.25 + 0.75 * a
-        let asyE = afl * flen, thresh = parameters.fvLinearExtrapThreshold
-        func b(_ f: Double) -> (Double, Double) {
-            if f <= afl { return (afl + f / af, 1 / af) }
-            return ((2 + 2 / af) * (afl * flen - f) / (flen - 1), -(2 + 2 / af) / (flen - 1))
+    func fiberVelocity(activation a: Double, fal: Double, fpe: Double, fse: Double, cosPennation: Double,
+                       hint: UnsafeMutablePointer<Int>?) -> (vN: Double, fv: Double) {
+        let beta = damping
+        if beta > 0 {
+            return dampedVelocity(a: a, fal: fal, fpe: fpe, fse: fse, beta: beta, cosPhi: cosPennation, hint: hint)
         }
-        if fm > 0 && fm < asyE * thresh {
-            return k * (fm - afl) / b(fm).0
-        }
-        let f0 = fm <= 0 ? 0 : thresh * asyE
-        let (b0, db) = b(f0)
-        let v0 = k * (f0 - afl) / b0
-        let dv = k / b0 - k * (f0 - afl) / (b0 * b0) * db
-        return v0 + dv * (fm - f0)
+        let fv = (fse / cosPennation - fpe) / (a * fal)
+        return (inverseForceVelocity(fv), fv)
     }
 
     /// Solves (a·fal·fv(v) + fpe + beta·v)·cos(phi) = fse for v (beta > 0), the damped-fiber equilibrium of
-    /// Millard2012EquilibriumMuscle (calcDampedNormFiberVelocity); the residual is strictly increasing. Millard's
-    /// curve is solved on its value cells; DeGroote–Fregly's closed-form curve by bracketed Newton on v.
+    /// Millard2012EquilibriumMuscle (calcDampedNormFiberVelocity), for a force-velocity curve given in closed form (as
+    /// DeGroote–Fregly's): the residual is strictly increasing, so bracketed Newton on v.
     @inline(__always)
     func dampedVelocity(a: Double, fal: Double, fpe: Double, fse: Double, beta: Double, cosPhi: Double,
-                        hint: UnsafeMutablePointer<Int>? = nil) -> (Double, Double) {
+                        hint: UnsafeMutablePointer<Int>?) -> (Double, Double) {
         let target = fse / cosPhi
-        if let curves = millardCurves {  // Newton in the value cell that brackets the root
-            let (v, fv) = curves.forceVelocity.solveIncreasing(scale: a * fal, slope: beta, target: target - fpe, hint: hint)
-            // A speed within the solve's tolerance of zero is zero, so the clamp test (v ≤ 0) sees no rounding sign.
-            return (abs(v) * beta <= 1e-14 * max(1, abs(target)) ? 0 : v, fv)
-        }
         func res(_ v: Double) -> (Double, Double, Double) {
             let fv = forceVelocity(v, activation: a)
             return (a * fal * fv.value + fpe + beta * v - target, a * fal * fv.slope + beta, fv.value)
@@ -329,58 +243,5 @@ public final class MuscleModel: Sendable {
             v = vn
         }
         return (v, fvOut)
-    }
-
-    /// Inverse of the force-velocity curve (exact for DeGroote; numerical for Millard's Bezier curve,
-    /// which equals OpenSim's ForceVelocityInverseCurve built by swapping the control points).
-    @inline(__always)
-    func inverseForceVelocity(_ fv: Double) -> Double {
-        if parameters.muscleClass == .deGrooteFregly2016 {  // calcForceVelocityInverseCurve
-            return (sinh((fv - 0.8825327733249912) / -0.3211346127989808) + 0.374) / -8.149
-        }
-        return millardCurves!.forceVelocity.solveIncreasing(scale: 1, slope: 0, target: fv).x
-    }
-
-    // MARK: equilibrium
-
-    /// The fiber length in [minimum, rigid-tendon length] where `residual` (fiber force along the tendon minus
-    /// tendon force, increasing in fiber length) changes sign, by bisection; an end when it does not.
-    func bisectFiberLength(mtuLength: Double, residual: (Double) -> Double) -> Double {
-        var lo = minimumFiberLength
-        var hi = max(rigidTendonFiberLength(mtuLength: mtuLength), lo)
-        if residual(lo) >= 0 { return lo }
-        if residual(hi) <= 0 { return hi }
-        for _ in 0..<200 {
-            let mid = 0.5 * (lo + hi)
-            if residual(mid) < 0 { lo = mid } else { hi = mid }
-            if hi - lo < 1e-15 * hi { break }
-        }
-        return 0.5 * (lo + hi)
-    }
-
-    /// Fiber length at which the fiber force along the tendon equals the tendon force, at the given
-    /// activation, MTU length and zero fiber velocity (the static case of OpenSim's
-    /// computeInitialFiberEquilibrium). For a rigid tendon this is the geometric fiber length.
-    public func equilibriumFiberLength(activation: Double, mtuLength: Double) -> Double {
-        if rigidTendon { return max(rigidTendonFiberLength(mtuLength: mtuLength), minimumFiberLength) }
-        let a = activationDynamics.clamp(activation)
-        let fv0 = forceVelocity(0, activation: a).value
-        func residual(_ lce: Double) -> Double {
-            let pen = pennation(lce)
-            let lN = lce / parameters.optimalFiberLength
-            let fiber = (a * activeForceLength(lN) * fv0 + passiveForceLength(lN)) * pen.cos
-            let lt = mtuLength - lce * pen.cos
-            return fiber - tendonForceLength(lt / parameters.tendonSlackLength)
-        }
-        return bisectFiberLength(mtuLength: mtuLength, residual: residual)
-    }
-}
-
-enum DeGroote {
-    /// Gaussian-like term of the active force-length curve (DeGrooteFregly2016Muscle.h calcGaussianLikeCurve).
-    @inline(__always)
-    static func gauss(_ x: Double, _ b1: Double, _ b2: Double, _ b3: Double, _ b4: Double) -> Double {
-        let d = b3 + b4 * x
-        return b1 * exp(-0.5 * (x - b2) * (x - b2) / (d * d))
     }
 }

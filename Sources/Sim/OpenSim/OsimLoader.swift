@@ -461,7 +461,7 @@ public enum OsimLoader {
                     forces.append(BushingForce(name: name, frame1: try linkedFrame(f, 1, index: index), frame2: try linkedFrame(f, 2, index: index),
                                                rotationalStiffness: try v("rotational_stiffness"), translationalStiffness: try v("translational_stiffness"),
                                                rotationalDamping: try v("rotational_damping"), translationalDamping: try v("translational_damping")))
-                case "Thelen2003Muscle", "Millard2012EquilibriumMuscle", "DeGrooteFregly2016Muscle", "PathSpring":
+                case _ where f.name == "PathSpring" || MuscleClass(rawValue: f.name) != nil:
                     continue  // read after the skeleton, which their paths need
                 case _ where Self.actuatorTypes.contains(f.name):
                     warnings.append("\(source): actuator <\(f.name) name=\"\(name)\"> is not supported and was left out (without a control it applies no force)")
