@@ -267,7 +267,7 @@ extension StiffJacobian {
             let r = tzRow[e], j = tzState[e], w = eta * tzValue[e]
             for f in pStart[j]..<pStart[j + 1] { s[r * n + pColumn[f]] -= w * pValue[f] }
         }
-        s.withUnsafeMutableBufferPointer { s in pivots.withUnsafeMutableBufferPointer { DenseLU.factor(s, n, pivots: $0) } }
+        _ = s.withUnsafeMutableBufferPointer { s in pivots.withUnsafeMutableBufferPointer { DenseLU.factor(s, n, pivots: $0) } }
         // Constraints: S⁻¹·Gᵀ and G·S⁻¹·Gᵀ, factored.
         let m = constraintCount
         guard m > 0 else { return }
@@ -283,7 +283,7 @@ extension StiffJacobian {
                 constraintSystem[r * m + k] = sum
             }
         }
-        constraintSystem.withUnsafeMutableBufferPointer { a in constraintPivots.withUnsafeMutableBufferPointer { DenseLU.factor(a, m, pivots: $0) } }
+        _ = constraintSystem.withUnsafeMutableBufferPointer { a in constraintPivots.withUnsafeMutableBufferPointer { DenseLU.factor(a, m, pivots: $0) } }
     }
 
     /// u ← S⁻¹·u by the LU of `prepare`.
