@@ -18,13 +18,12 @@ public struct DeGrooteFregly2016Muscle: MuscleLaw, Equatable, Codable, Sendable 
                                                        defaultActivation: 0.5)
 
     mutating func read(_ e: OsimMuscleElement) throws {
-        try e.read("fiber_damping", into: &fiberDamping)
-        try e.read("active_force_width_scale", into: &activeForceWidthScale)
-        try e.read("passive_fiber_strain_at_one_norm_force", into: &passiveFiberStrainAtOneNormForce)
-        try e.read("tendon_strain_at_one_norm_force", into: &tendonStrainAtOneNormForce)
+        try e.read(["fiber_damping": \.fiberDamping, "active_force_width_scale": \.activeForceWidthScale,
+                    "passive_fiber_strain_at_one_norm_force": \.passiveFiberStrainAtOneNormForce,
+                    "tendon_strain_at_one_norm_force": \.tendonStrainAtOneNormForce,
+                    "activation_dynamics_smoothing": \.activationDynamicsSmoothing,
+                    "default_normalized_tendon_force": \.defaultNormalizedTendonForce], into: &self)
         e.read("ignore_passive_fiber_force", into: &ignorePassiveFiberForce)
-        try e.read("activation_dynamics_smoothing", into: &activationDynamicsSmoothing)
-        try e.read("default_normalized_tendon_force", into: &defaultNormalizedTendonForce)
     }
 
     /// DeGrooteFregly2016Muscle::computeStateVariableDerivatives.

@@ -15,26 +15,19 @@ public struct Millard2012EquilibriumMuscle: MuscleLaw, Equatable, Codable, Senda
 
     mutating func read(_ e: OsimMuscleElement) throws {
         try e.read("fiber_damping", into: &fiberDamping)
-        if let a = e.child("ActiveForceLengthCurve") {
-            try a.read("min_norm_active_fiber_length", into: &curves.minNormActiveFiberLength)
-            try a.read("transition_norm_fiber_length", into: &curves.transitionNormFiberLength)
-            try a.read("max_norm_active_fiber_length", into: &curves.maxNormActiveFiberLength)
-            try a.read("shallow_ascending_slope", into: &curves.shallowAscendingSlope)
-            try a.read("minimum_value", into: &curves.activeMinimumValue)
-        }
-        if let f = e.child("ForceVelocityCurve") {
-            try f.read("concentric_slope_at_vmax", into: &curves.concentricSlopeAtVmax)
-            try f.read("concentric_slope_near_vmax", into: &curves.concentricSlopeNearVmax)
-            try f.read("isometric_slope", into: &curves.isometricSlope)
-            try f.read("eccentric_slope_at_vmax", into: &curves.eccentricSlopeAtVmax)
-            try f.read("eccentric_slope_near_vmax", into: &curves.eccentricSlopeNearVmax)
-            try f.read("max_eccentric_velocity_force_multiplier", into: &curves.maxEccentricVelocityForceMultiplier)
-            try f.read("concentric_curviness", into: &curves.concentricCurviness)
-            try f.read("eccentric_curviness", into: &curves.eccentricCurviness)
-        }
+        try e.child("ActiveForceLengthCurve")?.read([
+            "min_norm_active_fiber_length": \.minNormActiveFiberLength, "transition_norm_fiber_length": \.transitionNormFiberLength,
+            "max_norm_active_fiber_length": \.maxNormActiveFiberLength, "shallow_ascending_slope": \.shallowAscendingSlope,
+            "minimum_value": \.activeMinimumValue], into: &curves)
+        try e.child("ForceVelocityCurve")?.read([
+            "concentric_slope_at_vmax": \.concentricSlopeAtVmax, "concentric_slope_near_vmax": \.concentricSlopeNearVmax,
+            "isometric_slope": \.isometricSlope, "eccentric_slope_at_vmax": \.eccentricSlopeAtVmax,
+            "eccentric_slope_near_vmax": \.eccentricSlopeNearVmax,
+            "max_eccentric_velocity_force_multiplier": \.maxEccentricVelocityForceMultiplier,
+            "concentric_curviness": \.concentricCurviness, "eccentric_curviness": \.eccentricCurviness], into: &curves)
         if let p = e.child("FiberForceLengthCurve") {
-            try p.read("strain_at_zero_force", into: &curves.fiberStrainAtZeroForce)
-            try p.read("strain_at_one_norm_force", into: &curves.fiberStrainAtOneNormForce)
+            try p.read(["strain_at_zero_force": \.fiberStrainAtZeroForce, "strain_at_one_norm_force": \.fiberStrainAtOneNormForce],
+                       into: &curves)
             curves.fiberStiffnessAtLowForce = try p.number("stiffness_at_low_force")
             curves.fiberStiffnessAtOneNormForce = try p.number("stiffness_at_one_norm_force")
             curves.fiberCurviness = try p.number("curviness")

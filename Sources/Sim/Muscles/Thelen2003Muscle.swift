@@ -20,13 +20,9 @@ public struct Thelen2003Muscle: MuscleLaw, Equatable, Codable, Sendable {
     static var followsIgnoreFlags: Bool { false }
 
     mutating func read(_ e: OsimMuscleElement) throws {
-        try e.read("FmaxTendonStrain", into: &fmaxTendonStrain)
-        try e.read("FmaxMuscleStrain", into: &fmaxMuscleStrain)
-        try e.read("KshapeActive", into: &kShapeActive)
-        try e.read("KshapePassive", into: &kShapePassive)
-        try e.read("Af", into: &af)
-        try e.read("Flen", into: &flen)
-        try e.read("fv_linear_extrap_threshold", into: &fvLinearExtrapThreshold)
+        try e.read(["FmaxTendonStrain": \.fmaxTendonStrain, "FmaxMuscleStrain": \.fmaxMuscleStrain, "KshapeActive": \.kShapeActive,
+                    "KshapePassive": \.kShapePassive, "Af": \.af, "Flen": \.flen,
+                    "fv_linear_extrap_threshold": \.fvLinearExtrapThreshold], into: &self)
     }
 
     /// Its pennation model's minimum, zero for an unpennated muscle (OpenSim 4.6's getMinimumFiberLength); the fiber

@@ -52,19 +52,13 @@ public enum MuscleParameterReader {
         let name = e.attributes["name"] ?? ""
         var m = MuscleParameters(name: name, muscleClass: MuscleClass(rawValue: e.name)!)
         let element = OsimMuscleElement(element: e, muscle: name, source: source)
-        try element.read("max_isometric_force", into: &m.maxIsometricForce)
-        try element.read("optimal_fiber_length", into: &m.optimalFiberLength)
-        try element.read("tendon_slack_length", into: &m.tendonSlackLength)
-        try element.read("pennation_angle_at_optimal", into: &m.pennationAngleAtOptimal)
-        try element.read("max_contraction_velocity", into: &m.maxContractionVelocity)
-        try element.read("activation_time_constant", into: &m.activationTimeConstant)
-        try element.read("deactivation_time_constant", into: &m.deactivationTimeConstant)
-        try element.read("minimum_activation", into: &m.minimumActivation)
-        try element.read("maximum_pennation_angle", into: &m.maximumPennationAngle)
-        try element.read("default_activation", into: &m.defaultActivation)
+        try element.read(["max_isometric_force": \.maxIsometricForce, "optimal_fiber_length": \.optimalFiberLength,
+                          "tendon_slack_length": \.tendonSlackLength, "pennation_angle_at_optimal": \.pennationAngleAtOptimal,
+                          "max_contraction_velocity": \.maxContractionVelocity, "activation_time_constant": \.activationTimeConstant,
+                          "deactivation_time_constant": \.deactivationTimeConstant, "minimum_activation": \.minimumActivation,
+                          "maximum_pennation_angle": \.maximumPennationAngle, "default_activation": \.defaultActivation,
+                          "min_control": \.minControl, "max_control": \.maxControl], into: &m)
         if let v = try element.number("default_fiber_length") { m.defaultFiberLength = v }
-        try element.read("min_control", into: &m.minControl)
-        try element.read("max_control", into: &m.maxControl)
         element.read("ignore_tendon_compliance", into: &m.ignoreTendonCompliance)
         element.read("ignore_activation_dynamics", into: &m.ignoreActivationDynamics)
         element.read("appliesForce", into: &m.appliesForce)
@@ -181,5 +175,10 @@ struct OsimMuscleElement {
 
     func read(_ key: String, into value: inout Bool) {
         if let v = flag(key) { value = v }
+    }
+
+    /// Sets each property `<key>` the file gives, by a table of (element name, property).
+    func read<T>(_ properties: KeyValuePairs<String, WritableKeyPath<T, Double>>, into target: inout T) throws {
+        for (key, path) in properties { try read(key, into: &target[keyPath: path]) }
     }
 }
