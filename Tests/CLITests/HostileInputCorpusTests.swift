@@ -158,6 +158,50 @@ final class HostileInputCorpusTests: XCTestCase {
             cases.append(Case(name: "resume-\(name)", arguments: ["train", "--resume", name, "--steps", "400", "--out", "out"], words: [name]))
         }
 
+        // A good checkpoint with options that --resume refuses, and output folders that are files.
+        let kept = root.appendingPathComponent("checkpoints/ck-good")
+        try FileManager.default.copyItem(at: good, to: kept)
+        checkpoints.append(kept)
+        for option in [["--algo", "sac"], ["--env", "Pendulum-v1"], ["--seed", "3"], ["--config", "c.json"]] {
+            cases.append(Case(name: "resume \(option[0])", arguments: ["train", "--resume", "ck-good"] + option + ["--out", "out"], words: [option[0]]))
+        }
+        files["c.json"] = "{}"
+        files["good.mot"] = motionText
+        for arguments in [["train", "--env", "Pendulum-v1", "--steps", "10", "--out", "good.mot"], ["test", "--checkpoint", "ck-good", "--out", "good.mot"],
+                          ["rollout", "--env", "MuscleWalkingImitation2D-v0", "--steps", "3", "--out", "good.mot"]] {
+            cases.append(Case(name: "\(arguments[0]) --out a file", arguments: arguments, words: ["good.mot", "is a file"]))
+        }
+        for t0 in ["--t0=99", "--t0=-1"] {
+            cases.append(Case(name: t0, arguments: ["rollout", "--model", "gait2d", "--initial-state", "good.mot", t0, "--duration", "0.02", "--out", "out"], words: ["--t0"]))
+        }
+
+        // A model of over 10 MB (2,000 welded bodies, each with a long comment): an error in its last body is named
+        // as that error, not as malformed XML at the end of the file, and the same model without it loads and runs.
+        func huge(lastMass: String) -> String {
+            let bodies = (0..<2000).map { k in
+                "<Body name=\"extra_\(k)\"><!--\(String(repeating: "padding ", count: 640))--><mass>\(k == 1999 ? lastMass : "0.001")</mass>"
+                    + "<mass_center>0 0 0</mass_center><inertia>1e-6 1e-6 1e-6 0 0 0</inertia></Body>"
+            }.joined(separator: "\n")
+            let welds = (0..<2000).map { k in
+                "<WeldJoint name=\"weld_\(k)\"><socket_parent_frame>p\(k)</socket_parent_frame><socket_child_frame>c\(k)</socket_child_frame><frames>"
+                    + "<PhysicalOffsetFrame name=\"p\(k)\"><socket_parent>/bodyset/pelvis</socket_parent></PhysicalOffsetFrame>"
+                    + "<PhysicalOffsetFrame name=\"c\(k)\"><socket_parent>/bodyset/extra_\(k)</socket_parent></PhysicalOffsetFrame></frames></WeldJoint>"
+            }.joined(separator: "\n")
+            var t = text2D
+            let bodySet = t.range(of: "<BodySet")!, bodyEnd = t.range(of: "</objects>", range: bodySet.upperBound..<t.endIndex)!
+            t.insert(contentsOf: bodies, at: bodyEnd.lowerBound)
+            let jointSet = t.range(of: "<JointSet")!, jointEnd = t.range(of: "</objects>", range: jointSet.upperBound..<t.endIndex)!
+            t.insert(contentsOf: welds, at: jointEnd.lowerBound)
+            return t
+        }
+        let hugeBad = root.appendingPathComponent("huge-nan.osim"), hugeGood = root.appendingPathComponent("huge.osim")
+        try huge(lastMass: "nan").write(to: hugeBad, atomically: true, encoding: .utf8)
+        try huge(lastMass: "0.001").write(to: hugeGood, atomically: true, encoding: .utf8)
+        XCTAssertGreaterThan(try FileManager.default.attributesOfItem(atPath: hugeGood.path)[.size] as? Int ?? 0, 10_000_000)
+        cases.append(Case(name: "huge-nan.osim", arguments: ["rollout", "--model", hugeBad.path, "--duration", "0.02", "--out", "out"], words: ["huge-nan.osim", "<mass>"]))
+        let runsHuge = try run(["rollout", "--model", hugeGood.path, "--duration", "0.02", "--out", "out"], in: root, timeout: 120)
+        XCTAssertEqual(runsHuge.status, 0, "a valid 10 MB model must load and run: \(runsHuge.err)")
+
         // Names, numbers and missing things on the command line.
         let commandLines: [([String], String)] = [
             (["train", "--env", "MuscleFlying2D-v0", "--out", "out"], "unknown environment"),

@@ -66,4 +66,37 @@ final class OsimLoaderErrorTests: XCTestCase {
         }
         XCTAssertEqual(try ReferenceTable.model("gait0914_2d").forces.count, 18)  // 14 muscles, 2 Hunt–Crossley, 2 knee limits
     }
+
+    /// A force listed among the model's own `<components>` (as OpenSim's addComponent writes it) is simulated like
+    /// the same force in the ForceSet; an unknown force type there is refused, not silently left out.
+    func testForcesAmongTheModelsComponentsAreReadOrRefused() throws {
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("shared/data/models/gait0914_2d.osim")
+        guard let text = try? String(contentsOf: url, encoding: .utf8) else { throw XCTSkip("shared data not present") }
+        let start = try XCTUnwrap(text.range(of: "<CoordinateLimitForce"))
+        let end = try XCTUnwrap(text.range(of: "</CoordinateLimitForce>", range: start.upperBound..<text.endIndex))
+        let block = String(text[start.lowerBound..<end.upperBound])
+        let modelTag = try XCTUnwrap(text.range(of: "<Model "))
+        let modelOpen = try XCTUnwrap(text.range(of: ">", range: modelTag.upperBound..<text.endIndex))
+        func moved(_ component: String) -> String {
+            var t = text
+            t.removeSubrange(start.lowerBound..<end.upperBound)
+            t.insert(contentsOf: "<components>\(component)</components>", at: t.index(modelOpen.upperBound, offsetBy: 0))
+            return t
+        }
+        let original = try OsimLoader.load(data: Data(text.utf8), source: "ForceSet.osim")
+        let relocated = try OsimLoader.load(data: Data(moved(block).utf8), source: "components.osim")
+        XCTAssertEqual(Set(original.forces.map(\.name)), Set(relocated.forces.map(\.name)))
+        var a = SimData(model: original), b = SimData(model: relocated)
+        let knee = try XCTUnwrap(original.coordinates.firstIndex { $0.name == "knee_angle_r" })
+        a.q[knee] = 0.3; b.q[knee] = 0.3  // past the knee's limit, so the limit force acts
+        var ra = [Double](repeating: 0, count: original.stateCount), rb = ra
+        try original.computeAccelerations(&a, stateRates: &ra)
+        try relocated.computeAccelerations(&b, stateRates: &rb)
+        XCTAssertEqual(Array(a.udot), Array(b.udot))
+        let unknown = block.replacingOccurrences(of: "CoordinateLimitForce", with: "ExpressionBasedCoordinateForce")
+        XCTAssertThrowsError(try OsimLoader.load(data: Data(moved(unknown).utf8), source: "components.osim")) {
+            XCTAssertTrue("\($0)".contains("ExpressionBasedCoordinateForce") && "\($0)".contains("not supported"), "\($0)")
+        }
+    }
 }

@@ -91,6 +91,14 @@ public enum OsimLoader {
             return t == "true" || t == "1"
         }
         func objects(_ set: String) -> [XMLElement] { model.child(set)?.child("objects")?.children ?? [] }
+        /// The forces of the ForceSet and those a 4.x model lists among its own `<components>` (where the API's
+        /// addComponent writes them): frames, stations, markers and geometry there apply no force.
+        func forceObjects() -> [XMLElement] {
+            let passive: Set<String> = ["Station", "Marker", "ContactSphere", "ContactHalfSpace", "ContactMesh", "Brick", "Sphere",
+                                        "Cylinder", "Ellipsoid", "Mesh", "FrameGeometry", "Arrow", "Line"]
+            let components = model.child("components")?.children.filter { !passive.contains($0.name) && !$0.name.hasSuffix("Frame") } ?? []
+            return objects("ForceSet") + components
+        }
         func frameName(_ path: String) -> String { String(path.split(separator: "/").last ?? Substring(path)) }
 
         func build() throws -> Model {
@@ -411,7 +419,7 @@ public enum OsimLoader {
         func forceElements(index: [String: Int], coordIndex: [String: Int], coordinates: [Coordinate],
                            geometry: ContactGeometrySet) throws -> [ForceElement] {
             var forces: [ForceElement] = []
-            for f in objects("ForceSet") {
+            for f in forceObjects() {
                 let name = f.attributes["name"] ?? ""
                 if bool(f.child("isDisabled"), default: false) || !bool(f.child("appliesForce"), default: true) { continue }
                 func coordinate() throws -> Int {
