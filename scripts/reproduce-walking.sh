@@ -3,7 +3,7 @@
 # seeds, evaluates each with `bioimitate test` (10 deterministic episodes over the whole reference), and prints per
 # environment: falls, gait cycles walked, joint-angle tracking RMSE, training wall time and environment steps, and
 # how the training time split between sampling (simulation) and network updates. Learning curves are in each run's
-# test/report.html. Budgets: TORQUE_STEPS (default 700000) and MUSCLE_STEPS (default 2015232, 492 batches: about 10 min here); SEED (default 0).
+# test/report.html. Budgets: TORQUE_STEPS (default 700000) and MUSCLE_STEPS (default 2600960, 635 batches: about 21 min here; 2015232 walked on 2026-12-03 but not after a rounding-level simulator change); SEED (default 0).
 # Usage: scripts/reproduce-walking.sh [torque] [muscle]   (both by default)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -18,7 +18,7 @@ for which in "${@:-torque muscle}"; do
     for w in $which; do
         case $w in
             torque) specs+=("TorqueWalkingImitation2D-v0:${TORQUE_STEPS:-700000}") ;;
-            muscle) specs+=("MuscleWalkingImitation2D-v0:${MUSCLE_STEPS:-2015232}") ;;
+            muscle) specs+=("MuscleWalkingImitation2D-v0:${MUSCLE_STEPS:-2600960}") ;;
             *) echo "reproduce-walking: unknown '$w' (torque or muscle)" >&2; exit 1 ;;
         esac
     done

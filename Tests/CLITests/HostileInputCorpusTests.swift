@@ -106,6 +106,10 @@ final class HostileInputCorpusTests: XCTestCase {
             cases.append(Case(name: "initial-\(name)", arguments: ["rollout", "--model", "gait2d", "--initial-state", name, "--duration", "0.02", "--out", "out"], words: [name]))
             cases.append(Case(name: "reference-\(name)", arguments: ["rollout", "--env", "MuscleWalkingImitation2D-v0", "--reference", name, "--steps", "3", "--out", "out"], words: [name]))
         }
+        for (name, value) in [("nan-controls.sto", "nan"), ("inf-controls.sto", "inf"), ("word-controls.sto", "high")] {  // open-loop controls
+            files[name] = "controls\nversion=1\nnRows=2\nnColumns=2\ninDegrees=no\nendheader\ntime\tglut_max_r\n0\t0.5\n0.1\t\(value)\n"
+            cases.append(Case(name: name, arguments: ["rollout", "--model", "gait2d", "--controls", name, "--duration", "0.02", "--out", "out"], words: [name]))
+        }
         files["3d-motion-lacks.mot"] = motionText  // a 2D motion on a 3D model
         cases.append(Case(name: "2d-on-3d", arguments: ["rollout", "--env", "MuscleWalkingImitation3D-v0", "--reference", "3d-motion-lacks.mot", "--steps", "3", "--out", "out"], words: ["no column for"]))
 
