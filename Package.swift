@@ -25,7 +25,12 @@ let package = Package(
                        providers: [.apt(["libopenblas-dev"])]),
         // JSON configs over built-in defaults, with one-line errors naming the file and key; shared by Sim, RL and the CLI.
         .target(name: "JSONConfig"),
-        .target(name: "Sim", dependencies: ["JSONConfig"], resources: [.copy("BuiltinModels"), .copy("BuiltinReferences")], swiftSettings: fast),
+        // The built-in models and references are compiled into the code (no resource bundle beside the binary), so an
+        // installed or copied binary and the Python package's library run without the checkout.
+        .target(name: "Sim", dependencies: ["JSONConfig"],
+                resources: ["gait2d", "gait3d"].map { .embedInCode("BuiltinModels/\($0).json") }
+                    + ["walking2d", "walking3d", "running2d", "running3d"].map { .embedInCode("BuiltinReferences/\($0).json") },
+                swiftSettings: fast),
         .target(name: "RL", dependencies: ["CBLAS", "JSONConfig"], swiftSettings: fast),
         .target(name: "EnvABI", dependencies: ["Sim", "JSONConfig"], exclude: ["bioimitate_env.h"], swiftSettings: fast),
         .executableTarget(

@@ -31,8 +31,7 @@ public enum EnvironmentRegistry {
     }
 
     public static func builtinCycle(_ name: String) throws -> FourierCycle {
-        guard let url = Bundle.module.url(forResource: name, withExtension: "json", subdirectory: "BuiltinReferences"),
-              let data = FileManager.default.contents(atPath: url.path) else {
+        guard let data = BuiltinResources.reference(name) else {
             throw SimError.invalid("unknown built-in reference '\(name)'")
         }
         return try JSONDecoder().decode(FourierCycle.self, from: data)

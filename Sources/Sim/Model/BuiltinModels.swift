@@ -10,8 +10,7 @@ extension Model {
     public static let builtinNames = ["gait2d", "gait3d"]
 
     public static func builtin(_ name: String) throws -> Model {
-        guard builtinNames.contains(name), let url = Bundle.module.url(forResource: name, withExtension: "json", subdirectory: "BuiltinModels"),
-              let data = FileManager.default.contents(atPath: url.path) else {
+        guard builtinNames.contains(name), let data = BuiltinResources.model(name) else {
             throw SimError.invalid("unknown built-in model '\(name)' (built-in: \(builtinNames.joined(separator: ", ")))")
         }
         return try Model(spec: try JSONDecoder().decode(ModelSpec.self, from: data), source: "built-in model \(name)")
