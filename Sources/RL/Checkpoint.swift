@@ -223,22 +223,14 @@ public enum Checkpoint {
     public static func restore<L: Learner>(_ learner: L, from checkpoint: URL) throws {
         let meta = try readMeta(checkpoint)
         guard meta.algo == L.name else { throw RLError("\(checkpoint.path): a \(meta.algo) checkpoint cannot resume \(L.name)") }
-        var state = learner.checkpointState()
-        let weights = try tensors(checkpoint, modelFile)
-        state.tensors = state.tensors.map { ($0.0, weights[$0.0] ?? $0.1) }.filter { weights[$0.0] != nil }
+        var state = learner.checkpointState()  // for its optimizers; everything else comes from the checkpoint
+        state.tensors = try tensors(checkpoint, modelFile).map { ($0.key, $0.value) }
         state.envSteps = meta.envSteps; state.iterations = meta.iterations; state.episodes = meta.episodes
         state.filter = meta.filter; state.rng = Random(snapshot: meta.rng)
         state.environmentRNG = (meta.environmentRNG ?? []).filter { $0.count == 4 }.map(Random.init(snapshot:))
         state.scalars = meta.learnerState
         try learner.restore(state, source: checkpoint.path)  // weights first: a shape mismatch is named by its tensor
         try restoreOptimizers(state.optimizers, steps: meta.optimizerSteps, from: checkpoint)
-    }
-
-    /// Loads tensors `prefix.L.weight` / `prefix.L.bias` into `mlp`.
-    static func loadShaped(_ mlp: MLP, _ t: [String: Safetensors.Tensor], prefix: String, source: String) throws {
-        let state = LearnerState(tensors: t.map { ($0.key, $0.value) }, optimizers: [], envSteps: 0, iterations: 0, episodes: 0,
-                                 filter: nil, rng: Random(seed: 0))
-        try state.load(mlp, prefix: prefix, source: source)
     }
 }
 

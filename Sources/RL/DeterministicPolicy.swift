@@ -18,7 +18,7 @@ public final class DeterministicPolicy {
         let head = learner.policyHead
         var rng = Random(seed: 0)
         network = MLP(sizes: [meta.observationSize] + meta.hidden + [head.outputsPerAction * meta.actionSize], activation: activation, rng: &rng)
-        try Checkpoint.loadShaped(network, try Checkpoint.tensors(checkpoint, Checkpoint.modelFile), prefix: head.prefix, source: checkpoint.path)
+        try network.load(try Checkpoint.tensors(checkpoint, Checkpoint.modelFile), prefix: head.prefix, source: checkpoint.path)
         squash = head.squash
         input = Matrix(rows: 1, cols: meta.observationSize)
     }

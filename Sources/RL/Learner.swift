@@ -15,8 +15,6 @@ public protocol Learner: AnyObject {
     /// Updates or iterations so far (the `iteration` column).
     var iterations: Int { get }
     var episodes: EpisodeStats { get }
-    /// The observation filter the policy was trained behind, saved with it.
-    var filter: RunningMeanStd? { get }
 
     /// Trains until the next report (PPO: one sampling batch and its epochs; SAC: a stretch of environment
     /// steps) and returns named scalars for the log.
@@ -60,16 +58,9 @@ public struct LearnerState {
         return t.values
     }
 
-    /// Loads the tensors `prefix.L.weight` and `prefix.L.bias` into `mlp`, checking their shapes.
+    /// Loads the tensors `prefix.L.weight` and `prefix.L.bias` into `mlp` (`MLP.load`).
     public func load(_ mlp: MLP, prefix: String, source: String) throws {
-        for l in 0..<mlp.layerCount {
-            let wName = "\(prefix).\(l).weight", bName = "\(prefix).\(l).bias"
-            guard let w = tensors.first(where: { $0.0 == wName })?.1, w.shape == [mlp.sizes[l + 1], mlp.sizes[l]] else {
-                throw RLError("\(source): tensor \(wName) missing or not of shape [\(mlp.sizes[l + 1]), \(mlp.sizes[l])]")
-            }
-            mlp.weights[l].storage = w.values
-            mlp.biases[l] = try tensor(bName, count: mlp.sizes[l + 1], source: source)
-        }
+        try mlp.load(Dictionary(tensors, uniquingKeysWith: { a, _ in a }), prefix: prefix, source: source)
     }
 }
 

@@ -251,9 +251,6 @@ public final class PPO {
         if sampledKL < 0.5 * target { return coeff * 0.5 }
         return coeff
     }
-
-    public var randomState: Random { rng }
-    public var optimizerState: Adam { optimizer }
 }
 
 extension PPO: Learner {

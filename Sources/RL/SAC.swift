@@ -217,7 +217,6 @@ public final class SAC {
         }
     }
 
-    public var randomState: Random { rng }
     public var optimizers: [Adam] { [actorOptimizer, criticOptimizer, alphaOptimizer] }
 }
 
@@ -233,12 +232,13 @@ extension SAC: Learner {
     /// Steps every copy until the next report (every max(1000, copies) steps), checkpoint or the end of training.
     public func trainIteration() -> [(String, Double)] {
         let logEvery = max(1000, config.numEnvs)
-        if nextReport == nil { nextReport = (envSteps + logEvery, envSteps + config.checkpointEvery) }
+        var (log, checkpoint) = nextReport ?? (envSteps + logEvery, envSteps + config.checkpointEvery)
         var scalars: [(String, Double)] = []
-        repeat { scalars = step() } while envSteps < nextReport!.log && envSteps < nextReport!.checkpoint && envSteps < config.totalSteps
-        while envSteps >= nextReport!.log { nextReport!.log += logEvery }
-        checkpointDue = envSteps >= nextReport!.checkpoint
-        while envSteps >= nextReport!.checkpoint { nextReport!.checkpoint += config.checkpointEvery }
+        repeat { scalars = step() } while envSteps < log && envSteps < checkpoint && envSteps < config.totalSteps
+        while envSteps >= log { log += logEvery }
+        checkpointDue = envSteps >= checkpoint
+        while envSteps >= checkpoint { checkpoint += config.checkpointEvery }
+        nextReport = (log, checkpoint)
         return scalars
     }
 

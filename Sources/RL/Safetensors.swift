@@ -74,4 +74,19 @@ extension MLP {
             ("\(prefix).\(l).bias", Safetensors.Tensor(shape: [sizes[l + 1]], values: biases[l])),
         ] }
     }
+
+    /// Loads what `shapedTensors(prefix:)` wrote, checking every shape; `source` names the file in errors.
+    public func load(_ tensors: [String: Safetensors.Tensor], prefix: String, source: String) throws {
+        for l in 0..<layerCount {
+            let wName = "\(prefix).\(l).weight", bName = "\(prefix).\(l).bias"
+            guard let w = tensors[wName], w.shape == [sizes[l + 1], sizes[l]] else {
+                throw RLError("\(source): tensor \(wName) missing or not of shape [\(sizes[l + 1]), \(sizes[l])]")
+            }
+            guard let b = tensors[bName], b.values.count == sizes[l + 1] else {
+                throw RLError("\(source): tensor \(bName) missing or of the wrong size")
+            }
+            weights[l].storage = w.values
+            biases[l] = b.values
+        }
+    }
 }

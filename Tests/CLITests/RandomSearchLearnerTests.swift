@@ -43,7 +43,6 @@ final class RandomSearch: Learner {
     let policy: MLP
     private(set) var envSteps = 0, iterations = 0
     private(set) var episodes = EpisodeStats()
-    let filter: RunningMeanStd? = nil
     var rng: Random
     private var observation: [Float], action: [Float], scaled: [Float]
     private var input: Matrix
