@@ -175,15 +175,8 @@ public struct Integrator {
         }
         // Leave data at the final state with everything evaluated there, on the constraints (the acceleration-level
         // constraint leaves an integration-error drift, which this projection removes).
-        for i in 0..<n { d.q[i] = y[i]; d.u[i] = y[n + i] }
-        model.satisfyConstraints(&d)
-        for i in 0..<nz { d.z[i] = y[2 * n + i] }
-        d.time = end
-        controlLaw?(end, &d.controls)
-        try model.computeAccelerations(&d, stateRates: &zRates)
-        for i in 0..<n { k[4][i] = d.u[i]; k[4][n + i] = d.scratch.udot[i] }
-        if !model.angularSpeedAngles.isEmpty { d.q.withUnsafeBufferPointer { q in k[4].withUnsafeMutableBufferPointer { model.anglesRates(q: q, rates: $0) } } }
-        for i in 0..<nz { k[4][2 * n + i] = zRates[i] }
+        projectOnConstraints(model, &d)
+        try rates(model, &d, y, end, stage: 4)
         remember(k[4], at: end, d)
     }
 

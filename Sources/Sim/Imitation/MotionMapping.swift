@@ -10,6 +10,8 @@ struct MappedMotion {
     var notes: [String]
     /// The model's unlocked coordinates the table has no column for (held at their defaults).
     var missing: [String]
+    /// Columns that name no coordinate of the model.
+    var ignored: [String]
 
     /// Maps `table` columns to `model` coordinates by name: degrees become radians on rotational coordinates; a
     /// column whose values fit the coordinate's range only when negated is negated (and said so in `notes`); model
@@ -53,7 +55,7 @@ struct MappedMotion {
             let raw = table.rows.map { $0[j] * scale[c] }
             for f in 0..<frames { samples[f][c] = Self.smooth(time: table.time, values: raw, at: t0 + Double(f) * step, sigma: smoothing) }
         }
-        self.step = step; self.start = t0; self.samples = samples; self.notes = notes; self.missing = missing
+        self.step = step; self.start = t0; self.samples = samples; self.notes = notes; self.missing = missing; self.ignored = ignored
         addTreadmillSpeed(model: model)
     }
 

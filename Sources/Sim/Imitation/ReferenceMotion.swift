@@ -124,7 +124,7 @@ public struct ReferenceMotion: Sendable {
         // Tracking a coordinate the motion does not give would hold it at its default: a misspelled column or a 2D
         // motion on a 3D model, which the user would not notice.
         guard mapped.missing.isEmpty else {
-            let unknown = table.labels.filter { model.coordinateIndex($0) == nil }
+            let unknown = mapped.ignored
             throw SimError.invalid("\(path): no column for \(mapped.missing.count) of model \(model.name)'s coordinates: "
                 + mapped.missing.joined(separator: ", ") + (unknown.isEmpty ? "" : " (columns it has that name no coordinate: \(unknown.joined(separator: ", ")))"))
         }

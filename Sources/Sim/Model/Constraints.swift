@@ -120,6 +120,7 @@ extension Model {
         func fillRows(_ s: Scratch) {
             for i in 0..<m { _ = constraintRow(first + i, d, into: Buffer(base: s.constraintRowValues.base + i * n, count: n)) }
         }
+        var current = false  // whether the kinematics are those of the present q
         for _ in 0..<10 {
             updateKinematics(&d)
             let s = d.scratch
@@ -128,11 +129,11 @@ extension Model {
                 s.constraintMultipliers[i] = constraintError(first + i, d)
                 if abs(s.constraintMultipliers[i]) >= 1e-12 { converged = false }
             }
-            if converged { break }
+            if converged { current = true; break }
             fillRows(s)
             leastSquaresStep(s, &d.q)
         }
-        updateKinematics(&d)
+        if !current { updateKinematics(&d) }
         let s = d.scratch
         fillRows(s)
         for i in 0..<m {

@@ -178,20 +178,25 @@ public final class Model: @unchecked Sendable {
 }
 
 extension Model {
+    /// A copy with some parts replaced and everything else (constraints included) kept: the one place a variant of a
+    /// model is built, so a part added to `Model` cannot be dropped by one copy site.
+    func replacing(coordinates newCoordinates: [Coordinate]? = nil, forces newForces: [ForceElement]? = nil,
+                   contactGeometry newGeometry: ContactGeometrySet? = nil, warnings newWarnings: [String]? = nil) -> Model {
+        Model(name: name, bodies: bodies, joints: joints, coordinates: newCoordinates ?? coordinates, gravity: gravity,
+              forces: newForces ?? forces, contactGeometry: newGeometry ?? contactGeometry, warnings: newWarnings ?? warnings,
+              couplers: couplers, pointsOnLines: pointsOnLines)
+    }
+
     /// A copy with more force elements and contact geometry (e.g. contact a file leaves out, perturbation pushes).
     public func adding(forces extra: [ForceElement], spheres: [ContactGeometrySet.Sphere] = [],
                        halfSpaces: [ContactGeometrySet.HalfSpace] = [], warnings moreWarnings: [String] = []) -> Model {
         var geometry = contactGeometry
         geometry.spheres += spheres; geometry.halfSpaces += halfSpaces
-        return Model(name: name, bodies: bodies, joints: joints, coordinates: coordinates, gravity: gravity,
-                     forces: forces + extra, contactGeometry: geometry, warnings: warnings + moreWarnings, couplers: couplers, pointsOnLines: pointsOnLines)
+        return replacing(forces: forces + extra, contactGeometry: geometry, warnings: warnings + moreWarnings)
     }
 
     /// A copy without the force elements `drop` selects.
-    public func removing(forces drop: (ForceElement) -> Bool) -> Model {
-        Model(name: name, bodies: bodies, joints: joints, coordinates: coordinates, gravity: gravity,
-              forces: forces.filter { !drop($0) }, contactGeometry: contactGeometry, warnings: warnings, couplers: couplers, pointsOnLines: pointsOnLines)
-    }
+    public func removing(forces drop: (ForceElement) -> Bool) -> Model { replacing(forces: forces.filter { !drop($0) }) }
 }
 
 extension Model {
@@ -201,7 +206,6 @@ extension Model {
             names.contains(c.name) ? Coordinate(name: c.name, joint: c.joint, motion: c.motion, defaultValue: c.defaultValue,
                                                 defaultSpeed: c.defaultSpeed, range: c.range, locked: locked, clamped: c.clamped) : c
         }
-        return Model(name: name, bodies: bodies, joints: joints, coordinates: changed, gravity: gravity, forces: forces,
-                     contactGeometry: contactGeometry, warnings: warnings, couplers: couplers, pointsOnLines: pointsOnLines)
+        return replacing(coordinates: changed)
     }
 }

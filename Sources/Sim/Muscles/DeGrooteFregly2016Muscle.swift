@@ -46,9 +46,14 @@ extension DeGrooteFregly2016Muscle {
         let law: DeGrooteFregly2016Muscle
         /// Damping below Millard's minimum counts as none here too.
         let damping: Double
+        /// Per-muscle constants of the passive and tendon curves, computed once (kPE = 4, c1 = c3 = 0.2).
+        let passiveOffset: Double, passiveScale: Double, kT: Double
         init(law: DeGrooteFregly2016Muscle) {
             self.law = law
-            damping = law.fiberDamping >= minimumFiberDamping ? law.fiberDamping : 0
+            damping = effectiveFiberDamping(law.fiberDamping)
+            passiveOffset = exp(4.0 * (0.2 - 1) / law.passiveFiberStrainAtOneNormForce)
+            passiveScale = exp(4.0) - passiveOffset
+            kT = log((1.0 + 0.2) / 0.2) / law.tendonStrainAtOneNormForce
         }
 
         // MARK: curves (DeGrooteFregly2016Muscle.h)
@@ -71,14 +76,11 @@ extension DeGrooteFregly2016Muscle {
         @inline(__always)
         func passiveForceLength(_ lN: Double) -> Double {  // calcPassiveForceMultiplier, kPE = 4, min norm fiber length 0.2
             if law.ignorePassiveFiberForce { return 0 }
-            let e0 = law.passiveFiberStrainAtOneNormForce, kPE = 4.0
-            let offset = exp(kPE * (0.2 - 1) / e0)
-            return (exp(kPE * (lN - 1) / e0) - offset) / (exp(kPE) - offset)
+            return (exp(4.0 * (lN - 1) / law.passiveFiberStrainAtOneNormForce) - passiveOffset) / passiveScale
         }
 
         @inline(__always)
         func tendonForceLength(_ tN: Double) -> Double {  // calcTendonForceMultiplier, c1 = 0.2, c2 = 1, c3 = 0.2
-            let kT = log((1.0 + 0.2) / 0.2) / law.tendonStrainAtOneNormForce
             return 0.2 * exp(kT * (tN - 1)) - 0.2
         }
 

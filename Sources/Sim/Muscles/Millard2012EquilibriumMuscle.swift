@@ -48,9 +48,8 @@ public struct Millard2012EquilibriumMuscle: MuscleLaw, Equatable, Codable, Senda
 
     /// The curves come from the cache of `MillardCurves.shared`; damping below MIN_NONZERO_DAMPING_COEFFICIENT is none.
     func mechanics(_ p: MuscleParameters, rigidTendon: Bool) -> any MuscleMechanics {
-        let damped = fiberDamping >= minimumFiberDamping
-        return Mechanics(curves: MillardCurves.shared(curves, dampedModel: damped || rigidTendon),
-                         damping: damped ? fiberDamping : 0)
+        let damping = effectiveFiberDamping(fiberDamping)
+        return Mechanics(curves: MillardCurves.shared(curves, dampedModel: damping > 0 || rigidTendon), damping: damping)
     }
 
     /// The curves, built once per distinct set of curve properties, and the damping.
@@ -185,7 +184,6 @@ public final class MillardCurves: Sendable {
     public let forceVelocity: SmoothSegmentedCurve
     public let fiberForceLength: SmoothSegmentedCurve
     public let tendonForceLength: SmoothSegmentedCurve
-    public let minNormActiveFiberLength: Double
 
     /// One instance per distinct set of curve properties: muscles with the same curves (every muscle of the shared 2D
     /// model) then read one set of cells, which stays in cache, instead of one copy each.
@@ -217,7 +215,6 @@ public final class MillardCurves: Sendable {
             p.concentricSlopeAtVmax = max(p.concentricSlopeAtVmax, 0.5 * p.concentricSlopeNearVmax)
             p.eccentricSlopeAtVmax = max(p.eccentricSlopeAtVmax, 0.5 * p.eccentricSlopeNearVmax)
         }
-        minNormActiveFiberLength = p.minNormActiveFiberLength
         activeForceLength = MillardCurves.activeForceLengthCurve(
             x0: p.minNormActiveFiberLength, x1: p.transitionNormFiberLength, x2: 1, x3: p.maxNormActiveFiberLength,
             ylow: p.activeMinimumValue, dydx: p.shallowAscendingSlope, curviness: 1)

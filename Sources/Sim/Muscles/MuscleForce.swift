@@ -84,7 +84,6 @@ extension Model {
             guard let m = f as? MuscleForce else { return f }
             return MuscleForce(muscle: MuscleModel(m.muscle.parameters, rigidTendon: rigid), path: m.path)
         }
-        return Model(name: name, bodies: bodies, joints: joints, coordinates: coordinates, gravity: gravity,
-                     forces: replaced, contactGeometry: contactGeometry, warnings: warnings, couplers: couplers, pointsOnLines: pointsOnLines)
+        return replacing(forces: replaced)
     }
 }

@@ -49,6 +49,9 @@ extension MuscleLaw {
 /// the DeGroote–Fregly model here follows the same rule).
 let minimumFiberDamping = 0.001
 
+/// The damping a fiber gets: `beta`, or none below `minimumFiberDamping`.
+func effectiveFiberDamping(_ beta: Double) -> Double { beta >= minimumFiberDamping ? beta : 0 }
+
 /// How a class's computeInitialFiberEquilibrium shares a lengthening MTU's speed between fiber and tendon
 /// (`MuscleModel.equilibriumFiberLength(activation:mtuLength:mtuLengtheningSpeed:solveForVelocity:)`).
 enum InitialFiberVelocity {

@@ -38,7 +38,17 @@ extension Thelen2003Muscle {
     /// Thelen's curves and rules over the properties.
     final class Mechanics: MuscleMechanics {
         let law: Thelen2003Muscle
-        init(law: Thelen2003Muscle) { self.law = law }
+        /// Per-muscle constants of the curves, computed once: exp(kP) − 1, the toe's end strain and the linear
+        /// region's slope (calcfse's exact toe constants, from the source comment), and the toe's slope factor.
+        let passiveScale: Double, eToe: Double, kLin: Double, toeSlopeFactor: Double
+        init(law: Thelen2003Muscle) {
+            self.law = law
+            passiveScale = exp(law.kShapePassive) - 1
+            let e3 = exp(3.0)
+            eToe = 99 * law.fmaxTendonStrain * e3 / (166 * e3 - 67)
+            kLin = 0.67 / (law.fmaxTendonStrain - eToe)
+            toeSlopeFactor = 0.33 / (exp(3.0) - 1) * (3 / eToe)
+        }
 
         // MARK: curves
 
@@ -50,16 +60,12 @@ extension Thelen2003Muscle {
         @inline(__always)
         func passiveForceLength(_ lN: Double) -> Double {  // Thelen2003Muscle::calcfpe
             guard lN > 1 else { return 0 }
-            let kP = law.kShapePassive
-            return (exp(kP * (lN - 1) / law.fmaxMuscleStrain) - 1) / (exp(kP) - 1)
+            return (exp(law.kShapePassive * (lN - 1) / law.fmaxMuscleStrain) - 1) / passiveScale
         }
 
         @inline(__always)
-        func tendonForceLength(_ tN: Double) -> Double {  // Thelen2003Muscle::calcfse (exact toe constants from the source comment)
-            let x = tN - 1, e0 = law.fmaxTendonStrain, kToe = 3.0, fToe = 0.33
-            let e3 = exp(3.0)
-            let eToe = 99 * e0 * e3 / (166 * e3 - 67)
-            let kLin = 0.67 / (e0 - eToe)
+        func tendonForceLength(_ tN: Double) -> Double {  // Thelen2003Muscle::calcfse
+            let x = tN - 1, kToe = 3.0, fToe = 0.33
             if x > eToe { return kLin * (x - eToe) + fToe }
             if x > 0 { return fToe / (exp(kToe) - 1) * (exp(kToe * x / eToe) - 1) }
             return 0
@@ -85,10 +91,9 @@ extension Thelen2003Muscle {
         func curveSlopes(normFiberLength lN: Double, normTendonLength tN: Double) -> (fal: Double, fpe: Double, fse: Double) {
             let kA = law.kShapeActive, kP = law.kShapePassive, eM = law.fmaxMuscleStrain
             let dfal = -2 * (lN - 1) / kA * exp(-(lN - 1) * (lN - 1) / kA)
-            let dfpe = lN > 1 ? kP / eM * exp(kP * (lN - 1) / eM) / (exp(kP) - 1) : 0
-            let x = tN - 1, e0 = law.fmaxTendonStrain, e3 = exp(3.0)
-            let eToe = 99 * e0 * e3 / (166 * e3 - 67)
-            let dfse = x > eToe ? 0.67 / (e0 - eToe) : (x > 0 ? 0.33 / (exp(3.0) - 1) * (3 / eToe) * exp(3 * x / eToe) : 0)
+            let dfpe = lN > 1 ? kP / eM * exp(kP * (lN - 1) / eM) / passiveScale : 0
+            let x = tN - 1
+            let dfse = x > eToe ? kLin : (x > 0 ? toeSlopeFactor * exp(3 * x / eToe) : 0)
             return (dfal, dfpe, dfse)
         }
 

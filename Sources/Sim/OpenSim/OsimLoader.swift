@@ -99,7 +99,8 @@ public enum OsimLoader {
             let components = model.child("components")?.children.filter { !passive.contains($0.name) && !$0.name.hasSuffix("Frame") } ?? []
             return objects("ForceSet") + components
         }
-        func frameName(_ path: String) -> String { String(path.split(separator: "/").last ?? Substring(path)) }
+        /// The name a socket path ends in (4.x `/bodyset/femur_r`, or a plain name).
+        func frameName(_ path: String) -> String { MuscleParameterReader.lastComponent(path) }
 
         func build() throws -> Model {
             let gravity = try vec(model.child("gravity"), in: model, default: Vec3(0, -9.80665, 0))

@@ -39,7 +39,6 @@ extension Model {
         guard scaledGroups.count == Model.palsyScaling.count else {
             throw SimError.invalid("\(name): the palsy impairment needs plantarflexor (gastroc/soleus) and hamstring muscles")
         }
-        return Model(name: name, bodies: bodies, joints: joints, coordinates: coordinates, gravity: gravity,
-                     forces: replaced, contactGeometry: contactGeometry, warnings: warnings, couplers: couplers, pointsOnLines: pointsOnLines)
+        return replacing(forces: replaced)
     }
 }
