@@ -99,4 +99,21 @@ final class OsimLoaderErrorTests: XCTestCase {
             XCTAssertTrue("\($0)".contains("ExpressionBasedCoordinateForce") && "\($0)".contains("not supported"), "\($0)")
         }
     }
+
+    /// A disabled PathSpring applies no force, as every other disabled force; a NaN in one is refused naming the element and line.
+    func testDisabledPathSpringsAreLeftOutAndNaNIsRefused() throws {
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("shared/data/models/opensim-models/Gait10dof18musc/subject01_metabolics_path_spring.osim")
+        guard let text = try? String(contentsOf: url, encoding: .utf8) else { throw XCTSkip("shared data not present") }
+        let open = "<PathSpring name=\"BiarticularSpringDamper\">"
+        XCTAssertTrue(try OsimLoader.load(data: Data(text.utf8), source: "s.osim").forces.contains { $0.name == "BiarticularSpringDamper" })
+        let disabled = text.replacingOccurrences(of: open, with: open + "<appliesForce>false</appliesForce>")
+        XCTAssertFalse(try OsimLoader.load(data: Data(disabled.utf8), source: "s.osim").forces.contains { $0.name == "BiarticularSpringDamper" })
+        let start = try XCTUnwrap(text.range(of: open))
+        let stiffness = try XCTUnwrap(text.range(of: #"<stiffness>[^<]*</stiffness>"#, options: .regularExpression, range: start.upperBound..<text.endIndex))
+        let bad = text.replacingCharacters(in: stiffness, with: "<stiffness>nan</stiffness>")
+        XCTAssertThrowsError(try OsimLoader.load(data: Data(bad.utf8), source: "s.osim")) {
+            XCTAssertTrue("\($0)".contains("<stiffness> (line") && "\($0)".contains("nan"), "\($0)")
+        }
+    }
 }

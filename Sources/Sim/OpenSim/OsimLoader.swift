@@ -19,7 +19,8 @@ public enum OsimLoader {
         guard version <= 40600 else {
             throw SimError.unsupported("\(source): file format Version=\"\(version)\" is newer than OpenSim 4.6's (40600), which this reader follows")
         }
-        let skeleton = try Builder(source: source, model: model, version: version).build()
+        let builder = Builder(source: source, model: model, version: version)
+        let skeleton = try builder.build()
         // Muscles: parameters and path descriptions, then their geometry resolved against the skeleton.
         let parsed: MuscleParameterReader.Result
         do { parsed = try MuscleParameterReader.read(root: root, source: source, wrapping: .error) } catch {
@@ -30,13 +31,13 @@ public enum OsimLoader {
                 throw SimError.invalid("\(source): \(error)")
             }
         }
-        // Path springs, whose paths also need the skeleton.
-        let springs = try root.collect { $0.name == "PathSpring" }.map { e -> ForceElement in
+        // Path springs, whose paths also need the skeleton; read, and skipped when disabled, as the other forces are.
+        let enabled = { (e: XMLElement) in
+            !builder.bool(e.child("isDisabled"), default: false) && builder.bool(e.child("appliesForce"), default: true)
+        }
+        let springs = try root.collect { $0.name == "PathSpring" }.filter(enabled).map { e -> ForceElement in
             let name = e.attributes["name"] ?? ""
-            func number(_ key: String) throws -> Double {
-                guard let v = Double(e.child(key)?.trimmedText ?? "") else { throw SimError.invalid("\(source): path spring \(name): <\(key)> must be a number") }
-                return v
-            }
+            func number(_ key: String) throws -> Double { try builder.number(e.child(key), in: e) }
             if let wraps = e.child("GeometryPath")?.child("PathWrapSet")?.child("objects"), !wraps.children.isEmpty {
                 throw SimError.unsupported("\(source): path spring \(name): wrapping surfaces are not supported")
             }
