@@ -53,4 +53,9 @@ public struct SimData {
     public func velocity(of point: Vec3, on body: Int) -> Vec3 {
         scratch.velocity[body] + cross(scratch.angularVelocity[body], scratch.rotation[body] * point)
     }
+
+    /// Velocity in ground of the point of `body` (−1: ground, which does not move) that is at ground point `point` now.
+    @inline(__always) public func velocity(ofGroundPoint point: Vec3, on body: Int) -> Vec3 {
+        body < 0 ? .zero : scratch.velocity[body] + cross(scratch.angularVelocity[body], point - scratch.origin[body])
+    }
 }

@@ -68,6 +68,8 @@ public final class HuntCrossleyForce: ForceElement {
         let body1: Int, center1: Vec3, radius1: Double
         let body2: Int, center2: Vec3, radius2: Double
         let law: Law
+        /// The effective radius r1·r2/(r1 + r2) of the Hertz law.
+        let radius: Double
     }
     let pairs: [Pair], spherePairs: [SpherePair]
     /// The geometry names, for writing the model back out (`planeName` nil where the set is not one half space
@@ -104,7 +106,7 @@ public final class HuntCrossleyForce: ForceElement {
             spheres.indices.filter { $0 > i && spheres[$0].0.body != spheres[i].0.body }.map { j in
                 let (a, sa) = spheres[i], (b, sb) = spheres[j]
                 return SpherePair(body1: a.body, center1: a.center, radius1: a.radius, body2: b.body, center2: b.center,
-                                  radius2: b.radius, law: Law(sa, sb))
+                                  radius2: b.radius, law: Law(sa, sb), radius: a.radius * b.radius / (a.radius + b.radius))
             }
         }
         sphereNames = spheres.map(\.0.name)
@@ -122,7 +124,7 @@ public final class HuntCrossleyForce: ForceElement {
             let point = pair.planeBody < 0 ? pair.planePoint : d.position(of: pair.planePoint, on: pair.planeBody)
             let (depth, contact) = penetration(i, center: center, normal: normal, planePoint: point)
             guard depth > 0 else { continue }
-            let vRel = pointVelocity(d, pair.sphereBody, contact) - pointVelocity(d, pair.planeBody, contact)
+            let vRel = d.velocity(ofGroundPoint: contact, on: pair.sphereBody) - d.velocity(ofGroundPoint: contact, on: pair.planeBody)
             let force = self.force(i, depth: depth, normal: normal, velocity: vRel)
             if pair.sphereBody >= 0 { d.applyForce(force, at: contact, on: pair.sphereBody); total += force; moment += cross(contact, force) }
             if pair.planeBody >= 0 { d.applyForce(-force, at: contact, on: pair.planeBody); total -= force; moment -= cross(contact, force) }
@@ -134,19 +136,14 @@ public final class HuntCrossleyForce: ForceElement {
             guard depth > 0, distance > 0 else { continue }
             let normal = (c2 - c1) / distance
             let contact = c1 + normal * (pair.radius1 - depth * pair.law.share1)
-            let vRel = pointVelocity(d, pair.body2, contact) - pointVelocity(d, pair.body1, contact)
-            let force = pair.law.force(depth: depth, radius: pair.radius1 * pair.radius2 / (pair.radius1 + pair.radius2), normal: normal,
+            let vRel = d.velocity(ofGroundPoint: contact, on: pair.body2) - d.velocity(ofGroundPoint: contact, on: pair.body1)
+            let force = pair.law.force(depth: depth, radius: pair.radius, normal: normal,
                                        velocity: vRel, transitionVelocity: transitionVelocity)
             if pair.body2 >= 0 { d.applyForce(force, at: contact, on: pair.body2); total += force; moment += cross(contact, force) }
             if pair.body1 >= 0 { d.applyForce(-force, at: contact, on: pair.body1); total -= force; moment -= cross(contact, force) }
         }
         d.scratch.outputs[slots.output] = total.x; d.scratch.outputs[slots.output + 1] = total.y; d.scratch.outputs[slots.output + 2] = total.z
         d.scratch.outputs[slots.output + 3] = moment.x; d.scratch.outputs[slots.output + 4] = moment.y; d.scratch.outputs[slots.output + 5] = moment.z
-    }
-
-    /// Velocity in ground of the point of `body` (−1: ground) that is at `point` now.
-    @inline(__always) func pointVelocity(_ d: SimData, _ body: Int, _ point: Vec3) -> Vec3 {
-        body < 0 ? .zero : d.scratch.velocity[body] + cross(d.scratch.angularVelocity[body], point - d.scratch.origin[body])
     }
 
     /// Penetration of pair i's sphere (centre in ground) into its plane, and the contact point: the plane's surface
@@ -171,7 +168,7 @@ public final class HuntCrossleyForce: ForceElement {
             let center = d.position(of: pairs[i].center, on: body)
             let (depth, contact) = penetration(i, center: center, normal: normal, planePoint: point)
             guard depth > 0 else { continue }
-            let vRel = d.scratch.velocity[body] + cross(d.scratch.angularVelocity[body], contact - d.scratch.origin[body])
+            let vRel = d.velocity(ofGroundPoint: contact, on: body)
             jacobian.addContact(model, d, body: body, center: center, contact: contact, velocity: vRel) { c, v in
                 force(i, depth: penetration(i, center: c, normal: normal, planePoint: point).depth, normal: normal, velocity: v)
             }

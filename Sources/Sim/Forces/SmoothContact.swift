@@ -63,9 +63,7 @@ public final class SmoothSphereHalfSpaceForce: ForceElement {
 
     /// Velocity of the sphere's body relative to the plane's at a ground point.
     @inline(__always) private func relativeVelocity(_ d: SimData, at contact: Vec3) -> Vec3 {
-        var v = sphere.body < 0 ? Vec3.zero : d.scratch.velocity[sphere.body] + cross(d.scratch.angularVelocity[sphere.body], contact - d.scratch.origin[sphere.body])
-        if plane.body >= 0 { v -= d.scratch.velocity[plane.body] + cross(d.scratch.angularVelocity[plane.body], contact - d.scratch.origin[plane.body]) }
-        return v
+        d.velocity(ofGroundPoint: contact, on: sphere.body) - d.velocity(ofGroundPoint: contact, on: plane.body)
     }
 
     /// The law: force on the sphere for its centre and the contact point's relative velocity (ground frame).
