@@ -183,9 +183,10 @@ public enum OsimLoader {
             }
             let geometry = try contactGeometry(index)
             let forces = try forceElements(index: index, coordIndex: coordIndex, coordinates: coordinates, geometry: geometry)
+            let constraints = try self.constraints(coordIndex: coordIndex, index: index)
             return Model(name: model.attributes["name"] ?? "", bodies: bodies, joints: joints.map { $0! }, coordinates: coordinates,
                          gravity: gravity, forces: forces, contactGeometry: geometry, warnings: warnings,
-                         couplers: try couplers(coordIndex), pointsOnLines: try pointsOnLines(index))
+                         couplers: constraints.couplers, pointsOnLines: constraints.pointsOnLines)
         }
 
         /// Each coordinate's motion type, derived from the joint as OpenSim 4 does (a `<motion_type>` in a 3.x file is
@@ -363,39 +364,43 @@ public enum OsimLoader {
             }
         }
 
-        /// The enforced constraints: CoordinateCouplerConstraints of one independent coordinate; any other is refused,
-        /// since leaving it out would simulate a different mechanism.
-        func couplers(_ coordIndex: [String: Int]) throws -> [CoordinateCoupler] {
-            try objects("ConstraintSet").compactMap { e in
-                guard bool(e.child("isEnforced"), default: true), !bool(e.child("isDisabled"), default: false) else { return nil }
-                if e.name == "PointOnLineConstraint" { return nil }  // `pointsOnLines`
-                guard e.name == "CoordinateCouplerConstraint" else { throw SimError.unsupported(fail(e, "constraint type not supported").description) }
-                let independent = (e.child("independent_coordinate_names")?.trimmedText ?? "").split(separator: " ").map(String.init)
-                guard independent.count == 1 else { throw fail(e, "a coupler of \(independent.count) independent coordinates is not supported") }
-                let dependentName = e.child("dependent_coordinate_name")?.trimmedText ?? ""
-                guard let i = coordIndex[independent[0]] else { throw fail(e, "unknown coordinate '\(independent[0])'") }
-                guard let d = coordIndex[dependentName] else { throw fail(e, "unknown coordinate '\(dependentName)'") }
-                guard let f = e.child("coupled_coordinates_function")?.children.first else { throw fail(e, "missing <coupled_coordinates_function>") }
-                let scale = try number(e.child("scale_factor"), in: e, default: 1)
-                let function = try self.function(f)
-                return CoordinateCoupler(name: e.attributes["name"] ?? "", dependent: d, independent: i,
-                                         function: scale == 1 ? function : .multiplier(scale, function))
+        /// The enforced constraints, in one pass over the ConstraintSet: CoordinateCouplerConstraints of one independent
+        /// coordinate and PointOnLineConstraints whose line is fixed in ground; any other is refused, since leaving it
+        /// out would simulate a different mechanism.
+        func constraints(coordIndex: [String: Int], index: [String: Int]) throws -> (couplers: [CoordinateCoupler], pointsOnLines: [PointOnLine]) {
+            var couplers: [CoordinateCoupler] = [], pointsOnLines: [PointOnLine] = []
+            for e in objects("ConstraintSet") where bool(e.child("isEnforced"), default: true) && !bool(e.child("isDisabled"), default: false) {
+                switch e.name {
+                case "CoordinateCouplerConstraint": couplers.append(try coupler(e, coordIndex))
+                case "PointOnLineConstraint": pointsOnLines.append(try pointOnLine(e, index))
+                default: throw SimError.unsupported(fail(e, "constraint type not supported").description)
+                }
             }
+            return (couplers, pointsOnLines)
         }
 
-        /// The enforced PointOnLineConstraints; the line must be fixed in ground.
-        func pointsOnLines(_ index: [String: Int]) throws -> [PointOnLine] {
-            try objects("ConstraintSet").compactMap { e in
-                guard e.name == "PointOnLineConstraint", bool(e.child("isEnforced"), default: true), !bool(e.child("isDisabled"), default: false) else { return nil }
-                let line = frameName(e.child("socket_line_body")?.trimmedText ?? e.child("line_body")?.trimmedText ?? "")
-                let followerName = frameName(e.child("socket_follower_body")?.trimmedText ?? e.child("follower_body")?.trimmedText ?? "")
-                guard line == "ground" else { throw SimError.unsupported(fail(e, "a line on a moving body ('\(line)') is not supported").description) }
-                guard let follower = index[followerName], follower >= 0 else { throw fail(e, "unknown follower body '\(followerName)'") }
-                let direction = try vec(e.child("line_direction_vec"), in: e)
-                guard norm(direction) > 0 else { throw fail(e, "<line_direction_vec> must not be zero") }
-                return PointOnLine(name: e.attributes["name"] ?? "", follower: follower, point: try vec(e.child("point_on_follower"), in: e, default: .zero),
-                                   linePoint: try vec(e.child("point_on_line"), in: e, default: .zero), direction: direction)
-            }
+        func coupler(_ e: XMLElement, _ coordIndex: [String: Int]) throws -> CoordinateCoupler {
+            let independent = (e.child("independent_coordinate_names")?.trimmedText ?? "").split(separator: " ").map(String.init)
+            guard independent.count == 1 else { throw fail(e, "a coupler of \(independent.count) independent coordinates is not supported") }
+            let dependentName = e.child("dependent_coordinate_name")?.trimmedText ?? ""
+            guard let i = coordIndex[independent[0]] else { throw fail(e, "unknown coordinate '\(independent[0])'") }
+            guard let d = coordIndex[dependentName] else { throw fail(e, "unknown coordinate '\(dependentName)'") }
+            guard let f = e.child("coupled_coordinates_function")?.children.first else { throw fail(e, "missing <coupled_coordinates_function>") }
+            let scale = try number(e.child("scale_factor"), in: e, default: 1)
+            let function = try self.function(f)
+            return CoordinateCoupler(name: e.attributes["name"] ?? "", dependent: d, independent: i,
+                                     function: scale == 1 ? function : .multiplier(scale, function))
+        }
+
+        func pointOnLine(_ e: XMLElement, _ index: [String: Int]) throws -> PointOnLine {
+            let line = frameName(e.child("socket_line_body")?.trimmedText ?? e.child("line_body")?.trimmedText ?? "")
+            let followerName = frameName(e.child("socket_follower_body")?.trimmedText ?? e.child("follower_body")?.trimmedText ?? "")
+            guard line == "ground" else { throw SimError.unsupported(fail(e, "a line on a moving body ('\(line)') is not supported").description) }
+            guard let follower = index[followerName], follower >= 0 else { throw fail(e, "unknown follower body '\(followerName)'") }
+            let direction = try vec(e.child("line_direction_vec"), in: e)
+            guard norm(direction) > 0 else { throw fail(e, "<line_direction_vec> must not be zero") }
+            return PointOnLine(name: e.attributes["name"] ?? "", follower: follower, point: try vec(e.child("point_on_follower"), in: e, default: .zero),
+                               linePoint: try vec(e.child("point_on_line"), in: e, default: .zero), direction: direction)
         }
 
         func contactGeometry(_ index: [String: Int]) throws -> ContactGeometrySet {
