@@ -276,13 +276,9 @@ extension StiffJacobian {
             luSolve(&vector)
             for c in 0..<n { constraintColumns[k * n + c] = vector[c] }
         }
-        for r in 0..<m {
-            for k in 0..<m {
-                var sum = 0.0
-                for c in 0..<n { sum += constraintRows[r * n + c] * constraintColumns[k * n + c] }
-                constraintSystem[r * m + k] = sum
-            }
-        }
+        constraintRows.withUnsafeBufferPointer { g in constraintColumns.withUnsafeBufferPointer { x in
+            constraintSystem.withUnsafeMutableBufferPointer { DenseLU.rowProducts(g.baseAddress!, x.baseAddress!, rows: m, length: n, into: $0.baseAddress!) }
+        } }
         _ = constraintSystem.withUnsafeMutableBufferPointer { a in constraintPivots.withUnsafeMutableBufferPointer { DenseLU.factor(a, m, pivots: $0) } }
     }
 

@@ -1,6 +1,20 @@
 /// LU factorization with partial pivoting of a small dense row-major m×m matrix, in place, and solves with it: what
 /// the stiff integrator's iteration matrix and the constraint systems use.
 enum DenseLU {
+    /// out[r·m + k] = Σ_c a[r·n + c]·b[k·n + c] for m rows of length n in each of `a` and `b` (G·Xᵀ, the constraint
+    /// systems' matrix before it is factored).
+    @inline(__always)
+    static func rowProducts(_ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>, rows m: Int, length n: Int,
+                            into out: UnsafeMutablePointer<Double>) {
+        for r in 0..<m {
+            for k in 0..<m {
+                var sum = 0.0
+                for c in 0..<n { sum += a[r * n + c] * b[k * n + c] }
+                out[r * m + k] = sum
+            }
+        }
+    }
+
     /// Factors `a` in place (L's multipliers below the diagonal, U on and above), recording the row swapped into each
     /// place in `pivots`. Returns false if a pivot is zero (its unknown then solves to 0).
     @discardableResult @inline(__always)

@@ -102,13 +102,7 @@ extension Model {
         /// −Gᵀ(GGᵀ)⁻¹ times the right sides the scratch's multipliers hold.
         func leastSquaresStep(_ s: Scratch, _ values: inout [Double]) {
             let (rows, a, b, pivots) = (s.constraintRowValues, s.constraintSystem, s.constraintMultipliers, s.constraintPivots)
-            for i in 0..<m {
-                for k in 0..<m {
-                    var sum = 0.0
-                    for c in 0..<n { sum += rows[i * n + c] * rows[k * n + c] }
-                    a[i * m + k] = sum
-                }
-            }
+            DenseLU.rowProducts(rows.base, rows.base, rows: m, length: n, into: a.base)
             guard DenseLU.factor(a.mutable, m, pivots: pivots.mutable) else { return }
             DenseLU.solve(a.readOnly, m, pivots: pivots.readOnly, b.mutable)
             for c in 0..<n {
@@ -172,13 +166,7 @@ extension Model {
             substitute(column, s)
             multipliers[r] = residual
         }
-        for r in 0..<m {
-            for k in 0..<m {
-                var sum = 0.0
-                for c in 0..<n { sum += rows[r * n + c] * columns[k * n + c] }
-                system[r * m + k] = sum
-            }
-        }
+        DenseLU.rowProducts(rows.base, columns.base, rows: m, length: n, into: system.base)
         // Redundant or fully locked constraints leave a singular system: nothing to enforce.
         guard DenseLU.factor(system.mutable, m, pivots: s.constraintPivots.mutable) else { return }
         DenseLU.solve(system.readOnly, m, pivots: s.constraintPivots.readOnly, multipliers.mutable)
