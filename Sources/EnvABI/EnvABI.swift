@@ -43,14 +43,14 @@ private func errorBox() -> ErrorMessage {
     return box
 }
 
-private func fail(_ message: String) -> Int32 {
+func fail(_ message: String) -> Int32 {
     let box = errorBox()
     free(box.text)
     box.text = strdup(message)!
     return -1
 }
 
-private func handle(_ pointer: OpaquePointer?) -> EnvHandle? {
+func handle(_ pointer: OpaquePointer?) -> EnvHandle? {
     pointer.map { Unmanaged<EnvHandle>.fromOpaque(UnsafeRawPointer($0)).takeUnretainedValue() }
 }
 
@@ -171,12 +171,17 @@ public func biEnvInfoSize(_ env: OpaquePointer?) -> Int32 {
 public func biEnvInfo(_ env: OpaquePointer?, _ out: UnsafeMutablePointer<Double>?) -> Int32 {
     guard let h = handle(env) else { return fail("bi_env_info: env is NULL") }
     guard let out else { return fail("bi_env_info: output buffer is NULL") }
-    let i = h.env.info
-    let values = [i.imitation, i.effort, i.smoothness, i.weightedImitation, i.weightedEffort, i.weightedSmoothness,
-                  i.jointRMSE * 180 / .pi, i.comError, i.power, Double(h.env.frame)]
-    for k in values.indices { out[k] = values[k] }
-    for k in i.footLoads.indices { out[values.count + k] = i.footLoads[k] }
+    writeInfo(h, into: out)
     return 0
+}
+
+/// Writes the `bi_env_info` numbers of one copy (infoNames' order, then the foot loads) without allocating.
+func writeInfo(_ h: EnvHandle, into out: UnsafeMutablePointer<Double>) {
+    let i = h.env.info
+    out[0] = i.imitation; out[1] = i.effort; out[2] = i.smoothness
+    out[3] = i.weightedImitation; out[4] = i.weightedEffort; out[5] = i.weightedSmoothness
+    out[6] = i.jointRMSE * 180 / .pi; out[7] = i.comError; out[8] = i.power; out[9] = Double(h.env.frame)
+    for k in i.footLoads.indices { out[infoNames.count + k] = i.footLoads[k] }
 }
 
 @_cdecl("bi_env_fall_reason")

@@ -46,6 +46,32 @@ int bi_env_info(const bi_env *env, double *out);
 /* Why the episode terminated, or NULL while it runs; valid until the next call. */
 const char *bi_env_fall_reason(bi_env *env);
 
+/* Vectorized: num_envs copies of one environment, stepped together in one call on num_threads worker threads
+ * (0: one per core). Buffers hold the copies' rows back to back (num_envs x size). A copy whose episode ended is
+ * reset by its next bi_vec_step (gymnasium's next-step autoreset): that step ignores the copy's action and writes
+ * the new episode's first observation, reward 0 and both flags 0; its seed comes from the copy's own stream,
+ * restarted by each bi_vec_reset seed (the reset itself uses the seed as bi_env_reset does). */
+typedef struct bi_vec bi_vec;
+bi_vec *bi_vec_create(const char *id, const char *config_json, const char *reference_path, int num_envs, int num_threads);
+void bi_vec_close(bi_vec *vec);
+int bi_vec_num_envs(const bi_vec *vec);
+int bi_vec_num_threads(const bi_vec *vec);
+/* Copy i as a bi_env for sizes, bounds, names and its fall reason; owned by vec (never close it). */
+bi_env *bi_vec_env(bi_vec *vec, int index);
+/* Resets every copy; seeds: NULL (continue each copy's stream) or num_envs seeds. */
+int bi_vec_reset(bi_vec *vec, const uint64_t *seeds, float *observations);
+/* Steps every copy; info: NULL or num_envs x bi_env_info_size() doubles (a copy's last step); final_observations:
+ * NULL or num_envs x observation_size floats (see same-step reset). A non-finite action in a copy that steps is an
+ * error and moves no copy. */
+int bi_vec_step(bi_vec *vec, const float *actions, float *observations, double *rewards, int *terminated,
+                int *truncated, double *info, float *final_observations);
+/* Same-step autoreset when on != 0 (Stable-Baselines3's convention): a copy whose episode ends is reset within that
+ * step; observations then hold the new episode's first observation, final_observations the ended episode's last,
+ * rewards, flags and info the ended step's. */
+int bi_vec_set_same_step_reset(bi_vec *vec, int on);
+/* Why copy i's episode ended at the last step (NULL if it did not end by falling); valid until the next call. */
+const char *bi_vec_fall_reason(bi_vec *vec, int index);
+
 #ifdef __cplusplus
 }
 #endif

@@ -24,6 +24,8 @@ def _find_library():
 lib = ctypes.CDLL(_find_library())
 _env = ctypes.c_void_p
 _f32 = ctypes.POINTER(ctypes.c_float)
+_f64 = ctypes.POINTER(ctypes.c_double)
+_i32 = ctypes.POINTER(ctypes.c_int)
 
 for name, res, args in [
     ("bi_last_error", ctypes.c_char_p, []),
@@ -43,6 +45,15 @@ for name, res, args in [
     ("bi_env_info_size", ctypes.c_int, [_env]),
     ("bi_env_info", ctypes.c_int, [_env, ctypes.POINTER(ctypes.c_double)]),
     ("bi_env_fall_reason", ctypes.c_char_p, [_env]),
+    ("bi_vec_create", _env, [ctypes.c_char_p, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_int, ctypes.c_int]),
+    ("bi_vec_close", None, [_env]),
+    ("bi_vec_num_envs", ctypes.c_int, [_env]),
+    ("bi_vec_num_threads", ctypes.c_int, [_env]),
+    ("bi_vec_env", _env, [_env, ctypes.c_int]),
+    ("bi_vec_reset", ctypes.c_int, [_env, ctypes.POINTER(ctypes.c_uint64), _f32]),
+    ("bi_vec_step", ctypes.c_int, [_env, _f32, _f32, _f64, _i32, _i32, _f64, _f32]),
+    ("bi_vec_set_same_step_reset", ctypes.c_int, [_env, ctypes.c_int]),
+    ("bi_vec_fall_reason", ctypes.c_char_p, [_env, ctypes.c_int]),
 ]:
     fn = getattr(lib, name)
     fn.restype = res

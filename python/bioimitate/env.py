@@ -29,8 +29,7 @@ class ImitationEnv(gym.Env):
         self._handle = ctypes.c_void_p(handle)
         self.env_id = env_id
         n, m = lib.bi_env_observation_size(self._handle), lib.bi_env_action_size(self._handle)
-        low, high = np.zeros(m, np.float32), np.zeros(m, np.float32)
-        check(lib.bi_env_action_bounds(self._handle, _ptr(low), _ptr(high)))
+        low, high = action_bounds(self._handle, m)
         self.observation_space = gym.spaces.Box(-np.inf, np.inf, (n,), np.float32)
         self.action_space = gym.spaces.Box(low, high, dtype=np.float32)
         self.observation_names = [lib.bi_env_observation_name(self._handle, i).decode() for i in range(n)]
@@ -68,6 +67,12 @@ class ImitationEnv(gym.Env):
 
     def __del__(self):
         self.close()
+
+
+def action_bounds(handle, size):
+    low, high = np.zeros(size, np.float32), np.zeros(size, np.float32)
+    check(lib.bi_env_action_bounds(handle, _ptr(low), _ptr(high)))
+    return low, high
 
 
 def _ptr(a):

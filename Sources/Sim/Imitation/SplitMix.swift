@@ -1,9 +1,9 @@
 /// SplitMix64 (Steele, Lea & Flood 2014): the environments' own small random stream, so a seed fixes a reset's
 /// start frame and perturbations without Sim depending on the learners' generators.
-struct SplitMix: Sendable {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
+public struct SplitMix: Sendable {
+    public var state: UInt64
+    public init(seed: UInt64) { state = seed }
+    public mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
