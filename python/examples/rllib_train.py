@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Ray RLlib PPO on a bioimitate environment, with env runners spread over the nodes of a Ray cluster. Each env
 runner steps its copies through bioimitate's vectorized environment (one native call per step, RLlib's
-VECTOR_ENTRY_POINT mode). Prints each iteration's sampled env steps per second of wall time.
+VECTOR_ENTRY_POINT mode). Prints each iteration's env steps per second of sampling and of the whole iteration.
 
 Setup (each node, from the checkout after scripts/setup): pip install "ray[rllib]" torch ./python
 Cluster: on one host `ray start --head --port=6379`, on every other host `ray start --address=HEAD:6379`,
@@ -46,7 +46,7 @@ def main():
         PPOConfig()
         .environment("bioimitate", env_config={"env_id": a.env})
         .env_runners(num_env_runners=a.runners, num_cpus_per_env_runner=1, rollout_fragment_length="auto",
-                     num_envs_per_env_runner=a.envs_per_runner, gym_env_vectorize_mode="VECTOR_ENTRY_POINT")
+                     num_envs_per_env_runner=a.envs_per_runner, gym_env_vectorize_mode=gym.VectorizeMode.VECTOR_ENTRY_POINT)
         .training(train_batch_size=a.batch, minibatch_size=500, num_epochs=4, lr=3e-4, gamma=0.99,
                   model={"fcnet_hiddens": [256, 256], "fcnet_activation": "tanh"})
         .resources(num_cpus_for_main_process=1)
@@ -62,7 +62,9 @@ def main():
         seconds = time.perf_counter() - start
         runners = r.get("env_runners", {})
         total = runners.get("num_env_steps_sampled_lifetime", r.get("num_env_steps_sampled_lifetime", 0))
-        print(f"iteration {i + 1}: env steps {total}, {(total - previous) / seconds:.0f} sampled steps/s, "
+        sampling = r.get("timers", {}).get("env_runner_sampling_timer", float("nan"))
+        print(f"iteration {i + 1}: env steps {total:.0f}, sampling {(total - previous) / sampling:.0f} env steps/s "
+              f"({(total - previous) / seconds:.0f} over the iteration), "
               f"episode return mean {runners.get('episode_return_mean', float('nan')):.2f}, "
               f"episode length mean {runners.get('episode_len_mean', float('nan')):.1f}, time {seconds:.1f} s", flush=True)
         previous = total
