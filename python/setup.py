@@ -1,11 +1,13 @@
-"""The package ships libbioimitate_env.so: building it (pip install ./python, python -m build --wheel python) runs
-scripts/build-python-library in the Swift checkout this folder sits in, or in $BIOIMITATE_SOURCE."""
+"""The package ships libbioimitate_env.so: building it (pip install ./python, python -m build python) runs
+scripts/build-python-library in the Swift checkout: $BIOIMITATE_SOURCE, else the one this folder sits in, else (a
+wheel built from this package's sdist) the checkout the sdist was made in, which it names in CHECKOUT."""
 import os
 import subprocess
 from pathlib import Path
 
 from setuptools import setup
 from setuptools.command.build_py import build_py
+from setuptools.command.sdist import sdist
 from setuptools.dist import Distribution
 
 try:
@@ -14,17 +16,37 @@ except ImportError:  # setuptools < 70
     from wheel.bdist_wheel import bdist_wheel
 
 
+HERE = Path(__file__).resolve().parent
+
+
+def checkout():
+    if os.environ.get("BIOIMITATE_SOURCE"):
+        return Path(os.environ["BIOIMITATE_SOURCE"])
+    if (HERE.parent / "Package.swift").is_file():
+        return HERE.parent
+    if (HERE / "CHECKOUT").is_file():
+        return Path((HERE / "CHECKOUT").read_text().strip())
+    return HERE.parent
+
+
 class BuildWithLibrary(build_py):
     """Copies the Python files, then builds the native library into the package."""
 
     def run(self):
         super().run()
-        root = Path(os.environ.get("BIOIMITATE_SOURCE") or Path(__file__).resolve().parent.parent)
-        script = root / "scripts" / "build-python-library"
+        script = checkout() / "scripts" / "build-python-library"
         if not script.is_file():
             raise SystemExit(f"bioimitate: {script} not found: build the package from a bioimitate checkout "
-                             "(pip install ./python; python -m build --wheel python) or set BIOIMITATE_SOURCE to one")
+                             "(pip install ./python; python -m build python) or set BIOIMITATE_SOURCE to one")
         subprocess.run([str(script), str(Path(self.build_lib).resolve() / "bioimitate" / "libbioimitate_env.so")], check=True)
+
+
+class SdistNamingCheckout(sdist):
+    """The Swift sources stay in the checkout (outside this folder): the sdist names it for the wheel built from it."""
+
+    def make_release_tree(self, base_dir, files):
+        super().make_release_tree(base_dir, files)
+        Path(base_dir, "CHECKOUT").write_text(f"{checkout()}\n")
 
 
 class PlatformWheel(bdist_wheel):
@@ -43,4 +65,5 @@ class NativeDistribution(Distribution):
         return True
 
 
-setup(cmdclass={"build_py": BuildWithLibrary, "bdist_wheel": PlatformWheel}, distclass=NativeDistribution)
+setup(cmdclass={"build_py": BuildWithLibrary, "bdist_wheel": PlatformWheel, "sdist": SdistNamingCheckout},
+      distclass=NativeDistribution)
