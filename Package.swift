@@ -31,8 +31,10 @@ let package = Package(
                 resources: ["gait2d", "gait3d"].map { .embedInCode("BuiltinModels/\($0).json") }
                     + ["walking2d", "walking3d", "running2d", "running3d"].map { .embedInCode("BuiltinReferences/\($0).json") },
                 swiftSettings: fast),
-        .target(name: "RL", dependencies: ["CBLAS", "JSONConfig"], swiftSettings: fast),
-        .target(name: "EnvABI", dependencies: ["Sim", "JSONConfig"], exclude: ["bioimitate_env.h"], swiftSettings: fast),
+        // Long-lived worker threads for stepping environment copies together (RL's sampling, the C ABI's vector envs).
+        .target(name: "Workers", swiftSettings: fast),
+        .target(name: "RL", dependencies: ["CBLAS", "JSONConfig", "Workers"], swiftSettings: fast),
+        .target(name: "EnvABI", dependencies: ["Sim", "JSONConfig", "Workers"], exclude: ["bioimitate_env.h"], swiftSettings: fast),
         .executableTarget(
             name: "ImitationCLI",
             dependencies: ["Sim", "RL", "JSONConfig", .product(name: "ArgumentParser", package: "swift-argument-parser")]),

@@ -1,6 +1,7 @@
 import Dispatch
 import Foundation
 import Sim
+import Workers
 
 // bi_vec_*: N copies of one environment stepped together in one call, split over worker threads. A finished copy is
 // reset on its next step (gymnasium's next-step autoreset): that step ignores its action and reports the new

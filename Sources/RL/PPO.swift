@@ -16,6 +16,7 @@ public final class PPO {
     let optimizer: Adam
     var rng: Random
     let slots: [EnvSlot]
+    let stepper: SlotStepper
     let obsSize: Int, actSize: Int
     /// The filtered observations of all copies, one row each (the policy's input while sampling).
     var stepObservations: Matrix
@@ -33,6 +34,7 @@ public final class PPO {
         klCoeff = config.klCoeff
         filter = config.observationFilter.make(size: obsSize)
         slots = EnvSlot.copies(environments, seed: config.seed)
+        stepper = SlotStepper(slots)
         stepObservations = Matrix(rows: environments.count, cols: obsSize)
     }
 
@@ -69,7 +71,7 @@ public final class PPO {
             for (i, s) in slots.enumerated() where active[i] {
                 for j in 0..<actSize { s.action[j] = means[i, j] + Foundation.exp(logStd.value[j]) * Float(s.rng.normal()) }
             }
-            forEachParallel(slots.count) { i in if active[i] { slots[i].step() } }
+            stepper.step(active)
             for (i, s) in slots.enumerated() where active[i] {
                 let t = trajectories[i]
                 t.obs += s.normalized

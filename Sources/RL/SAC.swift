@@ -16,6 +16,7 @@ public final class SAC {
     let actorOptimizer: Adam, criticOptimizer: Adam, alphaOptimizer: Adam
     var rng: Random
     let slots: [EnvSlot]
+    let stepper: SlotStepper
     let obsSize: Int, actSize: Int
     /// The filtered observations of all copies, one row each (the actor's input while acting).
     var stepObservations: Matrix
@@ -52,6 +53,7 @@ public final class SAC {
         targetEntropy = -Float(config.targetEntropyScale) * Float(actSize)
         filter = config.observationFilter.make(size: obsSize)
         slots = EnvSlot.copies(environments, seed: config.seed)
+        stepper = SlotStepper(slots)
         stepObservations = Matrix(rows: environments.count, cols: obsSize)
         buffer = ReplayBuffer(capacity: max(min(config.bufferSize, config.totalSteps), config.batchSize),
                               observationSize: obsSize, actionSize: actSize)
@@ -105,7 +107,7 @@ public final class SAC {
         } else {
             for s in slots { for j in 0..<actSize { s.action[j] = Float(s.rng.uniform(-1, 1)) } }
         }
-        forEachParallel(slots.count) { slots[$0].step() }
+        stepper.step()
         for s in slots {
             // `normalized` still holds the observation the action was chosen from; stepping only writes `raw`.
             filterNext(s, filter)

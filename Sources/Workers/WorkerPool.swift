@@ -2,12 +2,12 @@ import Dispatch
 import Foundation
 import Synchronization
 
-/// Runs one fixed job over items 0..<count on the calling thread plus `workers` long-lived threads, for the
-/// vector environment's per-step calls. One copy's step takes ~100–200 µs and waking a sleeping thread on this
+/// Runs one fixed job over items 0..<count on the calling thread plus `workers` long-lived threads: the vector
+/// environment's and the learners' per-step calls over environment copies. One copy's step takes ~100–200 µs and waking a sleeping thread on this
 /// kind of virtual machine costs about as much (Dispatch's concurrentPerform stepped two copies on two cores no
 /// faster than one core did), so idle workers spin for a while before they sleep. Items are claimed one at a time,
 /// so copies of uneven cost (resets, adaptive integrator steps) balance out.
-final class WorkerPool: @unchecked Sendable {
+public final class WorkerPool: @unchecked Sendable {
     /// How long an idle worker keeps looking for the next round before it sleeps (between two vector steps Python
     /// or a learner works for tens to hundreds of µs).
     static let spin: Duration = .microseconds(300)
@@ -30,7 +30,7 @@ final class WorkerPool: @unchecked Sendable {
         let semaphore = DispatchSemaphore(value: 0)
     }
 
-    init(workers: Int, job: @escaping (Int) -> Void) {
+    public init(workers: Int, job: @escaping (Int) -> Void) {
         self.job = job
         for _ in 0..<max(0, workers) {
             let sleeper = Sleeper()
@@ -41,7 +41,7 @@ final class WorkerPool: @unchecked Sendable {
     }
 
     /// Runs job(i) for i in 0..<count and returns when every item has finished.
-    func run(_ count: Int) {
+    public func run(_ count: Int) {
         precondition(count < 1 << 20, "WorkerPool: at most 2^20 items")
         if sleepers.isEmpty || count == 1 { for i in 0..<count { job(i) }; return }
         round += 1
@@ -53,7 +53,7 @@ final class WorkerPool: @unchecked Sendable {
     }
 
     /// Ends the worker threads (waits for them); `run` uses the caller alone afterwards.
-    func shutdown() {
+    public func shutdown() {
         guard !sleepers.isEmpty else { return }
         stopping.store(true, ordering: .sequentiallyConsistent)
         round += 1
