@@ -3,7 +3,7 @@
 # seeds, evaluates each with `bioimitate test` (10 deterministic episodes over the whole reference), and prints per
 # environment: falls, gait cycles walked, joint-angle tracking RMSE, training wall time and environment steps, and
 # how the training time split between sampling (simulation) and network updates. Learning curves are in each run's
-# test/report.html. Budgets: TORQUE_STEPS (default 700000) and MUSCLE_STEPS (default 2600960, 635 batches: about 21 min here; 2015232 walked on 2026-12-03 but not after a rounding-level simulator change); SEED (default 0).
+# test/report.html. Budgets: TORQUE_STEPS (default 700000) and MUSCLE_STEPS (default 2600960, 635 batches: about 9 min here; 2015232 walked on 2026-12-03 but not after a rounding-level simulator change); SEED (default 0).
 # Usage: scripts/reproduce-walking.sh [torque] [muscle]   (both by default)
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -13,8 +13,15 @@ struct BenchRL: ParsableCommand {
     @Option(help: "Samples in the batch (train_batch_size).") var batch = 3200
     @Option(help: "Repetitions; medians are reported.") var repeats = 3
     @Option(help: "Size n of the reference n×n×n sgemm.") var sgemmSize = 2048
+    @Flag(help: "Only check OpenBLAS's sgemm against a double-precision product (exit 1 if off by more than 1e-5).") var check = false
 
     func run() throws {
+        let error = BLASKernel.checkSgemm()
+        print("OpenBLAS kernels: \(BLASKernel.coreName); sgemm against a double-precision product: largest error \(String(format: "%.1e", error)) of the largest entry")
+        if check {
+            guard error < 1e-5 else { throw CLIError("sgemm on OpenBLAS's \(BLASKernel.coreName) kernels is off by \(error) of the largest entry") }
+            return
+        }
         // The original RLlib sizes (hidden 512x512, 20 epochs of minibatch 256): the largest update the tool ships a config for.
         var config = PPOConfig()
         config.hidden = [512, 512]; config.numSGDIter = 20; config.sgdMinibatchSize = 256

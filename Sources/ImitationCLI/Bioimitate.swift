@@ -1,7 +1,13 @@
 import ArgumentParser
+import RL
 
 @main
 struct Bioimitate: ParsableCommand {
+    static func main() {
+        BLASKernel.reexecuteWithBetterKernels()
+        main(nil)
+    }
+
     static let configuration = CommandConfiguration(
         commandName: "bioimitate",
         abstract: "Train and evaluate simulated human bodies that imitate recorded human motion.",
