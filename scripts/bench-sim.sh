@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Simulation speed of bioimitate beside OpenSim 4.6 on the same files, set-ups and accuracy (0.01 s steps, one core).
 # This machine's speed drifts by more than the differences measured, so each round times OpenSim and then bioimitate
-# on the same case, each its fastest run over equal time (interference only slows a run), and the ratio is the median
-# of the per-round ratios (scripts/bench_opensim.py --against). Then bioimitate alone with its explicit integrator.
+# on the same case, the same number of runs each, and the ratio is the median of the per-round ratios of the fastest
+# runs and of the median runs (scripts/bench_opensim.py --against). Then bioimitate alone with its explicit integrator.
 # Needs: pip install opensim==4.6 numpy (OpenSim side).
 set -euo pipefail
 cd "$(dirname "$0")/.."

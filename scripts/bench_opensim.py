@@ -11,11 +11,10 @@ integrate(k * 0.01) for k = 1..N; wall time of the integrate loop only (model bu
 Prints steps/s = N / wall, median of 3 runs.
 
 With --against BINARY (a bioimitate executable) each round times OpenSim and then `BINARY bench` on the same case,
-so the two are timed moments apart on a machine whose speed drifts; it prints both medians and the median of the
-per-round ratios. Within a round each side counts its fastest run over the same amount of machine time: OpenSim
-runs --best-of times (3), bioimitate as many times as fit in the time those took (its runs are about a hundred
-times shorter). A shared machine's interference only ever slows a run, by up to 2x for a second or more at a time,
-so the fastest run is the least disturbed one, and equal time gives both sides the same chance of a quiet stretch.
+so the two are timed moments apart on a machine whose speed drifts. Within a round both sides run the same number
+of times (--best-of, 3) and are summarized by the same statistics: the fastest run (a shared machine's interference
+only ever slows a run, so the fastest is the least disturbed) and the median run. It prints, over the rounds, the
+median of each side's fastest runs and the median of the per-round ratios, for both statistics.
 """
 import argparse
 import os
@@ -74,12 +73,12 @@ def run_once(stem, case, seconds, accuracy):
 
 
 def run_ours(binary, stem, case, seconds, accuracy, integrator, runs):
-    """`bioimitate bench` on the same case: the fastest of `runs` runs (its own timing of the loop alone)."""
+    """`bioimitate bench` on the same case: the steps/s of each of `runs` runs (its own timing of the loop alone)."""
     out = subprocess.run([binary, "bench", "--cases", case, "--stems", stem, "--runs", str(runs), "--seconds", str(seconds),
                           "--accuracy", str(accuracy), "--integrator", integrator],
                          capture_output=True, text=True, check=True).stdout
     line = next(l for l in out.splitlines() if l.startswith(stem))
-    return max(float(r) for r in line.split("(runs: ")[1].split(";")[0].split(", "))
+    return [float(r) for r in line.split("(runs: ")[1].split(";")[0].split(", ")]
 
 
 def main():
@@ -91,12 +90,12 @@ def main():
     ap.add_argument("--stems", default="gait0914_2d,gait1422_3d", help="comma-separated model stems")
     ap.add_argument("--against", metavar="BINARY", help="a bioimitate executable to time round by round beside OpenSim")
     ap.add_argument("--integrator", default="stiff", help="bioimitate's integrator (with --against)")
-    ap.add_argument("--best-of", type=int, default=3, help="OpenSim runs per round, the fastest counted (with --against)")
+    ap.add_argument("--best-of", type=int, default=3, help="runs per round for each side (with --against)")
     args = ap.parse_args()
     os.chdir(ref.REPO)
     print(f"OpenSim {osim.__version__}, accuracy {args.accuracy:g}, {args.seconds:g} s simulated per run, "
           f"0.01 s steps, median of {args.runs}" + (f" rounds alternating with {args.against} ({args.integrator}), "
-                                                    f"each side its fastest run over equal time per round" if args.against else ""))
+                                                    f"{args.best_of} runs of each side per round" if args.against else ""))
     for case in [c.strip() for c in args.cases.split(",")]:
         for stem in args.stems.split(","):
             if not args.against:
@@ -104,19 +103,18 @@ def main():
                 print(f"{stem:12s} {case:14s} {statistics.median(rates):9.1f} steps/s  "
                       f"(runs: {', '.join(f'{r:.1f}' for r in rates)})")
                 continue
-            theirs, ours = [], []
+            fastest, median = [], []  # per round: (OpenSim, bioimitate)
             for _ in range(args.runs):
-                rates = [run_once(stem, case, args.seconds, args.accuracy) for _ in range(args.best_of)]
-                theirs.append(max(rates))
-                window = sum((args.seconds / 0.01) / r for r in rates)  # OpenSim's time in its integrate loops
-                probe = run_ours(args.against, stem, case, args.seconds, args.accuracy, args.integrator, 3)
-                runs = max(3, min(1000, int(window * probe / (args.seconds / 0.01))))
-                ours.append(max(probe, run_ours(args.against, stem, case, args.seconds, args.accuracy, args.integrator, runs)))
-            ratios = [o / t for o, t in zip(ours, theirs)]
-            print(f"{stem:12s} {case:14s} OpenSim {statistics.median(theirs):7.1f} steps/s, bioimitate "
-                  f"{statistics.median(ours):8.1f} steps/s, ratio {statistics.median(ratios):6.1f}x  "
-                  f"(per round: {', '.join(f'{r:.1f}' for r in ratios)})")
-
+                theirs = [run_once(stem, case, args.seconds, args.accuracy) for _ in range(args.best_of)]
+                ours = run_ours(args.against, stem, case, args.seconds, args.accuracy, args.integrator, args.best_of)
+                assert len(ours) == len(theirs)
+                fastest.append((max(theirs), max(ours)))
+                median.append((statistics.median(theirs), statistics.median(ours)))
+            for name, rounds in (("fastest", fastest), ("median", median)):
+                ratios = [o / t for t, o in rounds]
+                print(f"{stem:12s} {case:14s} {name:7s} run: OpenSim {statistics.median(t for t, _ in rounds):7.1f} steps/s, "
+                      f"bioimitate {statistics.median(o for _, o in rounds):8.1f} steps/s, ratio {statistics.median(ratios):6.1f}x  "
+                      f"(per round: {', '.join(f'{r:.1f}' for r in ratios)})")
 
 if __name__ == "__main__":
     main()
