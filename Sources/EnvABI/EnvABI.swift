@@ -10,8 +10,8 @@ final class EnvHandle {
     let env: ImitationEnvironment
     let observationNames: [UnsafeMutablePointer<CChar>]
     let actionNames: [UnsafeMutablePointer<CChar>]
-    /// The last fall reason handed out.
-    var info: UnsafeMutablePointer<CChar>?
+    /// The last fall reason handed out (`handOut`).
+    private var reasonText: UnsafeMutablePointer<CChar>?
     /// Scratch the environment reads and writes; copied to and from the caller's buffers (no allocation per step).
     var observation: [Float], action: [Float]
 
@@ -25,7 +25,34 @@ final class EnvHandle {
 
     deinit {
         for p in observationNames + actionNames { free(p) }
-        free(info)
+        free(reasonText)
+    }
+
+    /// Starts an episode and writes its first observation to the caller's buffer.
+    func reset(seed: UInt64, writing out: UnsafeMutablePointer<Float>) {
+        env.reset(seed: seed, observation: &observation)
+        for i in observation.indices { out[i] = observation[i] }
+    }
+
+    /// Why the caller's `actionSize` floats cannot be an action (a non-finite number), or nil when they can.
+    func refusal(_ input: UnsafePointer<Float>) -> String? {
+        guard let k = (0..<env.actionSize).first(where: { !input[$0].isFinite }) else { return nil }
+        return "action[\(k)] (\(env.actionNames[k])) is \(input[k])"
+    }
+
+    /// Steps with the caller's `actionSize` floats and writes the next observation to the caller's buffer.
+    func step(_ input: UnsafePointer<Float>, writing out: UnsafeMutablePointer<Float>) -> (reward: Double, terminated: Bool, truncated: Bool) {
+        for i in action.indices { action[i] = input[i] }
+        let r = env.step(action, observation: &observation)
+        for i in observation.indices { out[i] = observation[i] }
+        return r
+    }
+
+    /// `reason` as a C string that stays valid until the next call or close.
+    func handOut(_ reason: String?) -> UnsafePointer<CChar>? {
+        free(reasonText)
+        reasonText = reason.map { strdup($0)! }
+        return reasonText.map { UnsafePointer($0) }
     }
 }
 
@@ -135,8 +162,7 @@ public func biEnvActionName(_ env: OpaquePointer?, _ index: Int32) -> UnsafePoin
 public func biEnvReset(_ env: OpaquePointer?, _ seed: UInt64, _ observation: UnsafeMutablePointer<Float>?) -> Int32 {
     guard let h = handle(env) else { return fail("bi_env_reset: env is NULL") }
     guard let observation else { return fail("bi_env_reset: observation buffer is NULL") }
-    h.env.reset(seed: seed, observation: &h.observation)
-    for i in h.observation.indices { observation[i] = h.observation[i] }
+    h.reset(seed: seed, writing: observation)
     return 0
 }
 
@@ -146,11 +172,8 @@ public func biEnvStep(_ env: OpaquePointer?, _ action: UnsafePointer<Float>?, _ 
                       _ truncated: UnsafeMutablePointer<Int32>?) -> Int32 {
     guard let h = handle(env) else { return fail("bi_env_step: env is NULL") }
     guard let action, let observation else { return fail("bi_env_step: action or observation buffer is NULL") }
-    let n = h.env.actionSize
-    for i in 0..<n where !action[i].isFinite { return fail("bi_env_step: action[\(i)] (\(h.env.actionNames[i])) is \(action[i])") }
-    for i in 0..<n { h.action[i] = action[i] }
-    let r = h.env.step(h.action, observation: &h.observation)
-    for i in h.observation.indices { observation[i] = h.observation[i] }
+    if let refusal = h.refusal(action) { return fail("bi_env_step: \(refusal)") }
+    let r = h.step(action, writing: observation)
     reward?.pointee = r.reward
     terminated?.pointee = r.terminated ? 1 : 0
     truncated?.pointee = r.truncated ? 1 : 0
@@ -187,7 +210,5 @@ func writeInfo(_ h: EnvHandle, into out: UnsafeMutablePointer<Double>) {
 @_cdecl("bi_env_fall_reason")
 public func biEnvFallReason(_ env: OpaquePointer?) -> UnsafePointer<CChar>? {
     guard let h = handle(env), let reason = h.env.info.fallReason else { return nil }
-    free(h.info)
-    h.info = strdup(reason)
-    return UnsafePointer(h.info)
+    return h.handOut(reason)
 }

@@ -17,22 +17,18 @@ final class VectorCopy {
     var needsReset = true
     /// How long the copy's last call took (s): the pool starts the costliest copies first.
     var seconds = 0.0
-    /// Why the copy's episode ended at the last step (kept across a same-step reset), and its C copy for the caller.
+    /// Why the copy's episode ended at the last step (kept across a same-step reset).
     var fallReason: String?
-    var fallReasonText: UnsafeMutablePointer<CChar>?
 
     init(_ handle: EnvHandle, index: Int) {
         self.handle = handle
         seeds = SplitMix(seed: UInt64(index))
     }
 
-    deinit { free(fallReasonText) }
-
     func reset(writing observations: UnsafeMutablePointer<Float>) {
         let seed = givenSeed ?? seeds.next()
         givenSeed = nil
-        handle.env.reset(seed: seed, observation: &handle.observation)
-        for j in handle.observation.indices { observations[j] = handle.observation[j] }
+        handle.reset(seed: seed, writing: observations)
         needsReset = false
     }
 }
@@ -73,16 +69,18 @@ final class VectorHandle {
     /// Does `call` for every copy, on the pool's threads when there is one.
     func run(_ call: Call) {
         self.call = call
-        for k in 1..<max(order.count, 1) {  // insertion sort: nearly sorted already after the first step
+        defer { self.call = nil }
+        guard let pool else { for i in copies.indices { perform(copies[i], i) }; return }
+        for k in 1..<order.count {  // insertion sort: nearly sorted already after the first step
             let i = order[k]
             var j = k
             while j > 0 && copies[order[j - 1]].seconds < copies[i].seconds { order[j] = order[j - 1]; j -= 1 }
             order[j] = i
         }
-        if let pool { pool.run(copies.count) } else { for i in copies.indices { perform(i) } }
-        self.call = nil
+        pool.run(copies.count)
     }
 
+    /// The pool's job: the k-th costliest copy, timed.
     private func perform(_ k: Int) {
         let i = order[k], c = copies[i]
         let start = DispatchTime.now().uptimeNanoseconds
@@ -104,16 +102,13 @@ final class VectorHandle {
                 if let info { writeInfo(h, into: info + i * infoSize) }
                 return
             }
-            let m = actionSize
-            for k in 0..<m { h.action[k] = actions[i * m + k] }
-            let r = h.env.step(h.action, observation: &h.observation)
-            for j in 0..<width { observations[i * width + j] = h.observation[j] }
+            let r = h.step(actions + i * actionSize, writing: observations + i * width)
             rewards[i] = r.reward; terminated[i] = r.terminated ? 1 : 0; truncated[i] = r.truncated ? 1 : 0
             if let info { writeInfo(h, into: info + i * infoSize) }
             guard r.terminated || r.truncated else { return }
             c.fallReason = h.env.info.fallReason
             if sameStepReset {
-                if let finalObservations { for j in 0..<width { finalObservations[i * width + j] = h.observation[j] } }
+                if let f = finalObservations { (f + i * width).update(from: observations + i * width, count: width) }
                 c.reset(writing: observations + i * width)
             } else {
                 c.needsReset = true
@@ -168,9 +163,7 @@ public func biVecSetSameStepReset(_ vec: OpaquePointer?, _ on: Int32) -> Int32 {
 public func biVecFallReason(_ vec: OpaquePointer?, _ index: Int32) -> UnsafePointer<CChar>? {
     guard let v = vector(vec), v.copies.indices.contains(Int(index)) else { return nil }
     let c = v.copies[Int(index)]
-    free(c.fallReasonText)
-    c.fallReasonText = c.fallReason.map { strdup($0)! }
-    return c.fallReasonText.map { UnsafePointer($0) }
+    return c.handle.handOut(c.fallReason)
 }
 
 @_cdecl("bi_vec_env")
@@ -202,9 +195,7 @@ public func biVecStep(_ vec: OpaquePointer?, _ actions: UnsafePointer<Float>?, _
     let m = v.actionSize
     // Every action is checked before any copy moves, so a refused call changes nothing.
     for (i, c) in v.copies.enumerated() where !c.needsReset {
-        for k in 0..<m where !actions[i * m + k].isFinite {
-            return fail("bi_vec_step: copy \(i) action[\(k)] (\(c.handle.env.actionNames[k])) is \(actions[i * m + k])")
-        }
+        if let refusal = c.handle.refusal(actions + i * m) { return fail("bi_vec_step: copy \(i) \(refusal)") }
     }
     v.run(.step(actions: actions, observations: observations, rewards: rewards, terminated: terminated, truncated: truncated, info: info,
                  finalObservations: finalObservations))

@@ -12,6 +12,32 @@ INFO_NAMES = ["imitation", "effort", "smoothness", "weighted_imitation", "weight
               "joint_rmse_deg", "com_error_m", "power_w", "frame"]
 
 
+def create(constructor, env_id, config, reference, render_mode, *extra):
+    """A native handle from `constructor` (bi_env_create or bi_vec_create), or the library's error."""
+    if render_mode is not None:
+        raise ValueError(f"render_mode {render_mode!r} is not supported; use `bioimitate rollout` for reports")
+    text = json.dumps(config).encode() if config is not None else None
+    handle = constructor(env_id.encode(), text, reference.encode() if reference else None, *extra)
+    if not handle:
+        raise BioimitateError(lib.bi_last_error().decode())
+    return ctypes.c_void_p(handle)
+
+
+class Layout:
+    """What one environment handle says about itself: its spaces, the names of its numbers, its step size."""
+
+    def __init__(self, handle):
+        n, m = lib.bi_env_observation_size(handle), lib.bi_env_action_size(handle)
+        low, high = np.zeros(m, np.float32), np.zeros(m, np.float32)
+        check(lib.bi_env_action_bounds(handle, _ptr(low), _ptr(high)))
+        self.observation_space = gym.spaces.Box(-np.inf, np.inf, (n,), np.float32)
+        self.action_space = gym.spaces.Box(low, high, dtype=np.float32)
+        self.observation_names = [lib.bi_env_observation_name(handle, i).decode() for i in range(n)]
+        self.action_names = [lib.bi_env_action_name(handle, i).decode() for i in range(m)]
+        self.dt = lib.bi_env_step_size(handle)
+        self.info_size = lib.bi_env_info_size(handle)
+
+
 class ImitationEnv(gym.Env):
     """Flat float32 observations and actions (see `observation_names` and `action_names`); reward terms, tracking
     error and the fall reason in `info`. `config` is a dict over configs/env_default.json's keys; `reference` an
@@ -20,25 +46,15 @@ class ImitationEnv(gym.Env):
     metadata = {"render_modes": []}
 
     def __init__(self, env_id, config=None, reference=None, render_mode=None):
-        if render_mode is not None:
-            raise ValueError(f"render_mode {render_mode!r} is not supported; use `bioimitate rollout` for reports")
-        text = json.dumps(config).encode() if config is not None else None
-        handle = lib.bi_env_create(env_id.encode(), text, reference.encode() if reference else None)
-        if not handle:
-            raise BioimitateError(lib.bi_last_error().decode())
-        self._handle = ctypes.c_void_p(handle)
+        self._handle = create(lib.bi_env_create, env_id, config, reference, render_mode)
         self.env_id = env_id
-        n, m = lib.bi_env_observation_size(self._handle), lib.bi_env_action_size(self._handle)
-        low, high = action_bounds(self._handle, m)
-        self.observation_space = gym.spaces.Box(-np.inf, np.inf, (n,), np.float32)
-        self.action_space = gym.spaces.Box(low, high, dtype=np.float32)
-        self.observation_names = [lib.bi_env_observation_name(self._handle, i).decode() for i in range(n)]
-        self.action_names = [lib.bi_env_action_name(self._handle, i).decode() for i in range(m)]
-        self.dt = lib.bi_env_step_size(self._handle)
-        self._obs = np.zeros(n, np.float32)
-        self._act = np.zeros(m, np.float32)
+        layout = Layout(self._handle)
+        self.observation_space, self.action_space = layout.observation_space, layout.action_space
+        self.observation_names, self.action_names, self.dt = layout.observation_names, layout.action_names, layout.dt
+        self._obs = np.zeros(self.observation_space.shape, np.float32)
+        self._act = np.zeros(self.action_space.shape, np.float32)
         self._reward, self._terminated, self._truncated = ctypes.c_double(), ctypes.c_int(), ctypes.c_int()
-        self._info = np.zeros(lib.bi_env_info_size(self._handle), np.float64)
+        self._info = np.zeros(layout.info_size, np.float64)
         self._info_ptr = self._info.ctypes.data_as(ctypes.POINTER(ctypes.c_double))
         self._obs_ptr, self._act_ptr = _ptr(self._obs), _ptr(self._act)
 
@@ -67,12 +83,6 @@ class ImitationEnv(gym.Env):
 
     def __del__(self):
         self.close()
-
-
-def action_bounds(handle, size):
-    low, high = np.zeros(size, np.float32), np.zeros(size, np.float32)
-    check(lib.bi_env_action_bounds(handle, _ptr(low), _ptr(high)))
-    return low, high
 
 
 def _ptr(a):

@@ -1,13 +1,12 @@
 """A gymnasium VectorEnv whose copies step together in one native call, on worker threads."""
 import ctypes
-import json
 
 import gymnasium as gym
 import numpy as np
 from gymnasium.vector.utils import batch_space
 
-from ._native import BioimitateError, check, lib
-from .env import INFO_NAMES, action_bounds
+from ._native import check, lib
+from .env import INFO_NAMES, Layout, create
 
 
 class ImitationVectorEnv(gym.vector.VectorEnv):
@@ -23,16 +22,9 @@ class ImitationVectorEnv(gym.vector.VectorEnv):
 
     def __init__(self, env_id, num_envs=1, config=None, reference=None, num_threads=0,
                  autoreset_mode=gym.vector.AutoresetMode.NEXT_STEP, render_mode=None, max_episode_steps=None):
-        if render_mode is not None:
-            raise ValueError(f"render_mode {render_mode!r} is not supported; use `bioimitate rollout` for reports")
         if max_episode_steps is not None:
             raise ValueError("max_episode_steps is not supported; set the episode length with config={'horizon': N}")
-        text = json.dumps(config).encode() if config is not None else None
-        handle = lib.bi_vec_create(env_id.encode(), text, reference.encode() if reference else None,
-                                   int(num_envs), int(num_threads))
-        if not handle:
-            raise BioimitateError(lib.bi_last_error().decode())
-        self._handle = ctypes.c_void_p(handle)
+        self._handle = create(lib.bi_vec_create, env_id, config, reference, render_mode, int(num_envs), int(num_threads))
         mode = gym.vector.AutoresetMode(autoreset_mode)
         if mode not in (gym.vector.AutoresetMode.NEXT_STEP, gym.vector.AutoresetMode.SAME_STEP):
             raise ValueError(f"autoreset_mode {mode} is not supported (NEXT_STEP or SAME_STEP)")
@@ -42,23 +34,18 @@ class ImitationVectorEnv(gym.vector.VectorEnv):
         self.env_id = env_id
         self.num_envs = int(num_envs)
         self.num_threads = lib.bi_vec_num_threads(self._handle)
-        first = ctypes.c_void_p(lib.bi_vec_env(self._handle, 0))
-        n, m = lib.bi_env_observation_size(first), lib.bi_env_action_size(first)
-        low, high = action_bounds(first, m)
-        self.single_observation_space = gym.spaces.Box(-np.inf, np.inf, (n,), np.float32)
-        self.single_action_space = gym.spaces.Box(low, high, dtype=np.float32)
+        layout = Layout(ctypes.c_void_p(lib.bi_vec_env(self._handle, 0)))
+        self.single_observation_space, self.single_action_space = layout.observation_space, layout.action_space
         self.observation_space = batch_space(self.single_observation_space, self.num_envs)
         self.action_space = batch_space(self.single_action_space, self.num_envs)
-        self.observation_names = [lib.bi_env_observation_name(first, i).decode() for i in range(n)]
-        self.action_names = [lib.bi_env_action_name(first, i).decode() for i in range(m)]
-        self.dt = lib.bi_env_step_size(first)
+        self.observation_names, self.action_names, self.dt = layout.observation_names, layout.action_names, layout.dt
         self.render_mode = None
-        k = self.num_envs
+        k, n, m = self.num_envs, len(layout.observation_names), len(layout.action_names)
         self._obs = np.zeros((k, n), np.float32)
         self._act = np.zeros((k, m), np.float32)
         self._rewards = np.zeros(k, np.float64)
         self._terminated, self._truncated = np.zeros(k, np.int32), np.zeros(k, np.int32)
-        self._info = np.zeros((k, lib.bi_env_info_size(first)), np.float64)
+        self._info = np.zeros((k, layout.info_size), np.float64)
         self._seeds = np.zeros(k, np.uint64)
         self._final = np.zeros((k, n), np.float32)
         self._args = (self._act.ctypes.data_as(ctypes.POINTER(ctypes.c_float)),
