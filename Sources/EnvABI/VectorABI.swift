@@ -38,7 +38,7 @@ final class VectorCopy {
 final class VectorHandle {
     let copies: [VectorCopy]
     let threads: Int
-    private var pool: WorkerPool?
+    private var pool: WorkerPool!
 
     enum Call {
         case reset(observations: UnsafeMutablePointer<Float>)
@@ -57,20 +57,19 @@ final class VectorHandle {
         self.copies = copies.enumerated().map { VectorCopy($0.element, index: $0.offset) }
         self.threads = max(1, min(threads, copies.count))
         order = Array(copies.indices)
-        if self.threads > 1 { pool = WorkerPool(workers: self.threads - 1) { [unowned self] in self.perform($0) } }
+        pool = WorkerPool(workers: self.threads - 1) { [unowned self] in self.perform($0) }
     }
 
-    deinit { pool?.shutdown() }
+    deinit { pool.shutdown() }
 
     var observationSize: Int { copies[0].handle.env.observationSize }
     var actionSize: Int { copies[0].handle.env.actionSize }
     var infoSize: Int { infoNames.count + copies[0].handle.env.info.footLoads.count }
 
-    /// Does `call` for every copy, on the pool's threads when there is one.
+    /// Does `call` for every copy on the pool (the calling thread alone when it has no workers).
     func run(_ call: Call) {
         self.call = call
         defer { self.call = nil }
-        guard let pool else { for i in copies.indices { perform(copies[i], i) }; return }
         for k in 1..<order.count {  // insertion sort: nearly sorted already after the first step
             let i = order[k]
             var j = k

@@ -74,24 +74,22 @@ func filterNext(_ s: EnvSlot, _ filter: RunningMeanStd?) {
 /// faster than one here. Each copy steps alone, so the results do not depend on the number of threads.
 final class SlotStepper {
     let slots: [EnvSlot]
-    private var pool: WorkerPool?
+    private var pool: WorkerPool!
     /// Which copies the current `step` moves (nil: all).
     private var active: [Bool]?
 
     init(_ slots: [EnvSlot]) {
         self.slots = slots
         let threads = min(slots.count, ProcessInfo.processInfo.activeProcessorCount)
-        if threads > 1 {
-            pool = WorkerPool(workers: threads - 1) { [unowned self] i in if self.active?[i] ?? true { self.slots[i].step() } }
-        }
+        pool = WorkerPool(workers: threads - 1) { [unowned self] i in if self.active?[i] ?? true { self.slots[i].step() } }
     }
 
-    deinit { pool?.shutdown() }
+    deinit { pool.shutdown() }
 
     /// One environment step of every copy, or of those `active` marks.
     func step(_ active: [Bool]? = nil) {
         self.active = active
-        if let pool { pool.run(slots.count) } else { for (i, s) in slots.enumerated() where active?[i] ?? true { s.step() } }
+        pool.run(slots.count)
         self.active = nil
     }
 }

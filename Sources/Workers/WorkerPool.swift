@@ -30,6 +30,7 @@ public final class WorkerPool: @unchecked Sendable {
         let semaphore = DispatchSemaphore(value: 0)
     }
 
+    /// `workers` threads beside the caller; with none, `run` works through the items on the caller alone.
     public init(workers: Int, job: @escaping (Int) -> Void) {
         self.job = job
         for _ in 0..<max(0, workers) {
