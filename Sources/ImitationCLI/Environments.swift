@@ -8,15 +8,26 @@ enum Environments {
 
     static func isKnown(_ id: String) -> Bool { knownAnswerIDs.contains(id) || EnvironmentSpec.named(id) != nil }
 
-    static func make(_ id: String, config: EnvironmentConfig, reference: String? = nil) throws -> Environment {
-        if id == Pendulum.id {
+    static func make(_ id: String, config: EnvironmentConfig, reference: String? = nil, custom: CustomTaskSpec? = nil,
+                     printNotes: Bool = false) throws -> Environment {
+        if id == Pendulum.id && custom == nil {
             if reference != nil { throw CLIError("--reference applies to the imitation environments, not \(id)") }
             return Pendulum()
         }
-        return ImitationAdapter(try imitation(id, config: config, reference: reference))
+        return ImitationAdapter(try imitation(id, config: config, reference: reference, custom: custom, printNotes: printNotes))
     }
 
-    static func imitation(_ id: String, config: EnvironmentConfig, reference: String? = nil) throws -> ImitationEnvironment {
+    /// A registered environment, or with `custom` the task of a custom model and motion (its notes printed as
+    /// warnings when `printNotes`).
+    static func imitation(_ id: String, config: EnvironmentConfig, reference: String? = nil, custom: CustomTaskSpec? = nil,
+                          printNotes: Bool = false) throws -> ImitationEnvironment {
+        if let custom {
+            do {
+                let (task, notes) = try EnvironmentRegistry.task(custom: custom, config: config)
+                if printNotes { for note in notes { print("note: \(note)") } }
+                return try ImitationEnvironment(task: task, config: config)
+            } catch let e as SimError { throw CLIError("\(e)") }
+        }
         guard EnvironmentSpec.named(id) != nil else {
             throw CLIError("unknown environment '\(id)' (run `bioimitate envs` for the list)")
         }

@@ -16,6 +16,8 @@ struct Rollout: ParsableCommand {
             runs one episode (test mode: from the start of the reference to its end, or N steps) and writes
             states.sto, speeds.sto, reference.sto, actions.sto, controls.sto and rewards.sto (reward terms, tracking
             error, power and foot loads per step).
+            Your own model as an environment: bioimitate rollout --model FILE.osim --reference MOTION.mot \
+              [--actuation muscle|torque] [--policy ...] --out DIR (as `train --model`).
             """)
 
     @Option(help: "Environment ID (see `bioimitate envs`).")
@@ -48,8 +50,11 @@ struct Rollout: ParsableCommand {
     @Option(help: "Most control steps for --env (the episode may end sooner).")
     var steps = 10_000
 
-    @Option(help: "Motion (.mot/.sto) for --env to imitate instead of its built-in reference.")
+    @Option(help: "Motion (.mot/.sto) for --env to imitate instead of its built-in reference; with --model, runs the model as an imitation environment.")
     var reference: String?
+
+    @Option(help: "With --model and --reference: muscle or torque (default: muscle when the model has muscles).")
+    var actuation: ActuationOption?
 
     @Option(name: .customLong("env-config"), help: "JSON file overriding environment settings (--env).")
     var envConfig: String?
@@ -67,15 +72,19 @@ struct Rollout: ParsableCommand {
         if !(accuracy > 0 && accuracy < 1) { throw ValidationError("--accuracy must be in (0, 1)") }
     }
 
+    /// `--model` with a motion or an actuation is the model as an imitation environment, else a plain simulation.
+    var imitatesWithModel: Bool { model != nil && (reference != nil || actuation != nil) }
+
     func run() throws {
-        if let model {
+        if let model, !imitatesWithModel {
             try ModelRollout.run(model: model, initialState: initialState, t0: t0, duration: duration, controls: controls,
                                  mode: integrator.mode(accuracy: accuracy), out: out)
             return
         }
         var config = try ConfigLoader.load(EnvironmentConfig(), from: envConfig) { $0.firstProblem() }
         if envConfig == nil { config.mode = .test }
-        let environment = try Environments.imitation(env!, config: config, reference: reference)
+        let custom = imitatesWithModel ? try CustomModelOptions(model: model, actuation: actuation).spec(reference: reference) : nil
+        let environment = try Environments.imitation(env ?? "", config: config, reference: reference, custom: custom, printNotes: true)
         try OutputFolder.prepare(out)
         try EnvRollout.run(env: environment, policy: policy, steps: steps, seed: seed, out: out)
     }

@@ -79,7 +79,8 @@ struct Test: ParsableCommand {
             var environment = run?.environment ?? EnvironmentConfig()
             environment.mode = .test
             environment.applyPerturbations = settings.perturb
-            let env = try Environments.imitation(id, config: environment, reference: reference ?? run?.reference)
+            let custom = try run?.model?.spec(reference: reference.map { URL(fileURLWithPath: $0).standardizedFileURL.path }, recordedReference: run?.reference)
+            let env = try Environments.imitation(id, config: environment, reference: reference ?? run?.reference, custom: custom)
             try EnvRollout.checkMatches(policy.meta, env: env, path: point.path)
             var recordings: [EpisodeRecording] = []
             for e in 0..<settings.episodes {

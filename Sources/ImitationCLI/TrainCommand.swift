@@ -26,8 +26,10 @@ struct Train: ParsableCommand {
     @Option(name: .customLong("env-config"), help: "JSON file overriding environment settings.")
     var envConfig: String?
 
-    @Option(help: "Motion (.mot/.sto) to imitate instead of the environment's built-in reference.")
+    @Option(help: "Motion (.mot/.sto) to imitate instead of the environment's built-in reference (with --model: the motion).")
     var reference: String?
+
+    @OptionGroup var custom: CustomModelOptions
 
     @Option(help: "Total environment steps (overrides total_steps).")
     var steps: Int?
@@ -49,8 +51,10 @@ struct Train: ParsableCommand {
             throw ValidationError("--algo must be one of \(Learners.names.joined(separator: ", ")), got '\(algo)'")
         }
         if let steps, steps < 1 { throw ValidationError("--steps must be at least 1") }
+        if envOption != nil && custom.model != nil { throw ValidationError("give --env or --model, not both") }
         if resume != nil {
-            let given = [("--env", envOption), ("--algo", algo), ("--config", config), ("--seed", seed.map(String.init))].filter { $0.1 != nil }.map(\.0)
+            let given = [("--env", envOption), ("--algo", algo), ("--config", config), ("--seed", seed.map(String.init)),
+                         ("--model", custom.model), ("--actuation", custom.actuation?.rawValue)].filter { $0.1 != nil }.map(\.0)
             if !given.isEmpty {
                 throw ValidationError("--resume continues with the checkpoint's own configuration: \(given.joined(separator: ", ")) cannot be given with it (--steps extends the run)")
             }
@@ -62,14 +66,15 @@ struct Train: ParsableCommand {
             do { return try Checkpoint.resolve(path) } catch { throw CLIError("--resume \(error)") }
         }
         let resolved = try resumePoint.map(resolveFromCheckpoint) ?? resolve()
-        guard Environments.isKnown(resolved.env) else {
+        guard resolved.custom != nil || Environments.isKnown(resolved.env) else {
             throw CLIError("unknown environment '\(resolved.env)' (run `bioimitate envs` for the list)")
         }
         if printConfig {
             print(try resolved.json())
             return
         }
-        _ = try Environments.make(resolved.env, config: resolved.environment, reference: resolved.reference)  // fail before creating a run directory
+        // Fail before creating a run directory.
+        _ = try Environments.make(resolved.env, config: resolved.environment, reference: resolved.reference, custom: resolved.custom, printNotes: true)
         // A checkpoint inside a run (RUN/checkpoints/NAME) continues that run; any other starts a new run under --out,
         // so nothing is written beside a checkpoint that was copied elsewhere.
         let directory = resumePoint.flatMap(Self.runDirectory) ?? newRunDirectory(resolved)
@@ -107,6 +112,7 @@ struct Train: ParsableCommand {
         let environment = try envConfig.map { try ConfigLoader.load(EnvironmentConfig(), from: $0) { $0.firstProblem() } }
             ?? run?.environment ?? EnvironmentConfig()
         let reference = self.reference ?? run?.reference
+        let custom = try run?.model?.spec(reference: self.reference, recordedReference: run?.reference)
         guard let learner = Learners.named(meta.algo) else {
             throw CLIError("\(checkpoint.path)/meta.json: unknown algorithm \"\(meta.algo)\" (known: \(Learners.names.joined(separator: ", ")))")
         }
@@ -114,7 +120,7 @@ struct Train: ParsableCommand {
         do { train = try learner.config(of: meta, source: checkpoint.appendingPathComponent(Checkpoint.metaFile).path) }
         catch let error as RLError { throw CLIError(error.description) }
         if let steps { train.totalSteps = steps }
-        return ResolvedTrainConfig(env: meta.envID, learner: learner, train: train, environment: environment, reference: reference)
+        return ResolvedTrainConfig(env: meta.envID, learner: learner, train: train, environment: environment, reference: reference, custom: custom)
     }
 
     /// The algorithm config (defaults ← file ← flags) and the environment config (defaults ← file).
@@ -123,10 +129,11 @@ struct Train: ParsableCommand {
         let environment = try ConfigLoader.load(EnvironmentConfig(), from: envConfig) { $0.firstProblem() }
         // Stored absolute, so tests and resumes from another directory find it.
         let reference = self.reference.map { URL(fileURLWithPath: $0).standardizedFileURL.path }
+        let custom = try self.custom.spec(reference: reference)
         var train = try learner.loadConfig(from: config)
         if let steps { train.totalSteps = steps }
         if let seed { train.seed = seed }
-        return ResolvedTrainConfig(env: env, learner: learner, train: train, environment: environment, reference: reference)
+        return ResolvedTrainConfig(env: custom?.id ?? env, learner: learner, train: train, environment: environment, reference: reference, custom: custom)
     }
 
 
@@ -157,13 +164,16 @@ struct ResolvedTrainConfig {
     let environment: EnvironmentConfig
     /// A motion file replacing the built-in reference, or nil.
     let reference: String?
+    /// A custom model and motion (`--model`), or nil for a registered environment.
+    var custom: CustomTaskSpec? = nil
 
     func json() throws -> String {
         let train = try ConfigLoader.json(self.train)
         let envText = try ConfigLoader.json(environment)
         let indent = { (s: String) in s.replacingOccurrences(of: "\n", with: "\n  ") }
         let referenceText = try reference.map { try ConfigLoader.json($0) } ?? "null"
-        return "{\n  \"env_id\" : \"\(env)\",\n  \"environment\" : \(indent(envText)),\n  \"reference\" : \(referenceText),\n  \"train\" : \(indent(train))\n}"
+        let modelText = try custom.map { try indent(ConfigLoader.json(RunModel($0))) } ?? "null"
+        return "{\n  \"env_id\" : \"\(env)\",\n  \"environment\" : \(indent(envText)),\n  \"model\" : \(modelText),\n  \"reference\" : \(referenceText),\n  \"train\" : \(indent(train))\n}"
     }
 }
 
@@ -171,6 +181,8 @@ struct ResolvedTrainConfig {
 struct RunSettings: Decodable {
     let environment: EnvironmentConfig
     let reference: String?
+    /// The custom model of a `--model` run, nil for a registered environment.
+    let model: RunModel?
 
     /// The settings of the run a checkpoint belongs to (its directory's parent), nil when there is no config.json.
     static func read(checkpoint: URL) throws -> RunSettings? {

@@ -138,7 +138,7 @@ enum Trainer {
 
     private static func run<L: Learner>(_: L.Type, _ config: any LearnerConfig, resolved: ResolvedTrainConfig, directory: URL, resume: URL?) throws {
         guard let config = config as? L.Config else { throw CLIError("the \(L.name) learner was given another algorithm's configuration") }
-        let envs = try (0..<config.numEnvs).map { _ in try Environments.make(resolved.env, config: resolved.environment, reference: resolved.reference) }
+        let envs = try (0..<config.numEnvs).map { _ in try Environments.make(resolved.env, config: resolved.environment, reference: resolved.reference, custom: resolved.custom) }
         let learner = L(config: config, environments: envs)
         if let resume { try Checkpoint.restore(learner, from: resume) }
         let run = try TrainingRun(directory: directory, resolved: resolved, scalarNames: L.scalarNames + termNames(envs),

@@ -57,8 +57,7 @@ public final class ImitationEnvironment {
         if let problem = config.firstProblem() { throw SimError.invalid("environment config: \(problem.key) \(problem.reason)") }
         var task = task
         if config.applyPerturbations, let torso = task.model.bodyIndex("torso") {
-            task = ImitationTask(id: task.id, model: task.model.adding(forces: [PushForce(name: "push", body: torso)]), reference: task.reference,
-                                 pdGains: task.pdGains, minimumTorsoHeight: task.minimumTorsoHeight, summary: task.summary)
+            task = task.with(model: task.model.adding(forces: [PushForce(name: "push", body: torso)]))
         }
         self.task = task; self.config = config
         let model = task.model
@@ -70,7 +69,9 @@ public final class ImitationEnvironment {
         }
         self.torso = torso; self.pelvis = pelvis
         planar = model.coordinateIndex("pelvis_tz") == nil
-        tracked = model.coordinates.indices.filter { model.coordinates[$0].motion != .translational && !model.coordinates[$0].locked }
+        tracked = model.coordinates.indices.filter {
+            model.coordinates[$0].motion != .translational && !model.coordinates[$0].locked && !task.untracked.contains($0)
+        }
         velocityBodies = ["torso", "calcn_r", "calcn_l"].compactMap { model.bodyIndex($0) }
         bodyWeight = model.totalMass * norm(model.gravity)
         // Standing height from leg length: the hip joint sits at about 0.53 of body height (Winter, Biomechanics and
@@ -209,9 +210,13 @@ public final class ImitationEnvironment {
             for i in 0..<n { data.controls[actuatorControl[i]] = appliedAction[i] }
         } else {
             // PD torques from the state at the start of the step, held over it, clipped to ±max_actuation.
+            let dt = reference.step
             for i in 0..<n {
                 let c = actuatedCoordinate[i], g = task.pdGains[i]
-                let torque = g.kp * (appliedAction[i] - data.q[c]) - g.kd * data.u[c]
+                var torque = g.kp * (appliedAction[i] - data.q[c]) - g.kd * data.u[c]
+                if let inertia = task.stablePDInertias {
+                    torque = (torque - g.kp * dt * data.u[c]) / (1 + g.kd * dt / inertia[i])
+                }
                 data.controls[actuatorControl[i]] = min(max(torque, -config.maxActuation), config.maxActuation)
             }
         }

@@ -21,9 +21,11 @@ public struct ReferenceMotion: Sendable {
     public let bodyPositions: [Vec3]
     public let centerOfMass: [Vec3]
     /// What the mapping did (ignored columns, negated columns, treadmill speed).
-    public let notes: [String]
+    public private(set) var notes: [String]
 
     public var duration: Double { Double(frameCount - 1) * step }
+    /// This motion with `notes` before its own.
+    func noting(_ notes: [String]) -> ReferenceMotion { var r = self; r.notes = notes + r.notes; return r }
     public var cycleFrames: Double { cycleDuration / step }
     @inline(__always) public func position(_ frame: Int, _ coordinate: Int) -> Double { positions[frame * coordinateCount + coordinate] }
     @inline(__always) public func speed(_ frame: Int, _ coordinate: Int) -> Double { speeds[frame * coordinateCount + coordinate] }
@@ -118,12 +120,14 @@ public struct ReferenceMotion: Sendable {
 
     /// Any OpenSim motion (`.mot`/`.sto`) on `model`: mapped by coordinate name, smoothed and resampled at `step`,
     /// differentiated by central differences, its gait cycle detected (the whole motion when none is found).
-    public static func recording(path: String, model: Model, step: Double) throws -> ReferenceMotion {
+    /// With `allowMissing` the model coordinates the file lacks are held at their defaults (the caller leaves them
+    /// out of the score), else they are an error.
+    public static func recording(path: String, model: Model, step: Double, allowMissing: Bool = false) throws -> ReferenceMotion {
         let table = try MotionTable.read(path: path)
         let mapped = try MappedMotion(table: table, model: model, step: step, smoothing: 0.02, source: path)
         // Tracking a coordinate the motion does not give would hold it at its default: a misspelled column or a 2D
         // motion on a 3D model, which the user would not notice.
-        guard mapped.missing.isEmpty else {
+        guard mapped.missing.isEmpty || allowMissing else {
             let unknown = mapped.ignored
             throw SimError.invalid("\(path): no column for \(mapped.missing.count) of model \(model.name)'s coordinates: "
                 + mapped.missing.joined(separator: ", ") + (unknown.isEmpty ? "" : " (columns it has that name no coordinate: \(unknown.joined(separator: ", ")))"))

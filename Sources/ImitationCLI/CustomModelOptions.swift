@@ -1,0 +1,73 @@
+import ArgumentParser
+import Foundation
+import Sim
+
+/// `--actuation muscle|torque` for `--model`.
+enum ActuationOption: String, ExpressibleByArgument, CaseIterable {
+    case muscle, torque
+    var actuation: EnvironmentSpec.Actuation { self == .muscle ? .muscle : .torque }
+}
+
+/// `--model FILE --reference FILE.mot [--actuation A]`: a researcher's own model and motion instead of `--env`.
+struct CustomModelOptions: ParsableArguments {
+    @Option(help: "Your own model instead of --env: gait2d, gait3d, an OpenSim .osim or a bioimitate .json spec.")
+    var model: String?
+
+    @Option(help: "With --model: muscle (the model's muscles) or torque (PD targets on every unlocked rotational coordinate). Default: muscle when the model has muscles.")
+    var actuation: ActuationOption?
+
+    init() {}
+    init(model: String?, actuation: ActuationOption?) { self.model = model; self.actuation = actuation }
+
+    /// The task these options name, with `reference` (already resolved by the command) as its motion; nil without --model.
+    func spec(reference: String?) throws -> CustomTaskSpec? {
+        guard let model else {
+            if actuation != nil { throw CLIError("--actuation applies to --model") }
+            return nil
+        }
+        let path = Model.builtinNames.contains(model) ? model : URL(fileURLWithPath: model).standardizedFileURL.path
+        let kind: ActuationOption
+        if let actuation { kind = actuation } else {
+            do { kind = try Model.load(path).muscles.isEmpty ? .torque : .muscle } catch let e as SimError { throw CLIError("\(model): \(e)") }
+        }
+        return CustomTaskSpec(model: path, reference: reference.map { URL(fileURLWithPath: $0).standardizedFileURL.path }, actuation: kind.actuation)
+    }
+}
+
+/// A run's custom model as its `config.json` records it: the file, the actuation and content hashes of the model
+/// and motion, so `test` and `--resume` rebuild the same environment or say what changed.
+struct RunModel: Codable, Equatable {
+    let path: String
+    let actuation: String
+    let hash: String
+    let referenceHash: String?
+
+    enum CodingKeys: String, CodingKey { case path, actuation, hash, referenceHash = "reference_hash" }
+
+    init(_ spec: CustomTaskSpec) throws {
+        path = spec.model; actuation = spec.actuation == .muscle ? "muscle" : "torque"
+        hash = Model.builtinNames.contains(spec.model) ? "built-in" : try Self.hash(spec.model)
+        referenceHash = try spec.reference.map(Self.hash)
+    }
+
+    /// The task this record describes, with `reference` (a motion other than the recorded one) when given; fails
+    /// when a recorded file's content changed.
+    func spec(reference override: String?, recordedReference: String?) throws -> CustomTaskSpec {
+        guard let kind = ActuationOption(rawValue: actuation) else { throw CLIError("run config: model actuation '\(actuation)' is neither muscle nor torque") }
+        if hash != "built-in", try Self.hash(path) != hash {
+            throw CLIError("\(path) changed since the run was trained (content hash \(try Self.hash(path)), recorded \(hash))")
+        }
+        if override == nil, let recordedReference, let referenceHash, try Self.hash(recordedReference) != referenceHash {
+            throw CLIError("\(recordedReference) changed since the run was trained (content hash \(try Self.hash(recordedReference)), recorded \(referenceHash))")
+        }
+        return CustomTaskSpec(model: path, reference: override ?? recordedReference, actuation: kind.actuation)
+    }
+
+    /// FNV-1a (64 bit) of a file's bytes, in hex: enough to notice an edited or replaced file.
+    static func hash(_ path: String) throws -> String {
+        guard let data = FileManager.default.contents(atPath: path) else { throw CLIError("\(path): cannot read") }
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in data { h = (h ^ UInt64(byte)) &* 0x100_0000_01b3 }
+        return String(h, radix: 16)
+    }
+}

@@ -1,0 +1,102 @@
+import Foundation
+
+/// A researcher's own model and motion as an imitation task (`--model FILE --reference FILE --actuation torque|muscle`).
+public struct CustomTaskSpec: Equatable, Sendable {
+    /// Built-in model name (gait2d, gait3d) or a path to an `.osim` file or a bioimitate `.json` spec.
+    public var model: String
+    /// OpenSim motion (`.mot`/`.sto`), or nil for a built-in model's own walking reference.
+    public var reference: String?
+    public var actuation: EnvironmentSpec.Actuation
+
+    public init(model: String, reference: String?, actuation: EnvironmentSpec.Actuation) {
+        self.model = model; self.reference = reference; self.actuation = actuation
+    }
+
+    /// The task's ID: model and motion file stems and the actuation, e.g. `gait2392_thelen2003muscle+subject01_walk1_ik-Torque`.
+    public var id: String {
+        let stem = { (path: String) in URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent }
+        return "\(stem(model))+\(reference.map(stem) ?? "walking")-\(actuation.rawValue)"
+    }
+}
+
+extension EnvironmentRegistry {
+    /// The imitation task of a custom model and motion. A model without contact geometry gets the foot contact of
+    /// `withRestoredFootContact` (three spheres per foot on calcn and toes); a gait motion (a cycle is detected and
+    /// the file covers it) becomes three repetitions of a Fourier fit of its first cycle, any other motion is one
+    /// episode as recorded. Model coordinates the motion lacks are held at their defaults and not scored.
+    public static func task(custom spec: CustomTaskSpec, config: EnvironmentConfig) throws -> (task: ImitationTask, notes: [String]) {
+        var model = try Model.load(spec.model)
+        var notes: [String] = []
+        if model.contactGeometry.spheres.isEmpty {
+            model = try model.withRestoredFootContact()
+            notes.append("\(model.name) has no contact geometry: added three spheres per foot on calcn_r/l and toes_r/l (docs/extending.md)")
+        }
+        switch spec.actuation {
+        case .torque: model = model.torqueDriven()
+        case .muscle:
+            guard !model.muscles.isEmpty else { throw SimError.invalid("\(spec.model) has no muscles: use --actuation torque") }
+        }
+        let reference: ReferenceMotion
+        var missing: [String] = []
+        if let path = spec.reference {
+            (reference, missing) = try prepared(path: path, model: model, step: config.stepSize)
+        } else {
+            guard Model.builtinNames.contains(spec.model) else { throw SimError.invalid("--model \(spec.model) needs --reference FILE.mot") }
+            reference = try ReferenceMotion.periodic(try builtinCycle(spec.model == "gait2d" ? "walking2d" : "walking3d"), model: model, step: config.stepSize)
+        }
+        notes += reference.notes
+        guard let torso = model.bodyIndex("torso") else { throw SimError.invalid("\(model.name): an imitation model needs bodies 'pelvis' and 'torso'") }
+        // Fallen: the torso origin below 70 % of its lowest height in the reference (the built-in walking tasks'
+        // fixed 0.75 m is about 72 % of theirs), so the rule scales with the subject.
+        let lowest = reference.trackedBodies.firstIndex(of: torso).map { k in
+            (0..<reference.frameCount).map { reference.bodyPositions[$0 * reference.trackedBodies.count + k].y }.min()!
+        } ?? 1
+        let actuated = model.forces.compactMap { ($0 as? CoordinateActuator)?.coordinate }
+        let gains = actuated.map { ImitationTask.gains(for: model.coordinates[$0].name) }
+        let inertia = effectiveInertias(model, q: reference.positions(at: 0))
+        let task = ImitationTask(id: spec.id, model: model, reference: reference, pdGains: gains, minimumTorsoHeight: 0.7 * lowest,
+                                 summary: "\(model.name)\(spec.actuation == .torque ? ", torque-driven" : "") imitating \(spec.reference ?? reference.name)",
+                                 untracked: Set(missing.compactMap { model.coordinateIndex($0) }),
+                                 stablePDInertias: actuated.map { inertia[$0] })
+        return (task, notes)
+    }
+
+    /// Each unlocked coordinate's effective inertia at pose q, 1 / (M⁻¹)ᵢᵢ over the unlocked coordinates: what a
+    /// torque on it alone accelerates against with everything else free (kg·m² or kg).
+    static func effectiveInertias(_ model: Model, q: [Double]) -> [Double] {
+        var d = SimData(model: model)
+        d.q = q
+        let full = model.massMatrix(&d), n = model.coordinateCount
+        let free = (0..<n).filter { !model.coordinates[$0].locked }, m = free.count
+        var a = [Double](repeating: 0, count: m * m), pivots = [Int](repeating: 0, count: m)
+        for (i, r) in free.enumerated() { for (j, c) in free.enumerated() { a[i * m + j] = full[r * n + c] } }
+        var inertia = [Double](repeating: .infinity, count: n)
+        guard a.withUnsafeMutableBufferPointer({ a in pivots.withUnsafeMutableBufferPointer { DenseLU.factor(a, m, pivots: $0) } }) else { return inertia }
+        for (i, c) in free.enumerated() {
+            var e = [Double](repeating: 0, count: m)
+            e[i] = 1
+            a.withUnsafeBufferPointer { a in pivots.withUnsafeBufferPointer { p in e.withUnsafeMutableBufferPointer { DenseLU.solve(a, m, pivots: p, $0) } } }
+            inertia[c] = 1 / e[i]
+        }
+        return inertia
+    }
+
+    /// A motion file prepared for imitation on `model`: a detected gait cycle repeated three times (Fourier fit), else
+    /// the whole recording. Returns the reference and the model coordinates the file has no column for.
+    static func prepared(path: String, model: Model, step: Double) throws -> (ReferenceMotion, missing: [String]) {
+        let table = try MotionTable.read(path: path)
+        guard table.time.count >= 2 else { throw SimError.invalid("\(path): \(table.time.count) sample(s); a motion needs at least two") }
+        let mapped = try MappedMotion(table: table, model: model, step: 0.005, smoothing: 0.008, source: path)
+        let angles = model.coordinates.indices.filter { model.coordinates[$0].motion == .rotational && !model.coordinates[$0].locked && !model.coordinates[$0].name.hasPrefix("pelvis") }
+        let duration = Double(mapped.samples.count - 1) * mapped.step
+        if let period = GaitCycle.detect(names: angles.map { model.coordinates[$0].name }, samples: mapped.samples.map { row in angles.map { row[$0] } }, step: mapped.step),
+           duration >= 0.95 * period {
+            let name = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
+            let (cycle, _, _) = try FourierCycle.fit(recording: path, model: model, name: name, source: path)
+            let periodic = try ReferenceMotion.periodic(cycle, model: model, step: step)
+            let notes = mapped.notes + [String(format: "gait cycle of %.3f s detected: the reference is 3 repetitions of a Fourier fit of its first cycle", period)]
+            return (periodic.noting(notes), mapped.missing)
+        }
+        return (try ReferenceMotion.recording(path: path, model: model, step: step, allowMissing: true), mapped.missing)
+    }
+}

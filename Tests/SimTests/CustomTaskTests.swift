@@ -1,0 +1,115 @@
+import Foundation
+import XCTest
+@testable import Sim
+
+/// A researcher's own model and motion as an imitation task (`EnvironmentRegistry.task(custom:)`), on OpenSim's gait2392
+/// (no contact in the file) and the shared IK recording it comes with.
+final class CustomTaskTests: XCTestCase {
+    static let gait2392 = ReferenceTable.models.appendingPathComponent("opensim-models/Gait2392_Simbody/gait2392_thelen2003muscle.osim").path
+    static let walk = ReferenceTable.models.deletingLastPathComponent().appendingPathComponent("motions/subject01_walk1_ik.mot").path
+
+    private func requireSharedData() throws {
+        try XCTSkipUnless(FileManager.default.fileExists(atPath: Self.gait2392) && FileManager.default.fileExists(atPath: Self.walk), "shared data not present")
+    }
+
+    private func temporaryFile(_ name: String) -> String {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("bioimitate-custom-\(UUID().uuidString)-\(name)")
+        addTeardownBlock { try? FileManager.default.removeItem(at: url) }
+        return url.path
+    }
+
+    func testTorqueDrivenGait2392WalksTheDetectedCycleWithAddedFootContact() throws {
+        try requireSharedData()
+        let spec = CustomTaskSpec(model: Self.gait2392, reference: Self.walk, actuation: .torque)
+        let (task, notes) = try EnvironmentRegistry.task(custom: spec, config: EnvironmentConfig())
+        XCTAssertEqual(task.id, "gait2392_thelen2003muscle+subject01_walk1_ik-Torque")
+        XCTAssertEqual(task.model.contactGeometry.spheres.count, 6)
+        XCTAssertTrue(notes.contains { $0.contains("no contact geometry") }, "\(notes)")
+        XCTAssertTrue(notes.contains { $0.contains("treadmill") }, "the IK file keeps the pelvis in place: \(notes)")
+        // One stride recorded (1.2 s at 60 Hz), three cycles imitated.
+        XCTAssertEqual(task.reference.cycleDuration, 1.23, accuracy: 0.05)
+        XCTAssertEqual(task.reference.duration, 3 * task.reference.cycleDuration, accuracy: 0.011)
+        // An actuator on every unlocked rotational coordinate, pelvis rotations included, none on translations.
+        let rotational = task.model.coordinates.filter { $0.motion == .rotational && !$0.locked }.map(\.name)
+        let actuated = task.model.forces.compactMap { $0 as? CoordinateActuator }.map { task.model.coordinates[$0.coordinate].name }
+        XCTAssertEqual(actuated, rotational)
+        XCTAssertTrue(actuated.contains("pelvis_tilt") && actuated.contains("mtp_angle_r"))
+        XCTAssertTrue(task.model.muscles.isEmpty)
+        // Stable PD inertias: the toes are orders of magnitude lighter than the hips.
+        let inertia = try XCTUnwrap(task.stablePDInertias)
+        let toe = inertia[actuated.firstIndex(of: "mtp_angle_r")!], hip = inertia[actuated.firstIndex(of: "hip_flexion_r")!]
+        XCTAssertLessThan(toe * 100, hip)
+        XCTAssertGreaterThan(toe, 0)
+    }
+
+    /// Plain PD held over the 0.01 s control step diverges on gait2392's light feet; stable PD tracks the reference pose.
+    func testStablePDKeepsLightSegmentsFinite() throws {
+        try requireSharedData()
+        var config = EnvironmentConfig()
+        config.mode = .test
+        let (task, _) = try EnvironmentRegistry.task(custom: CustomTaskSpec(model: Self.gait2392, reference: Self.walk, actuation: .torque), config: config)
+        let plain = ImitationTask(id: task.id, model: task.model, reference: task.reference, pdGains: task.pdGains,
+                                  minimumTorsoHeight: task.minimumTorsoHeight, summary: task.summary)
+        func steps(_ task: ImitationTask) throws -> (Int, String?) {
+            let env = try ImitationEnvironment(task: task, config: config)
+            var obs = [Float](repeating: 0, count: env.observationSize), action = [Float](repeating: 0, count: env.actionSize)
+            env.reset(seed: 0, observation: &obs)
+            for k in 0..<30 {
+                for (i, c) in env.actionCoordinates.enumerated() { action[i] = Float(env.reference.position(env.frame + 1, c)) }
+                if env.step(action, observation: &obs).terminated { return (k, env.info.fallReason) }
+            }
+            return (30, nil)
+        }
+        let (stable, reason) = try steps(task)
+        XCTAssertEqual(stable, 30, reason ?? "")
+        let (held, heldReason) = try steps(plain)
+        XCTAssertLessThan(held, 5, "plain PD on the toes was expected to blow up")
+        XCTAssertTrue(heldReason?.contains("acceleration") ?? false, heldReason ?? "")
+    }
+
+    func testCoordinatesTheMotionLacksAreHeldAndNotScored() throws {
+        try requireSharedData()
+        let table = try MotionTable.read(path: Self.walk)
+        let dropped = ["lumbar_bending", "lumbar_rotation"]
+        let keep = table.labels.indices.filter { !dropped.contains(table.labels[$0]) }
+        let path = temporaryFile("walk.mot")
+        try MotionTable(name: "walk", labels: keep.map { table.labels[$0] }, time: table.time, rows: table.rows.map { r in keep.map { r[$0] } },
+                        inDegrees: table.inDegrees).write(path: path)
+        let (task, notes) = try EnvironmentRegistry.task(custom: CustomTaskSpec(model: Self.gait2392, reference: path, actuation: .torque),
+                                                         config: EnvironmentConfig())
+        for name in dropped {
+            let c = try XCTUnwrap(task.model.coordinateIndex(name))
+            XCTAssertTrue(task.untracked.contains(c))
+            XCTAssertTrue(notes.contains { $0.contains(name) && $0.contains("held at its default") }, "\(notes)")
+            XCTAssertEqual(task.reference.position(17, c), task.model.coordinates[c].defaultValue)
+        }
+        let env = try ImitationEnvironment(task: task, config: EnvironmentConfig())
+        XCTAssertFalse(env.observationNames.contains("q:lumbar_bending"))
+        XCTAssertTrue(env.observationNames.contains("q:lumbar_extension"))
+        XCTAssertFalse(env.trackedCoordinates.contains { dropped.contains(task.model.coordinates[$0].name) })
+    }
+
+    func testBadInputGetsOneLine() throws {
+        try requireSharedData()
+        func message(_ model: String, _ reference: String?) -> String {
+            do { _ = try EnvironmentRegistry.task(custom: CustomTaskSpec(model: model, reference: reference, actuation: .torque), config: EnvironmentConfig()); return "" }
+            catch { return "\(error)" }
+        }
+        // A motion naming none of the model's coordinates.
+        let unrelated = temporaryFile("unrelated.mot")
+        try MotionTable(name: "x", labels: ["elbow_flex", "wrist_dev"], time: [0, 0.01, 0.02], rows: [[1, 2], [1, 2], [1, 2]], inDegrees: true).write(path: unrelated)
+        XCTAssertTrue(message(Self.gait2392, unrelated).contains("no column names a coordinate"), message(Self.gait2392, unrelated))
+        // A motion shorter than two samples.
+        let single = temporaryFile("single.mot")
+        try MotionTable(name: "x", labels: ["knee_angle_r"], time: [0], rows: [[10]], inDegrees: true).write(path: single)
+        XCTAssertTrue(message(Self.gait2392, single).contains("a motion needs at least two"), message(Self.gait2392, single))
+        // A model without foot bodies, where contact must be added.
+        let pendulum = ReferenceTable.models.appendingPathComponent("opensim-models/DoublePendulum/double_pendulum.osim").path
+        XCTAssertTrue(message(pendulum, Self.walk).contains("foot contact needs bodies calcn_r"), message(pendulum, Self.walk))
+        // A file model without a motion.
+        XCTAssertTrue(message(Self.gait2392, nil).contains("needs --reference"), message(Self.gait2392, nil))
+        for m in [message(Self.gait2392, unrelated), message(Self.gait2392, single), message(pendulum, Self.walk)] {
+            XCTAssertFalse(m.contains("\n"), m)
+        }
+    }
+}
