@@ -97,13 +97,41 @@ public func biEnvID(_ index: Int32) -> UnsafePointer<CChar>? {
 @_cdecl("bi_env_create")
 public func biEnvCreate(_ id: UnsafePointer<CChar>?, _ configJSON: UnsafePointer<CChar>?, _ reference: UnsafePointer<CChar>?) -> OpaquePointer? {
     guard let id else { _ = fail("bi_env_create: id is NULL"); return nil }
+    return createHandle(configJSON) { config in
+        try EnvironmentRegistry.make(id: String(cString: id), config: config, referencePath: reference.map { String(cString: $0) })
+    }
+}
+
+@_cdecl("bi_env_create_custom")
+public func biEnvCreateCustom(_ model: UnsafePointer<CChar>?, _ actuation: UnsafePointer<CChar>?, _ configJSON: UnsafePointer<CChar>?,
+                              _ reference: UnsafePointer<CChar>?) -> OpaquePointer? {
+    guard let model else { _ = fail("bi_env_create_custom: model is NULL"); return nil }
+    return createHandle(configJSON) { config in
+        let spec = try customSpec(model: String(cString: model), actuation: actuation.map { String(cString: $0) }, reference: reference.map { String(cString: $0) })
+        return try ImitationEnvironment(task: try EnvironmentRegistry.task(custom: spec, config: config).task, config: config)
+    }
+}
+
+/// The custom task of `bi_env_create_custom`: actuation "muscle", "torque", or NULL for muscle when the model has muscles.
+func customSpec(model: String, actuation: String?, reference: String?) throws -> CustomTaskSpec {
+    let kind: EnvironmentSpec.Actuation
+    switch actuation {
+    case "muscle": kind = .muscle
+    case "torque": kind = .torque
+    case nil: kind = try Model.load(model).muscles.isEmpty ? .torque : .muscle
+    case let other?: throw SimError.invalid("actuation '\(other)': must be muscle or torque")
+    }
+    return CustomTaskSpec(model: model, reference: reference, actuation: kind)
+}
+
+/// A handle for the environment `build` makes with the config of `configJSON` (NULL: the defaults), or NULL and the error.
+func createHandle(_ configJSON: UnsafePointer<CChar>?, _ build: (EnvironmentConfig) throws -> ImitationEnvironment) -> OpaquePointer? {
     do {
         var config = EnvironmentConfig()
         if let configJSON {
             config = try ConfigLoader.load(config, json: Data(String(cString: configJSON).utf8), source: "config_json") { $0.firstProblem() }
         }
-        let env = try EnvironmentRegistry.make(id: String(cString: id), config: config, referencePath: reference.map { String(cString: $0) })
-        return OpaquePointer(Unmanaged.passRetained(EnvHandle(env)).toOpaque())
+        return OpaquePointer(Unmanaged.passRetained(EnvHandle(try build(config))).toOpaque())
     } catch {
         _ = fail("\(error)")
         return nil

@@ -123,10 +123,21 @@ private func vector(_ pointer: OpaquePointer?) -> VectorHandle? {
 @_cdecl("bi_vec_create")
 public func biVecCreate(_ id: UnsafePointer<CChar>?, _ configJSON: UnsafePointer<CChar>?, _ reference: UnsafePointer<CChar>?,
                         _ count: Int32, _ threads: Int32) -> OpaquePointer? {
+    createVector(count, threads) { biEnvCreate(id, configJSON, reference) }
+}
+
+@_cdecl("bi_vec_create_custom")
+public func biVecCreateCustom(_ model: UnsafePointer<CChar>?, _ actuation: UnsafePointer<CChar>?, _ configJSON: UnsafePointer<CChar>?,
+                              _ reference: UnsafePointer<CChar>?, _ count: Int32, _ threads: Int32) -> OpaquePointer? {
+    createVector(count, threads) { biEnvCreateCustom(model, actuation, configJSON, reference) }
+}
+
+/// `count` copies from `create` (a bi_env handle or NULL with the error set) stepped on `threads` threads (0: one per core).
+private func createVector(_ count: Int32, _ threads: Int32, _ create: () -> OpaquePointer?) -> OpaquePointer? {
     guard count >= 1, count < 1 << 20 else { _ = fail("bi_vec_create: num_envs must be between 1 and 2^20, got \(count)"); return nil }
     var copies: [EnvHandle] = []
     for _ in 0..<count {
-        guard let pointer = biEnvCreate(id, configJSON, reference) else { return nil }
+        guard let pointer = create() else { return nil }
         copies.append(Unmanaged<EnvHandle>.fromOpaque(UnsafeRawPointer(pointer)).takeRetainedValue())
     }
     let workers = threads > 0 ? Int(threads) : ProcessInfo.processInfo.activeProcessorCount

@@ -21,6 +21,10 @@ const char *bi_env_id(int index);
 /* Creates an environment. config_json: NULL or a JSON object over configs/env_default.json's keys;
  * reference_path: NULL or an OpenSim .mot/.sto to imitate instead of the built-in reference. */
 bi_env *bi_env_create(const char *id, const char *config_json, const char *reference_path);
+/* Creates an environment from your own model and motion (as `bioimitate train --model`): model is gait2d, gait3d,
+ * an .osim or a bioimitate .json spec; actuation "muscle", "torque" or NULL (muscle when the model has muscles);
+ * reference_path the .mot/.sto to imitate (NULL only for a built-in model, which then walks). */
+bi_env *bi_env_create_custom(const char *model, const char *actuation, const char *config_json, const char *reference_path);
 void bi_env_close(bi_env *env);
 
 int bi_env_observation_size(const bi_env *env);
@@ -53,6 +57,9 @@ const char *bi_env_fall_reason(bi_env *env);
  * restarted by each bi_vec_reset seed (the reset itself uses the seed as bi_env_reset does). */
 typedef struct bi_vec bi_vec;
 bi_vec *bi_vec_create(const char *id, const char *config_json, const char *reference_path, int num_envs, int num_threads);
+/* num_envs copies of bi_env_create_custom's environment. */
+bi_vec *bi_vec_create_custom(const char *model, const char *actuation, const char *config_json, const char *reference_path,
+                             int num_envs, int num_threads);
 void bi_vec_close(bi_vec *vec);
 int bi_vec_num_envs(const bi_vec *vec);
 int bi_vec_num_threads(const bi_vec *vec);

@@ -12,12 +12,22 @@ INFO_NAMES = ["imitation", "effort", "smoothness", "weighted_imitation", "weight
               "joint_rmse_deg", "com_error_m", "power_w", "frame"]
 
 
-def create(constructor, env_id, config, reference, render_mode, *extra):
-    """A native handle from `constructor` (bi_env_create or bi_vec_create), or the library's error."""
+def create(constructor, env_id, config, reference, render_mode, *extra, model=None, actuation=None):
+    """A native handle from `constructor` ("bi_env_create" or "bi_vec_create"; with `model`, their `_custom`
+    variants for your own model and motion), or the library's error."""
     if render_mode is not None:
         raise ValueError(f"render_mode {render_mode!r} is not supported; use `bioimitate rollout` for reports")
+    if (env_id is None) == (model is None):
+        raise ValueError("give exactly one of env_id or model")
+    if actuation is not None and model is None:
+        raise ValueError("actuation applies to model")
     text = json.dumps(config).encode() if config is not None else None
-    handle = constructor(env_id.encode(), text, reference.encode() if reference else None, *extra)
+    encoded = reference.encode() if reference else None
+    if model is not None:
+        handle = getattr(lib, constructor + "_custom")(str(model).encode(), actuation.encode() if actuation else None, text,
+                                                       encoded, *extra)
+    else:
+        handle = getattr(lib, constructor)(env_id.encode(), text, encoded, *extra)
     if not handle:
         raise BioimitateError(lib.bi_last_error().decode())
     return ctypes.c_void_p(handle)
@@ -41,12 +51,13 @@ class Layout:
 class ImitationEnv(gym.Env):
     """Flat float32 observations and actions (see `observation_names` and `action_names`); reward terms, tracking
     error and the fall reason in `info`. `config` is a dict over configs/env_default.json's keys; `reference` an
-    OpenSim .mot/.sto to imitate instead of the built-in reference."""
+    OpenSim .mot/.sto to imitate instead of the built-in reference. Your own model instead of an ID:
+    `ImitationEnv(model="my.osim", reference="walk_ik.mot", actuation="torque")`, as `bioimitate train --model`."""
 
     metadata = {"render_modes": []}
 
-    def __init__(self, env_id, config=None, reference=None, render_mode=None):
-        self._handle = create(lib.bi_env_create, env_id, config, reference, render_mode)
+    def __init__(self, env_id=None, config=None, reference=None, render_mode=None, model=None, actuation=None):
+        self._handle = create("bi_env_create", env_id, config, reference, render_mode, model=model, actuation=actuation)
         self.env_id = env_id
         layout = Layout(self._handle)
         self.observation_space, self.action_space = layout.observation_space, layout.action_space

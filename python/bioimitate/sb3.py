@@ -15,9 +15,9 @@ from .vector import ImitationVectorEnv
 
 class SB3VecEnv(VecEnv):
     """`num_envs` copies of `env_id` stepped in one native call; kwargs go to ImitationVectorEnv (config,
-    reference, num_threads)."""
+    reference, num_threads, or model and actuation for your own model)."""
 
-    def __init__(self, env_id, num_envs=8, seed=0, **kwargs):
+    def __init__(self, env_id=None, num_envs=8, seed=0, **kwargs):
         self.venv = ImitationVectorEnv(env_id, num_envs=num_envs, autoreset_mode=gym.vector.AutoresetMode.SAME_STEP, **kwargs)
         space = self.venv.single_action_space
         self._low, self._high = space.low.astype(np.float64), space.high.astype(np.float64)

@@ -20,11 +20,13 @@ class ImitationVectorEnv(gym.vector.VectorEnv):
 
     metadata = {"autoreset_mode": gym.vector.AutoresetMode.NEXT_STEP, "render_modes": []}
 
-    def __init__(self, env_id, num_envs=1, config=None, reference=None, num_threads=0,
-                 autoreset_mode=gym.vector.AutoresetMode.NEXT_STEP, render_mode=None, max_episode_steps=None):
+    def __init__(self, env_id=None, num_envs=1, config=None, reference=None, num_threads=0,
+                 autoreset_mode=gym.vector.AutoresetMode.NEXT_STEP, render_mode=None, max_episode_steps=None,
+                 model=None, actuation=None):
         if max_episode_steps is not None:
             raise ValueError("max_episode_steps is not supported; set the episode length with config={'horizon': N}")
-        self._handle = create(lib.bi_vec_create, env_id, config, reference, render_mode, int(num_envs), int(num_threads))
+        self._handle = create("bi_vec_create", env_id, config, reference, render_mode, int(num_envs), int(num_threads),
+                              model=model, actuation=actuation)
         mode = gym.vector.AutoresetMode(autoreset_mode)
         if mode not in (gym.vector.AutoresetMode.NEXT_STEP, gym.vector.AutoresetMode.SAME_STEP):
             raise ValueError(f"autoreset_mode {mode} is not supported (NEXT_STEP or SAME_STEP)")
@@ -107,6 +109,7 @@ class ImitationVectorEnv(gym.vector.VectorEnv):
         self.close_extras()
 
 
-def make_vec(env_id, num_envs=1, **kwargs):
-    """`num_envs` copies of `env_id` stepped in one native call (see ImitationVectorEnv for kwargs)."""
+def make_vec(env_id=None, num_envs=1, **kwargs):
+    """`num_envs` copies of `env_id` (or of `model=`, `reference=`, `actuation=`) stepped in one native call (see
+    ImitationVectorEnv for kwargs)."""
     return ImitationVectorEnv(env_id, num_envs=num_envs, **kwargs)
