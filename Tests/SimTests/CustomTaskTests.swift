@@ -89,6 +89,21 @@ final class CustomTaskTests: XCTestCase {
         XCTAssertFalse(env.trackedCoordinates.contains { dropped.contains(task.model.coordinates[$0].name) })
     }
 
+    /// OpenSim 4 writes states with column paths (`/jointset/JOINT/COORDINATE/value` and `/speed`): same reference.
+    func testOpenSim4ColumnPathsGiveTheSameReference() throws {
+        try requireSharedData()
+        let table = try MotionTable.read(path: Self.walk)
+        let path = temporaryFile("paths.sto")
+        let labels = table.labels.map { "/jointset/j/\($0)/value" } + ["/jointset/j/knee_angle_r/speed"]
+        try MotionTable(name: "paths", labels: labels, time: table.time, rows: table.rows.map { $0 + [0] }, inDegrees: table.inDegrees).write(path: path)
+        let config = EnvironmentConfig()
+        let plain = try EnvironmentRegistry.task(custom: CustomTaskSpec(model: Self.gait2392, reference: Self.walk, actuation: .torque), config: config)
+        let paths = try EnvironmentRegistry.task(custom: CustomTaskSpec(model: Self.gait2392, reference: path, actuation: .torque), config: config)
+        XCTAssertEqual(plain.task.reference.positions, paths.task.reference.positions)
+        XCTAssertTrue(paths.task.untracked.isEmpty)
+        XCTAssertFalse(paths.notes.contains { $0.contains("ignored") }, "\(paths.notes)")
+    }
+
     func testBadInputGetsOneLine() throws {
         try requireSharedData()
         func message(_ model: String, _ reference: String?) -> String {

@@ -23,7 +23,7 @@ struct MappedMotion {
         var scale = [Double](repeating: 1, count: n)
         var notes: [String] = [], missing: [String] = []
         for (c, coordinate) in model.coordinates.enumerated() {
-            guard let j = table.column(coordinate.name) else {
+            guard let j = table.coordinateColumn(coordinate.name) else {
                 if !coordinate.locked {
                     notes.append("\(coordinate.name) is not in \(source); held at its default \(coordinate.defaultValue)")
                     missing.append(coordinate.name)
@@ -41,7 +41,8 @@ struct MappedMotion {
                 notes.append("\(coordinate.name): values fit the model's range only negated; negated")
             }
         }
-        let ignored = table.labels.filter { model.coordinateIndex($0) == nil }
+        // OpenSim 4 state files also carry each coordinate's speed, which the mapping differentiates itself.
+        let ignored = table.labels.indices.filter { j in !columns.contains(j) && !table.labels[j].hasSuffix("/speed") }.map { table.labels[$0] }
         if !ignored.isEmpty { notes.append("columns not in the model, ignored: \(ignored.joined(separator: ", "))") }
         guard columns.contains(where: { $0 != nil }) else {
             throw SimError.invalid("\(source): no column names a coordinate of model \(model.name)")

@@ -17,6 +17,10 @@ public struct MotionTable: Equatable, Sendable {
     }
 
     public func column(_ label: String) -> Int? { labels.firstIndex(of: label) }
+    /// The column of coordinate `name`: its own label, or OpenSim 4's state path `/jointset/JOINT/name/value`.
+    public func coordinateColumn(_ name: String) -> Int? {
+        column(name) ?? labels.firstIndex { $0.hasPrefix("/") && $0.hasSuffix("/\(name)/value") }
+    }
     public func values(_ label: String) -> [Double]? { column(label).map { c in rows.map { $0[c] } } }
 
     public static func read(path: String) throws -> MotionTable {
