@@ -29,42 +29,45 @@ final class CustomTaskTests: XCTestCase {
         // One stride recorded (1.2 s at 60 Hz), three cycles imitated.
         XCTAssertEqual(task.reference.cycleDuration, 1.23, accuracy: 0.05)
         XCTAssertEqual(task.reference.duration, 3 * task.reference.cycleDuration, accuracy: 0.011)
-        // An actuator on every unlocked rotational coordinate, pelvis rotations included, none on translations.
+        // A servo on every unlocked rotational coordinate, pelvis rotations included, none on translations.
         let rotational = task.model.coordinates.filter { $0.motion == .rotational && !$0.locked }.map(\.name)
-        let actuated = task.model.forces.compactMap { $0 as? CoordinateActuator }.map { task.model.coordinates[$0.coordinate].name }
-        XCTAssertEqual(actuated, rotational)
-        XCTAssertTrue(actuated.contains("pelvis_tilt") && actuated.contains("mtp_angle_r"))
-        XCTAssertTrue(task.model.muscles.isEmpty)
-        // Stable PD inertias: the toes are orders of magnitude lighter than the hips.
-        let inertia = try XCTUnwrap(task.stablePDInertias)
-        let toe = inertia[actuated.firstIndex(of: "mtp_angle_r")!], hip = inertia[actuated.firstIndex(of: "hip_flexion_r")!]
-        XCTAssertLessThan(toe * 100, hip)
-        XCTAssertGreaterThan(toe, 0)
+        let servos = task.model.forces.compactMap { $0 as? PDServo }
+        XCTAssertEqual(servos.map { task.model.coordinates[$0.coordinate].name }, rotational)
+        XCTAssertTrue(rotational.contains("pelvis_tilt") && rotational.contains("mtp_angle_r"))
+        XCTAssertTrue(task.model.muscles.isEmpty && task.pdGains.isEmpty)
+        let env = try ImitationEnvironment(task: task, config: EnvironmentConfig())
+        XCTAssertEqual(env.actionNames, rotational)
+        XCTAssertTrue(env.isTorqueDriven)
     }
 
-    /// Plain PD held over the 0.01 s control step diverges on gait2392's light feet; stable PD tracks the reference pose.
-    func testStablePDKeepsLightSegmentsFinite() throws {
+    /// A PD torque held over the 0.01 s control step diverges on gait2392's light feet (toes: about 1e-4 kg·m²);
+    /// the servo, acting at every integrator stage, follows the reference pose.
+    func testServosKeepLightSegmentsStableWhereHeldPDTorquesDiverge() throws {
         try requireSharedData()
         var config = EnvironmentConfig()
         config.mode = .test
         let (task, _) = try EnvironmentRegistry.task(custom: CustomTaskSpec(model: Self.gait2392, reference: Self.walk, actuation: .torque), config: config)
-        let plain = ImitationTask(id: task.id, model: task.model, reference: task.reference, pdGains: task.pdGains,
-                                  minimumTorsoHeight: task.minimumTorsoHeight, summary: task.summary)
-        func steps(_ task: ImitationTask) throws -> (Int, String?) {
+        let heldModel = task.model.removing { $0 is PDServo }.torqueDriven()
+        let gains = heldModel.forces.compactMap { $0 as? CoordinateActuator }.map { ImitationTask.gains(for: heldModel.coordinates[$0.coordinate].name) }
+        let held = ImitationTask(id: task.id, model: heldModel, reference: task.reference, pdGains: gains,
+                                 minimumTorsoHeight: task.minimumTorsoHeight, summary: task.summary)
+        func run(_ task: ImitationTask) throws -> (steps: Int, reason: String?, torques: [Double]) {
             let env = try ImitationEnvironment(task: task, config: config)
             var obs = [Float](repeating: 0, count: env.observationSize), action = [Float](repeating: 0, count: env.actionSize)
             env.reset(seed: 0, observation: &obs)
             for k in 0..<30 {
                 for (i, c) in env.actionCoordinates.enumerated() { action[i] = Float(env.reference.position(env.frame + 1, c)) }
-                if env.step(action, observation: &obs).terminated { return (k, env.info.fallReason) }
+                if env.step(action, observation: &obs).terminated { return (k, env.info.fallReason, env.actuatorInputs()) }
             }
-            return (30, nil)
+            return (30, nil, env.actuatorInputs())
         }
-        let (stable, reason) = try steps(task)
-        XCTAssertEqual(stable, 30, reason ?? "")
-        let (held, heldReason) = try steps(plain)
-        XCTAssertLessThan(held, 5, "plain PD on the toes was expected to blow up")
-        XCTAssertTrue(heldReason?.contains("acceleration") ?? false, heldReason ?? "")
+        let servo = try run(task)
+        XCTAssertEqual(servo.steps, 30, servo.reason ?? "")
+        // Recordings see the servos' torques (within the clip), not their targets.
+        XCTAssertTrue(servo.torques.allSatisfy { abs($0) <= config.maxActuation } && servo.torques.contains { abs($0) > 1 }, "\(servo.torques)")
+        let plain = try run(held)
+        XCTAssertLessThan(plain.steps, 5, "held PD torques on the toes were expected to blow up")
+        XCTAssertTrue(plain.reason?.contains("acceleration") ?? false, plain.reason ?? "")
     }
 
     func testCoordinatesTheMotionLacksAreHeldAndNotScored() throws {
@@ -122,7 +125,7 @@ final class CustomTaskTests: XCTestCase {
         let pendulum = ReferenceTable.models.appendingPathComponent("opensim-models/DoublePendulum/double_pendulum.osim").path
         XCTAssertTrue(message(pendulum, Self.walk).contains("foot contact needs bodies calcn_r"), message(pendulum, Self.walk))
         // A file model without a motion.
-        XCTAssertTrue(message(Self.gait2392, nil).contains("needs --reference"), message(Self.gait2392, nil))
+        XCTAssertTrue(message(Self.gait2392, nil).contains("needs a reference motion"), message(Self.gait2392, nil))
         for m in [message(Self.gait2392, unrelated), message(Self.gait2392, single), message(pendulum, Self.walk)] {
             XCTAssertFalse(m.contains("\n"), m)
         }

@@ -78,6 +78,39 @@ public final class CoordinateActuator: ForceElement {
     }
 }
 
+/// A position servo on one coordinate: torque kp·(target − q) − kd·q̇, clipped to ±maxTorque, with the target as its
+/// control. Unlike a PD torque computed once per control step and held, it acts at every integrator stage (a servo
+/// with a fast inner loop, as MuJoCo's position actuators), so it stays stable on segments whose inertia is far too
+/// small for a torque held over 0.01 s (kd·Δt/I > 2: the toes and subtalar joints of OpenSim's gait2392). Output:
+/// the torque (N·m). The clip is a kink the step control does not seek out; it only changes the torque's slope.
+public final class PDServo: ForceElement {
+    public let name: String
+    public let coordinate: Int
+    public let kp: Double, kd: Double, maxTorque: Double
+    public var controlCount: Int { 1 }
+    public var outputCount: Int { 1 }
+
+    public init(name: String, coordinate: Int, kp: Double, kd: Double, maxTorque: Double) {
+        self.name = name; self.coordinate = coordinate; self.kp = kp; self.kd = kd; self.maxTorque = maxTorque
+    }
+
+    @inline(__always) func torque(target: Double, q: Double, u: Double) -> Double {
+        min(max(kp * (target - q) - kd * u, -maxTorque), maxTorque)
+    }
+
+    public func apply(model: Model, data d: inout SimData, slots: ForceSlots, stateRates: inout [Double]) {
+        let t = torque(target: d.controls[slots.control], q: d.q[coordinate], u: d.u[coordinate])
+        d.scratch.outputs[slots.output] = t
+        d.applyGeneralizedForce(t, coordinate: coordinate)
+    }
+
+    public func addJacobian(model: Model, data d: inout SimData, slots: ForceSlots, into jacobian: inout StiffJacobian) {
+        let raw = kp * (d.controls[slots.control] - d.q[coordinate]) - kd * d.u[coordinate]
+        guard abs(raw) < maxTorque else { return }  // clipped: the torque does not change with the state
+        jacobian.addCoordinateForce(coordinate, dq: -kp, du: -kd)
+    }
+}
+
 /// A force on a body at a point, both in ground frame, switched on for a time window (perturbation pushes).
 public final class PointForce: ForceElement {
     public let name: String

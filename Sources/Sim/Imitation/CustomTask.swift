@@ -21,7 +21,8 @@ public struct CustomTaskSpec: Equatable, Sendable {
 
 extension EnvironmentRegistry {
     /// The imitation task of a custom model and motion. A model without contact geometry gets the foot contact of
-    /// `withRestoredFootContact` (three spheres per foot on calcn and toes); a gait motion (a cycle is detected and
+    /// `withRestoredFootContact` (three spheres per foot on calcn and toes); torque actuation is a `PDServo` on every
+    /// unlocked rotational coordinate (the action its target angle, built-in PD gains); a gait motion (a cycle is detected and
     /// the file covers it) becomes three repetitions of a Fourier fit of its first cycle, any other motion is one
     /// episode as recorded. Model coordinates the motion lacks are held at their defaults and not scored.
     public static func task(custom spec: CustomTaskSpec, config: EnvironmentConfig) throws -> (task: ImitationTask, notes: [String]) {
@@ -32,7 +33,7 @@ extension EnvironmentRegistry {
             notes.append("\(model.name) has no contact geometry: added three spheres per foot on calcn_r/l and toes_r/l (docs/extending.md)")
         }
         switch spec.actuation {
-        case .torque: model = model.torqueDriven()
+        case .torque: model = model.servoDriven(maxTorque: config.maxActuation, gains: ImitationTask.gains)
         case .muscle:
             guard !model.muscles.isEmpty else { throw SimError.invalid("\(spec.model) has no muscles: use --actuation torque") }
         }
@@ -41,7 +42,7 @@ extension EnvironmentRegistry {
         if let path = spec.reference {
             (reference, missing) = try prepared(path: path, model: model, step: config.stepSize)
         } else {
-            guard Model.builtinNames.contains(spec.model) else { throw SimError.invalid("--model \(spec.model) needs --reference FILE.mot") }
+            guard Model.builtinNames.contains(spec.model) else { throw SimError.invalid("model \(spec.model) needs a reference motion (.mot/.sto) to imitate") }
             reference = try ReferenceMotion.periodic(try builtinCycle(spec.model == "gait2d" ? "walking2d" : "walking3d"), model: model, step: config.stepSize)
         }
         notes += reference.notes
@@ -51,34 +52,10 @@ extension EnvironmentRegistry {
         let lowest = reference.trackedBodies.firstIndex(of: torso).map { k in
             (0..<reference.frameCount).map { reference.bodyPositions[$0 * reference.trackedBodies.count + k].y }.min()!
         } ?? 1
-        let actuated = model.forces.compactMap { ($0 as? CoordinateActuator)?.coordinate }
-        let gains = actuated.map { ImitationTask.gains(for: model.coordinates[$0].name) }
-        let inertia = effectiveInertias(model, q: reference.positions(at: 0))
-        let task = ImitationTask(id: spec.id, model: model, reference: reference, pdGains: gains, minimumTorsoHeight: 0.7 * lowest,
+        let task = ImitationTask(id: spec.id, model: model, reference: reference, pdGains: [], minimumTorsoHeight: 0.7 * lowest,
                                  summary: "\(model.name)\(spec.actuation == .torque ? ", torque-driven" : "") imitating \(spec.reference ?? reference.name)",
-                                 untracked: Set(missing.compactMap { model.coordinateIndex($0) }),
-                                 stablePDInertias: actuated.map { inertia[$0] })
+                                 untracked: Set(missing.compactMap { model.coordinateIndex($0) }))
         return (task, notes)
-    }
-
-    /// Each unlocked coordinate's effective inertia at pose q, 1 / (M⁻¹)ᵢᵢ over the unlocked coordinates: what a
-    /// torque on it alone accelerates against with everything else free (kg·m² or kg).
-    static func effectiveInertias(_ model: Model, q: [Double]) -> [Double] {
-        var d = SimData(model: model)
-        d.q = q
-        let full = model.massMatrix(&d), n = model.coordinateCount
-        let free = (0..<n).filter { !model.coordinates[$0].locked }, m = free.count
-        var a = [Double](repeating: 0, count: m * m), pivots = [Int](repeating: 0, count: m)
-        for (i, r) in free.enumerated() { for (j, c) in free.enumerated() { a[i * m + j] = full[r * n + c] } }
-        var inertia = [Double](repeating: .infinity, count: n)
-        guard a.withUnsafeMutableBufferPointer({ a in pivots.withUnsafeMutableBufferPointer { DenseLU.factor(a, m, pivots: $0) } }) else { return inertia }
-        for (i, c) in free.enumerated() {
-            var e = [Double](repeating: 0, count: m)
-            e[i] = 1
-            a.withUnsafeBufferPointer { a in pivots.withUnsafeBufferPointer { p in e.withUnsafeMutableBufferPointer { DenseLU.solve(a, m, pivots: p, $0) } } }
-            inertia[c] = 1 / e[i]
-        }
-        return inertia
     }
 
     /// A motion file prepared for imitation on `model`: a detected gait cycle repeated three times (Fourier fit), else

@@ -30,6 +30,7 @@ public final class ImitationEnvironment {
     let tracked: [Int]                 // coordinates whose angles are imitated and observed
     let actuatorControl: [Int]         // control index per action (muscle or coordinate actuator)
     let actuatedCoordinate: [Int]      // torque envs: coordinate per action
+    let servoOutputs: [Int]            // servo-driven envs: each action's torque output; empty for held PD torques
     let muscleForces: [(force: MuscleForce, state: Int, output: Int)]
     let metabolic: [MuscleMetabolicProperties]
     let energetics = UmbergerEnergetics()
@@ -83,7 +84,7 @@ public final class ImitationEnvironment {
         height = lowest.sphere >= 0 ? max(hip - lowest.height, 0.5) / 0.53 : 1.8
 
         var muscles: [(MuscleForce, Int, Int)] = [], controls: [Int] = [], coordinates: [Int] = [], names: [String] = []
-        var low: [Float] = [], high: [Float] = [], feet: [Int] = [], limits: [CoordinateLimitForce] = []
+        var low: [Float] = [], high: [Float] = [], feet: [Int] = [], limits: [CoordinateLimitForce] = [], servos: [Int] = []
         var push: Int?
         for (i, f) in model.forces.enumerated() {
             switch f {
@@ -94,6 +95,10 @@ public final class ImitationEnvironment {
                 let c = model.coordinates[a.coordinate]
                 controls.append(model.controlOffsets[i]); coordinates.append(a.coordinate); names.append(c.name)
                 low.append(Float(c.range.lowerBound)); high.append(Float(c.range.upperBound))
+            case let p as PDServo:
+                let c = model.coordinates[p.coordinate]
+                controls.append(model.controlOffsets[i]); coordinates.append(p.coordinate); names.append(c.name)
+                low.append(Float(c.range.lowerBound)); high.append(Float(c.range.upperBound)); servos.append(model.outputOffsets[i])
             case is HuntCrossleyForce, is SmoothSphereHalfSpaceForce:
                 feet.append(model.outputOffsets[i])
             case let l as CoordinateLimitForce:
@@ -104,12 +109,15 @@ public final class ImitationEnvironment {
             }
         }
         guard !controls.isEmpty else { throw SimError.invalid("\(model.name) has no muscles or coordinate actuators to control") }
-        if !coordinates.isEmpty && task.pdGains.count != coordinates.count {
+        if !servos.isEmpty && servos.count != coordinates.count {
+            throw SimError.invalid("\(task.id): servos on \(servos.count) of \(coordinates.count) actuated coordinates (use one kind of actuator)")
+        }
+        if servos.isEmpty && !coordinates.isEmpty && task.pdGains.count != coordinates.count {
             throw SimError.invalid("\(task.id): \(task.pdGains.count) PD gains for \(coordinates.count) actuated coordinates")
         }
         muscleForces = muscles.map { (force: $0.0, state: $0.1, output: $0.2) }
         metabolic = muscles.map { MuscleMetabolicProperties(parameters: $0.0.muscle.parameters) }
-        actuatorControl = controls; actuatedCoordinate = coordinates; footOutputs = feet; limitForces = limits; pushControl = push
+        actuatorControl = controls; actuatedCoordinate = coordinates; servoOutputs = servos; footOutputs = feet; limitForces = limits; pushControl = push
         actionNames = names; actionLow = low; actionHigh = high
 
         // Observation names, in the order `observe` writes them.
@@ -206,17 +214,14 @@ public final class ImitationEnvironment {
             for k in 0..<historyCount { sum += history[k][i] }
             appliedAction[i] = sum / Double(historyCount)
         }
-        if actuatedCoordinate.isEmpty {
+        if actuatedCoordinate.isEmpty || !servoOutputs.isEmpty {
+            // Excitations, or servo targets (the servo computes its torque at every integrator stage).
             for i in 0..<n { data.controls[actuatorControl[i]] = appliedAction[i] }
         } else {
             // PD torques from the state at the start of the step, held over it, clipped to ±max_actuation.
-            let dt = reference.step
             for i in 0..<n {
                 let c = actuatedCoordinate[i], g = task.pdGains[i]
-                var torque = g.kp * (appliedAction[i] - data.q[c]) - g.kd * data.u[c]
-                if let inertia = task.stablePDInertias {
-                    torque = (torque - g.kp * dt * data.u[c]) / (1 + g.kd * dt / inertia[i])
-                }
+                let torque = g.kp * (appliedAction[i] - data.q[c]) - g.kd * data.u[c]
                 data.controls[actuatorControl[i]] = min(max(torque, -config.maxActuation), config.maxActuation)
             }
         }
@@ -324,7 +329,7 @@ public final class ImitationEnvironment {
     /// Mechanical power of the joint torques (W), positive and negative work both cost.
     private func mechanicalPower() -> Double {
         var p = 0.0
-        for i in actuatedCoordinate.indices { p += abs(data.controls[actuatorControl[i]] * data.u[actuatedCoordinate[i]]) }
+        for i in actuatedCoordinate.indices { p += abs(torque(i) * data.u[actuatedCoordinate[i]]) }
         return p
     }
 
@@ -348,7 +353,12 @@ public final class ImitationEnvironment {
 
     /// The actuator inputs of the last step, one per action: excitations (muscle envs) or the clipped PD torques in
     /// N·m (torque envs). Allocates; for recording, not for the step loop.
-    public func actuatorInputs() -> [Double] { actuatorControl.map { data.controls[$0] } }
+    public func actuatorInputs() -> [Double] { actuatedCoordinate.isEmpty ? actuatorControl.map { data.controls[$0] } : actuatedCoordinate.indices.map(torque) }
+
+    /// The torque of action i of a torque env (N·m): the servo's output, or the held PD torque.
+    @inline(__always) private func torque(_ i: Int) -> Double {
+        servoOutputs.isEmpty ? data.controls[actuatorControl[i]] : data.outputs[servoOutputs[i]]
+    }
 
     /// Whether actions are target angles turned into PD torques (else muscle excitations).
     public var isTorqueDriven: Bool { !actuatedCoordinate.isEmpty }

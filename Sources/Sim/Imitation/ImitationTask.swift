@@ -4,7 +4,7 @@ public struct ImitationTask: Sendable {
     public let id: String
     public let model: Model
     public let reference: ReferenceMotion
-    /// Torque envs: the actuated coordinates' PD gains (kp N·m/rad, kd N·m·s/rad); empty for muscle envs.
+    /// Torque envs: the actuated coordinates' PD gains (kp N·m/rad, kd N·m·s/rad); empty for muscle and servo envs.
     public let pdGains: [(kp: Double, kd: Double)]
     /// The episode ends when the torso origin drops below this height (m).
     public let minimumTorsoHeight: Double
@@ -12,23 +12,17 @@ public struct ImitationTask: Sendable {
     public let summary: String
     /// Coordinates the reference does not give (held at their defaults in it): neither scored nor observed.
     public let untracked: Set<Int>
-    /// Torque envs of custom models: each actuated coordinate's effective inertia for stable PD (Tan, Liu & Turk,
-    /// "Stable proportional-derivative controllers", IEEE CG&A 31(4), 2011): the torque held over a control step
-    /// anticipates the step, τ = (kp·(q̄ − q − Δt·u) − kd·u) / (1 + kd·Δt/I), which stays stable on light segments
-    /// (toes, subtalar) where plain PD held for 0.01 s diverges once kd·Δt/I > 2. Nil: plain PD (built-in tasks).
-    public let stablePDInertias: [Double]?
 
     public init(id: String, model: Model, reference: ReferenceMotion, pdGains: [(kp: Double, kd: Double)],
-                minimumTorsoHeight: Double, summary: String, untracked: Set<Int> = [], stablePDInertias: [Double]? = nil) {
+                minimumTorsoHeight: Double, summary: String, untracked: Set<Int> = []) {
         self.id = id; self.model = model; self.reference = reference; self.pdGains = pdGains
         self.minimumTorsoHeight = minimumTorsoHeight; self.summary = summary; self.untracked = untracked
-        self.stablePDInertias = stablePDInertias
     }
 
     /// This task with `model` (the environment adds its push force).
     func with(model: Model) -> ImitationTask {
         ImitationTask(id: id, model: model, reference: reference, pdGains: pdGains, minimumTorsoHeight: minimumTorsoHeight,
-                      summary: summary, untracked: untracked, stablePDInertias: stablePDInertias)
+                      summary: summary, untracked: untracked)
     }
 
     /// PD gains of the original environments: kp 100, kd 5 for hips and knees, kp 50, kd 2 for ankles. Pelvis

@@ -8,6 +8,18 @@ extension Model {
         return removing { $0 is MuscleForce }.adding(forces: actuators)
     }
 
+    /// The servo-driven variant (custom models' torque actuation): muscles removed, and a `PDServo` with the gains
+    /// of `gains(name)` on every unlocked rotational coordinate; the control of each is its target angle.
+    public func servoDriven(maxTorque: Double, gains: (String) -> (kp: Double, kd: Double)) -> Model {
+        let servos: [ForceElement] = coordinates.indices
+            .filter { coordinates[$0].motion == .rotational && !coordinates[$0].locked }
+            .map { c in
+                let g = gains(coordinates[c].name)
+                return PDServo(name: "\(coordinates[c].name)_servo", coordinate: c, kp: g.kp, kd: g.kd, maxTorque: maxTorque)
+            }
+        return removing { $0 is MuscleForce }.adding(forces: servos)
+    }
+
     /// The locked-knee (prosthesis-like) variant of the original environments: the left knee and ankle are locked
     /// and the left gastrocnemius, soleus and tibialis anterior are removed. Apply before `torqueDriven()` so the
     /// locked coordinates get no actuator.
