@@ -112,14 +112,17 @@ public func biEnvCreateCustom(_ model: UnsafePointer<CChar>?, _ actuation: Unsaf
     }
 }
 
-/// The custom task of `bi_env_create_custom`: actuation "muscle", "torque", or NULL for muscle when the model has muscles.
+/// The custom task of `bi_env_create_custom`: actuation "muscle", "torque", "joints", or NULL for muscle when the
+/// model has muscles.
 func customSpec(model: String, actuation: String?, reference: String?) throws -> CustomTaskSpec {
-    let kind: EnvironmentSpec.Actuation
-    switch actuation {
-    case "muscle": kind = .muscle
-    case "torque": kind = .torque
-    case nil: kind = try Model.load(model).muscles.isEmpty ? .torque : .muscle
-    case let other?: throw SimError.invalid("actuation '\(other)': must be muscle or torque")
+    let kind: CustomTaskSpec.Actuation
+    if let actuation {
+        guard let k = CustomTaskSpec.Actuation(rawValue: actuation) else {
+            throw SimError.invalid("actuation '\(actuation)': must be muscle, torque or joints")
+        }
+        kind = k
+    } else {
+        kind = try Model.load(model).muscles.isEmpty ? .torque : .muscle
     }
     return CustomTaskSpec(model: model, reference: reference, actuation: kind)
 }

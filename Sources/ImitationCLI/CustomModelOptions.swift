@@ -2,18 +2,15 @@ import ArgumentParser
 import Foundation
 import Sim
 
-/// `--actuation muscle|torque` for `--model`.
-enum ActuationOption: String, ExpressibleByArgument, CaseIterable {
-    case muscle, torque
-    var actuation: EnvironmentSpec.Actuation { self == .muscle ? .muscle : .torque }
-}
+extension CustomTaskSpec.Actuation: ExpressibleByArgument {}
+typealias ActuationOption = CustomTaskSpec.Actuation
 
 /// `--model FILE --reference FILE.mot [--actuation A]`: a researcher's own model and motion instead of `--env`.
 struct CustomModelOptions: ParsableArguments {
     @Option(help: "Your own model instead of --env: gait2d, gait3d, an OpenSim .osim or a bioimitate .json spec.")
     var model: String?
 
-    @Option(help: "With --model: muscle (the model's muscles) or torque (PD targets on every unlocked rotational coordinate). Default: muscle when the model has muscles.")
+    @Option(help: "With --model: muscle (the model's muscles), torque (PD servos on every unlocked rotational coordinate) or joints (servos on the joints, residual pelvis torques under a cap). Default: muscle when the model has muscles.")
     var actuation: ActuationOption?
 
     init() {}
@@ -30,7 +27,7 @@ struct CustomModelOptions: ParsableArguments {
         if let actuation { kind = actuation } else {
             do { kind = try Model.load(path).muscles.isEmpty ? .torque : .muscle } catch let e as SimError { throw CLIError("\(model): \(e)") }
         }
-        return CustomTaskSpec(model: path, reference: reference.map { URL(fileURLWithPath: $0).standardizedFileURL.path }, actuation: kind.actuation)
+        return CustomTaskSpec(model: path, reference: reference.map { URL(fileURLWithPath: $0).standardizedFileURL.path }, actuation: kind)
     }
 }
 
@@ -45,7 +42,7 @@ struct RunModel: Codable, Equatable {
     enum CodingKeys: String, CodingKey { case path, actuation, hash, referenceHash = "reference_hash" }
 
     init(_ spec: CustomTaskSpec) throws {
-        path = spec.model; actuation = spec.actuation == .muscle ? "muscle" : "torque"
+        path = spec.model; actuation = spec.actuation.rawValue
         hash = Model.builtinNames.contains(spec.model) ? "built-in" : try Self.hash(spec.model)
         referenceHash = try spec.reference.map(Self.hash)
     }
@@ -53,14 +50,14 @@ struct RunModel: Codable, Equatable {
     /// The task this record describes, with `reference` (a motion other than the recorded one) when given; fails
     /// when a recorded file's content changed.
     func spec(reference override: String?, recordedReference: String?) throws -> CustomTaskSpec {
-        guard let kind = ActuationOption(rawValue: actuation) else { throw CLIError("run config: model actuation '\(actuation)' is neither muscle nor torque") }
+        guard let kind = ActuationOption(rawValue: actuation) else { throw CLIError("run config: model actuation '\(actuation)' is not muscle, torque or joints") }
         if hash != "built-in", try Self.hash(path) != hash {
             throw CLIError("\(path) changed since the run was trained (content hash \(try Self.hash(path)), recorded \(hash))")
         }
         if override == nil, let recordedReference, let referenceHash, try Self.hash(recordedReference) != referenceHash {
             throw CLIError("\(recordedReference) changed since the run was trained (content hash \(try Self.hash(recordedReference)), recorded \(referenceHash))")
         }
-        return CustomTaskSpec(model: path, reference: override ?? recordedReference, actuation: kind.actuation)
+        return CustomTaskSpec(model: path, reference: override ?? recordedReference, actuation: kind)
     }
 
     /// FNV-1a (64 bit) of a file's bytes, in hex: enough to notice an edited or replaced file.

@@ -143,6 +143,17 @@ struct Test: ParsableCommand {
                      overall, mean(\.meanCOMError), mean(\.distance), mean(\.costOfTransport), cycles, env.endFrame - env.startFrame))
         let worst = zip(names, rmse).sorted { $0.1 > $1.1 }.prefix(3).map { String(format: "%@ %.1f", $0.0, $0.1) }
         print("worst tracked: " + worst.joined(separator: ", ") + " deg")
+        guard !env.residualActions.isEmpty else { return }
+        // Joint-only actuation: how much the residual torques on the pelvis did, over every step of every episode.
+        var residuals: [String: [String: Double]] = [:], line: [String] = []
+        for a in env.residualActions {
+            let torques = recordings.flatMap { $0.inputs.dropFirst().map { abs($0[a]) } }
+            let meanAbs = torques.reduce(0, +) / Double(max(torques.count, 1)), peak = torques.max() ?? 0
+            residuals[env.actionNames[a]] = ["mean_abs": meanAbs, "peak": peak]
+            line.append(String(format: "%@ %.2f / %.2f", env.actionNames[a], meanAbs, peak))
+        }
+        metrics["residual_torque_nm"] = residuals
+        print("residual torques (N·m, mean |τ| / peak): " + line.joined(separator: ", "))
     }
 
     /// Random observations and the deterministic actions Swift computes for them, so another implementation

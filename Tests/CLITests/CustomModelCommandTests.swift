@@ -24,11 +24,11 @@ final class CustomModelCommandTests: XCTestCase {
         let config = dir.appendingPathComponent("tiny.json")
         try #"{"hidden": [16, 16], "train_batch_size": 200, "sgd_minibatch_size": 100, "num_sgd_iter": 2, "checkpoint_every": 1, "batch_mode": "truncate_episodes"}"#
             .write(to: config, atomically: true, encoding: .utf8)
-        let train = try runBioimitate(["train", "--model", model.path, "--reference", motion, "--actuation", "torque", "--config", config.path,
+        let train = try runBioimitate(["train", "--model", model.path, "--reference", motion, "--actuation", "joints", "--config", config.path,
                                        "--steps", "400", "--out", dir.appendingPathComponent("runs").path])
         XCTAssertEqual(train.status, 0, train.err)
         XCTAssertTrue(train.out.contains("note: columns not in the model, ignored: pelvis_list"), train.out)
-        let id = "mine+subject01_walk1_ik-Torque"
+        let id = "mine+subject01_walk1_ik-Joints"
         let runs = try FileManager.default.contentsOfDirectory(atPath: dir.appendingPathComponent("runs").path)
         XCTAssertEqual(runs.count, 1)
         XCTAssertTrue(runs[0].hasPrefix("\(id)_ppo_s0_"), runs[0])
@@ -36,20 +36,23 @@ final class CustomModelCommandTests: XCTestCase {
         let settings = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: run.appendingPathComponent("config.json"))) as? [String: Any])
         let recorded = try XCTUnwrap(settings["model"] as? [String: Any])
         XCTAssertEqual(recorded["path"] as? String, model.path)
-        XCTAssertEqual(recorded["actuation"] as? String, "torque")
+        XCTAssertEqual(recorded["actuation"] as? String, "joints")
         XCTAssertEqual((recorded["hash"] as? String)?.count ?? 0 > 0, true)
         XCTAssertEqual(settings["reference"] as? String, motion)
 
         let test = try runBioimitate(["test", "--checkpoint", run.path, "--episodes", "1"])
         XCTAssertEqual(test.status, 0, test.err)
         XCTAssertTrue(test.out.contains("env: \(id)"), test.out)
+        // Joint-only actuation reports the residual torque on the pelvis (a 2D model: pelvis_tilt only).
+        XCTAssertTrue(test.out.contains("residual torques (N·m, mean |τ| / peak): pelvis_tilt "), test.out)
         let metrics = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: run.appendingPathComponent("test/metrics.json"))) as? [String: Any])
         let rmse = try XCTUnwrap(metrics["tracking_rmse_deg"] as? [String: Double])
         XCTAssertEqual(Set(rmse.keys), ["pelvis_tilt", "hip_flexion_r", "knee_angle_r", "ankle_angle_r", "hip_flexion_l", "knee_angle_l",
                                         "ankle_angle_l", "lumbar_extension"])
+        XCTAssertNotNil((metrics["residual_torque_nm"] as? [String: [String: Double]])?["pelvis_tilt"]?["peak"])
         let resumed = try runBioimitate(["train", "--resume", run.path, "--steps", "600"])
         XCTAssertEqual(resumed.status, 0, resumed.err)
-        let rollout = try runBioimitate(["rollout", "--model", model.path, "--reference", motion, "--actuation", "torque", "--policy", run.path,
+        let rollout = try runBioimitate(["rollout", "--model", model.path, "--reference", motion, "--actuation", "joints", "--policy", run.path,
                                          "--steps", "5", "--out", dir.appendingPathComponent("ro").path])
         XCTAssertEqual(rollout.status, 0, rollout.err)
         XCTAssertTrue(rollout.out.contains("\(id): 5 steps"), rollout.out)

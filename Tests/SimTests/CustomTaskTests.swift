@@ -70,6 +70,24 @@ final class CustomTaskTests: XCTestCase {
         XCTAssertTrue(plain.reason?.contains("acceleration") ?? false, plain.reason ?? "")
     }
 
+    /// Joint-only actuation: the pelvis rotations get residual servos under Hicks et al.'s cap, every joint its own.
+    func testJointsActuationCapsResidualPelvisTorques() throws {
+        try requireSharedData()
+        let (task, notes) = try EnvironmentRegistry.task(custom: CustomTaskSpec(model: Self.gait2392, reference: Self.walk, actuation: .joints),
+                                                         config: EnvironmentConfig())
+        XCTAssertEqual(task.id, "gait2392_thelen2003muscle+subject01_walk1_ik-Joints")
+        let servos = task.model.forces.compactMap { $0 as? PDServo }
+        let residual = servos.filter(\.residual)
+        XCTAssertEqual(residual.map { task.model.coordinates[$0.coordinate].name }, ["pelvis_tilt", "pelvis_list", "pelvis_rotation"])
+        // 1 % of COM height (about 0.95 m) times 1.2 body weights of gait2392's 75 kg.
+        let expected = 0.01 * 1.2 * task.model.totalMass * 9.80665 * 0.95
+        for r in residual { XCTAssertEqual(r.maxTorque, expected, accuracy: 0.1 * expected) }
+        XCTAssertTrue(servos.filter { !$0.residual }.allSatisfy { $0.maxTorque == EnvironmentConfig().maxActuation })
+        XCTAssertTrue(notes.contains { $0.contains("residual torques on the pelvis rotations capped") }, "\(notes)")
+        let env = try ImitationEnvironment(task: task, config: EnvironmentConfig())
+        XCTAssertEqual(env.residualActions.map { env.actionNames[$0] }, ["pelvis_tilt", "pelvis_list", "pelvis_rotation"])
+    }
+
     func testCoordinatesTheMotionLacksAreHeldAndNotScored() throws {
         try requireSharedData()
         let table = try MotionTable.read(path: Self.walk)

@@ -17,6 +17,13 @@ def test_builtin_model_as_custom_torque_env_passes_the_checker():
     env.close()
 
 
+def test_joints_actuation_keeps_the_same_actions():
+    torque = bioimitate.ImitationEnv(model="gait2d", actuation="torque")
+    joints = bioimitate.ImitationEnv(model="gait2d", actuation="joints")
+    assert joints.action_names == torque.action_names and "pelvis_tilt" in joints.action_names
+    torque.close(); joints.close()
+
+
 def test_custom_vector_env_matches_single_env():
     single = bioimitate.ImitationEnv(model="gait2d", actuation="muscle")
     vec = bioimitate.make_vec(model="gait2d", actuation="muscle", num_envs=2, num_threads=1)
@@ -32,7 +39,7 @@ def test_custom_vector_env_matches_single_env():
 
 @pytest.mark.parametrize("kwargs, fragment", [
     (dict(model="/nonexistent/mine.osim", reference="/nonexistent/walk.mot"), "mine.osim"),
-    (dict(model="gait2d", actuation="springs"), "actuation 'springs'"),
+    (dict(model="gait2d", actuation="springs"), "must be muscle, torque or joints"),
 ])
 def test_bad_custom_input_is_one_line(kwargs, fragment):
     with pytest.raises(bioimitate.BioimitateError) as e:

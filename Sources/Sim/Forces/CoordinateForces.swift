@@ -87,11 +87,14 @@ public final class PDServo: ForceElement {
     public let name: String
     public let coordinate: Int
     public let kp: Double, kd: Double, maxTorque: Double
+    /// A residual actuator: a torque on the floating base (an external torque on the body), reported apart.
+    public let residual: Bool
     public var controlCount: Int { 1 }
     public var outputCount: Int { 1 }
 
-    public init(name: String, coordinate: Int, kp: Double, kd: Double, maxTorque: Double) {
+    public init(name: String, coordinate: Int, kp: Double, kd: Double, maxTorque: Double, residual: Bool = false) {
         self.name = name; self.coordinate = coordinate; self.kp = kp; self.kd = kd; self.maxTorque = maxTorque
+        self.residual = residual
     }
 
     @inline(__always) func torque(target: Double, q: Double, u: Double) -> Double {

@@ -6,16 +6,20 @@ public struct CustomTaskSpec: Equatable, Sendable {
     public var model: String
     /// OpenSim motion (`.mot`/`.sto`), or nil for a built-in model's own walking reference.
     public var reference: String?
-    public var actuation: EnvironmentSpec.Actuation
+    public var actuation: Actuation
 
-    public init(model: String, reference: String?, actuation: EnvironmentSpec.Actuation) {
+    /// Muscles; servos on every unlocked rotational coordinate (pelvis rotations too, as the built-in torque
+    /// tasks); or servos on the joints with residual servos on the pelvis rotations under `residualCap`.
+    public enum Actuation: String, CaseIterable, Sendable { case muscle, torque, joints }
+
+    public init(model: String, reference: String?, actuation: Actuation) {
         self.model = model; self.reference = reference; self.actuation = actuation
     }
 
     /// The task's ID: model and motion file stems and the actuation, e.g. `gait2392_thelen2003muscle+subject01_walk1_ik-Torque`.
     public var id: String {
         let stem = { (path: String) in URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent }
-        return "\(stem(model))+\(reference.map(stem) ?? "walking")-\(actuation.rawValue)"
+        return "\(stem(model))+\(reference.map(stem) ?? "walking")-\(actuation.rawValue.prefix(1).uppercased() + actuation.rawValue.dropFirst())"
     }
 }
 
@@ -34,8 +38,12 @@ extension EnvironmentRegistry {
         }
         switch spec.actuation {
         case .torque: model = model.servoDriven(maxTorque: config.maxActuation, gains: ImitationTask.gains)
+        case .joints:
+            let cap = residualCap(model)
+            model = model.servoDriven(maxTorque: config.maxActuation, residualCap: cap, gains: ImitationTask.gains)
+            notes.append(String(format: "joints actuation: residual torques on the pelvis rotations capped at %.1f N·m", cap))
         case .muscle:
-            guard !model.muscles.isEmpty else { throw SimError.invalid("\(spec.model) has no muscles: use --actuation torque") }
+            guard !model.muscles.isEmpty else { throw SimError.invalid("\(spec.model) has no muscles: use --actuation torque or joints") }
         }
         let reference: ReferenceMotion
         var missing: [String] = []
@@ -53,9 +61,22 @@ extension EnvironmentRegistry {
             (0..<reference.frameCount).map { reference.bodyPositions[$0 * reference.trackedBodies.count + k].y }.min()!
         } ?? 1
         let task = ImitationTask(id: spec.id, model: model, reference: reference, pdGains: [], minimumTorsoHeight: 0.7 * lowest,
-                                 summary: "\(model.name)\(spec.actuation == .torque ? ", torque-driven" : "") imitating \(spec.reference ?? reference.name)",
+                                 summary: "\(model.name)\(spec.actuation == .muscle ? "" : ", servo-driven") imitating \(spec.reference ?? reference.name)",
                                  untracked: Set(missing.compactMap { model.coordinateIndex($0) }))
         return (task, notes)
+    }
+
+    /// The residual cap of joint-only actuation: 1 % of the centre-of-mass height times the peak ground force,
+    /// taken as 1.2 body weights (walking), at the model's default pose: the residual-moment threshold of Hicks,
+    /// Uchida, Seth, Rajagopal & Delp, "Is my model good enough?", J Biomech Eng 137 (2015) 020905. About 9 N·m
+    /// for a 75 kg adult.
+    static func residualCap(_ model: Model) -> Double {
+        var d = SimData(model: model)
+        model.updateKinematics(&d)
+        var standing = d
+        model.liftFeet(&standing, clearance: 0)
+        let height = model.centerOfMass(standing).position.y
+        return 0.01 * max(height, 0.5) * 1.2 * model.totalMass * norm(model.gravity)
     }
 
     /// A motion file prepared for imitation on `model`: a detected gait cycle repeated three times (Fourier fit), else

@@ -31,6 +31,8 @@ public final class ImitationEnvironment {
     let actuatorControl: [Int]         // control index per action (muscle or coordinate actuator)
     let actuatedCoordinate: [Int]      // torque envs: coordinate per action
     let servoOutputs: [Int]            // servo-driven envs: each action's torque output; empty for held PD torques
+    /// Actions whose servo is a residual actuator on the floating base (joint-only actuation of custom models).
+    public let residualActions: [Int]
     let muscleForces: [(force: MuscleForce, state: Int, output: Int)]
     let metabolic: [MuscleMetabolicProperties]
     let energetics = UmbergerEnergetics()
@@ -84,7 +86,7 @@ public final class ImitationEnvironment {
         height = lowest.sphere >= 0 ? max(hip - lowest.height, 0.5) / 0.53 : 1.8
 
         var muscles: [(MuscleForce, Int, Int)] = [], controls: [Int] = [], coordinates: [Int] = [], names: [String] = []
-        var low: [Float] = [], high: [Float] = [], feet: [Int] = [], limits: [CoordinateLimitForce] = [], servos: [Int] = []
+        var low: [Float] = [], high: [Float] = [], feet: [Int] = [], limits: [CoordinateLimitForce] = [], servos: [Int] = [], residuals: [Int] = []
         var push: Int?
         for (i, f) in model.forces.enumerated() {
             switch f {
@@ -99,6 +101,7 @@ public final class ImitationEnvironment {
                 let c = model.coordinates[p.coordinate]
                 controls.append(model.controlOffsets[i]); coordinates.append(p.coordinate); names.append(c.name)
                 low.append(Float(c.range.lowerBound)); high.append(Float(c.range.upperBound)); servos.append(model.outputOffsets[i])
+                if p.residual { residuals.append(controls.count - 1) }
             case is HuntCrossleyForce, is SmoothSphereHalfSpaceForce:
                 feet.append(model.outputOffsets[i])
             case let l as CoordinateLimitForce:
@@ -117,7 +120,7 @@ public final class ImitationEnvironment {
         }
         muscleForces = muscles.map { (force: $0.0, state: $0.1, output: $0.2) }
         metabolic = muscles.map { MuscleMetabolicProperties(parameters: $0.0.muscle.parameters) }
-        actuatorControl = controls; actuatedCoordinate = coordinates; servoOutputs = servos; footOutputs = feet; limitForces = limits; pushControl = push
+        actuatorControl = controls; actuatedCoordinate = coordinates; servoOutputs = servos; residualActions = residuals; footOutputs = feet; limitForces = limits; pushControl = push
         actionNames = names; actionLow = low; actionHigh = high
 
         // Observation names, in the order `observe` writes them.

@@ -9,15 +9,25 @@ extension Model {
     }
 
     /// The servo-driven variant (custom models' torque actuation): muscles removed, and a `PDServo` with the gains
-    /// of `gains(name)` on every unlocked rotational coordinate; the control of each is its target angle.
-    public func servoDriven(maxTorque: Double, gains: (String) -> (kp: Double, kd: Double)) -> Model {
+    /// of `gains(name)` on every unlocked rotational coordinate; the control of each is its target angle. With a
+    /// `residualCap`, the floating base's rotations get residual servos clipped to it (joint-only actuation).
+    public func servoDriven(maxTorque: Double, residualCap: Double? = nil, gains: (String) -> (kp: Double, kd: Double)) -> Model {
+        let base = Set(floatingBaseCoordinates)
         let servos: [ForceElement] = coordinates.indices
             .filter { coordinates[$0].motion == .rotational && !coordinates[$0].locked }
             .map { c in
-                let g = gains(coordinates[c].name)
-                return PDServo(name: "\(coordinates[c].name)_servo", coordinate: c, kp: g.kp, kd: g.kd, maxTorque: maxTorque)
+                let g = gains(coordinates[c].name), residual = residualCap != nil && base.contains(c)
+                return PDServo(name: "\(coordinates[c].name)_\(residual ? "residual" : "servo")", coordinate: c, kp: g.kp, kd: g.kd,
+                               maxTorque: residual ? residualCap! : maxTorque, residual: residual)
             }
         return removing { $0 is MuscleForce }.adding(forces: servos)
+    }
+
+    /// The coordinates of joints that hang a body on ground by three or more coordinates, one of them
+    /// translational: the floating base (pelvis_tilt ... pelvis_tz of the gait models).
+    public var floatingBaseCoordinates: [Int] {
+        joints.filter { $0.parent < 0 && $0.coordinates.count >= 3 && $0.coordinates.contains { coordinates[$0].motion == .translational } }
+            .flatMap(\.coordinates)
     }
 
     /// The locked-knee (prosthesis-like) variant of the original environments: the left knee and ankle are locked
