@@ -31,17 +31,20 @@ let package = Package(
                 resources: ["gait2d", "gait3d"].map { .embedInCode("BuiltinModels/\($0).json") }
                     + ["walking2d", "walking3d", "running2d", "running3d"].map { .embedInCode("BuiltinReferences/\($0).json") },
                 swiftSettings: fast),
+        // The imitation tasks over the simulator: models and motions made into environments, reward, observation,
+        // actions, perturbations, termination. Sim knows nothing of tasks.
+        .target(name: "Imitation", dependencies: ["Sim", "JSONConfig"], swiftSettings: fast),
         // Long-lived worker threads for stepping environment copies together (RL's sampling, the C ABI's vector envs).
         .target(name: "Workers", swiftSettings: fast),
         .target(name: "RL", dependencies: ["CBLAS", "JSONConfig", "Workers"], swiftSettings: fast),
-        .target(name: "EnvABI", dependencies: ["Sim", "JSONConfig", "Workers"], exclude: ["bioimitate_env.h"], swiftSettings: fast),
+        .target(name: "EnvABI", dependencies: ["Sim", "Imitation", "JSONConfig", "Workers"], exclude: ["bioimitate_env.h"], swiftSettings: fast),
         .executableTarget(
             name: "ImitationCLI",
-            dependencies: ["Sim", "RL", "JSONConfig", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+            dependencies: ["Sim", "Imitation", "RL", "JSONConfig", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .testTarget(name: "RLTests", dependencies: ["RL"]),
         // Reference/, MuscleReference/, ModelCensus/ and Differential/ hold OpenSim reference tables read by path, not bundled resources.
-        .testTarget(name: "SimTests", dependencies: ["Sim"], exclude: ["Reference", "MuscleReference", "ModelCensus", "Differential"]),
-        .testTarget(name: "CLITests", dependencies: ["ImitationCLI", "Sim", "RL", "JSONConfig"]),
+        .testTarget(name: "SimTests", dependencies: ["Sim", "Imitation"], exclude: ["Reference", "MuscleReference", "ModelCensus", "Differential"]),
+        .testTarget(name: "CLITests", dependencies: ["ImitationCLI", "Sim", "Imitation", "RL", "JSONConfig"]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -2,7 +2,7 @@
 # Regenerates the built-in reference motions (Sources/Sim/BuiltinReferences/*.json): one gait cycle per motion, as
 # Fourier series fitted by `bioimitate make-reference` to the public recordings in ../shared/data/motions (the
 # cycle length is detected, treadmill belt speed becomes forward progression). Jumping and the crouch gait are
-# synthetic and built in code (Sources/Sim/Imitation/SyntheticMotion.swift), so they have no file here.
+# synthetic and built in code (Sources/Imitation/SyntheticMotion.swift), so they have no file here.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 swift build -c release --product bioimitate >/dev/null

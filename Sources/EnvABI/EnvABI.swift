@@ -1,5 +1,6 @@
 import Foundation
 import JSONConfig
+import Imitation
 import Sim
 
 // The C ABI of bioimitate_env.h over Sim's imitation environments. Errors become -1/NULL plus a message for

@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import Imitation
 import Sim
 import Workers
 

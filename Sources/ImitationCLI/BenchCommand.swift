@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Imitation
 import Sim
 
 struct Bench: ParsableCommand {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Imitation
 import Sim
 
 extension CustomTaskSpec.Actuation: ExpressibleByArgument {}

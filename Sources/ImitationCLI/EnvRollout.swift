@@ -1,5 +1,6 @@
 import Foundation
 import RL
+import Imitation
 import Sim
 
 /// `bioimitate rollout --env`: one episode of an imitation environment under a checkpoint's deterministic policy,

@@ -1,4 +1,5 @@
 import RL
+import Imitation
 import Sim
 
 /// Builds the learner-facing environment for an ID: Pendulum-v1 (the learners' known-answer task) or one of Sim's

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import RL
+import Imitation
 import Sim
 
 struct Envs: ParsableCommand {

@@ -1,4 +1,5 @@
 import Foundation
+import Imitation
 import Sim
 
 /// One episode of an imitation environment, sample by sample (the reset state first): what `rollout --env` and

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Imitation
 import Sim
 
 /// `--integrator stiff|explicit`, shared by the commands that simulate; ArgumentParser rejects other names.

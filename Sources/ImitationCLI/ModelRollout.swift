@@ -1,4 +1,5 @@
 import Foundation
+import Imitation
 import Sim
 
 /// `bioimitate rollout --model`: open-loop simulation of any `.osim` model from a pose, with optional controls.

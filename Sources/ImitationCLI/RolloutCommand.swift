@@ -1,5 +1,6 @@
 import ArgumentParser
 import JSONConfig
+import Imitation
 import Sim
 
 struct Rollout: ParsableCommand {

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import JSONConfig
 import RL
+import Imitation
 import Sim
 
 struct Train: ParsableCommand {

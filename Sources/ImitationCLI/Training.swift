@@ -1,5 +1,6 @@
 import Foundation
 import RL
+import Imitation
 import Sim
 
 /// Set by SIGINT/SIGTERM; the training loop checks it, writes a checkpoint and exits cleanly.

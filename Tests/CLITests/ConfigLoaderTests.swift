@@ -2,6 +2,7 @@ import Foundation
 @testable import ImitationCLI
 import JSONConfig
 import RL
+import Imitation
 import Sim
 import XCTest
 

@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+@testable import Imitation
 @testable import Sim
 
 /// Contact and limit forces, and a passive drop onto the floor, against OpenSim 4.6 (tables from

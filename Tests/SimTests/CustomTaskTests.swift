@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+@testable import Imitation
 @testable import Sim
 
 /// A researcher's own model and motion as an imitation task (`EnvironmentRegistry.task(custom:)`), on OpenSim's gait2392

@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+@testable import Imitation
 @testable import Sim
 
 /// Random cases on every shared model that loads, against OpenSim 4.6 (Tests/SimTests/Differential, written by

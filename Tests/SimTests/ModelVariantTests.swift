@@ -1,4 +1,5 @@
 import XCTest
+@testable import Imitation
 @testable import Sim
 
 final class ModelVariantTests: XCTestCase {

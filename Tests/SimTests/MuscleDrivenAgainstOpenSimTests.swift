@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+@testable import Imitation
 @testable import Sim
 
 /// Muscle-driven forward simulations against OpenSim 4.6 run at accuracy 1e-6 (tables 8a, 8b and 8c).

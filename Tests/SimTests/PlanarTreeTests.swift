@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+@testable import Imitation
 @testable import Sim
 
 /// The planar routines against the general three-dimensional ones on the planar models.

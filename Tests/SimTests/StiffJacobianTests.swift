@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+@testable import Imitation
 @testable import Sim
 
 /// The stiff integrator's Jacobian against finite differences of the full equations of motion.

@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+@testable import Imitation
 @testable import Sim
 
 /// The synthetic references (jump, crouch gait) are kinematically consistent, and the palsy model still simulates.

@@ -1,3 +1,4 @@
+import Imitation
 import Sim
 
 /// A stick figure for any model: one point per body origin (the joint centres), a bone from each body's origin to

@@ -1,8 +1,14 @@
 /// Contact geometry of a model: spheres and half spaces fixed on bodies (body −1 is ground).
 public struct ContactGeometrySet: Sendable {
-    public struct Sphere: Sendable { public let name: String; public let body: Int; public let center: Vec3; public let radius: Double }
+    public struct Sphere: Sendable {
+        public let name: String; public let body: Int; public let center: Vec3; public let radius: Double
+        public init(name: String, body: Int, center: Vec3, radius: Double) { self.name = name; self.body = body; self.center = center; self.radius = radius }
+    }
     /// The half space {x : (x − point)·normal ≤ 0}: `normal` points out of the solid, into free space.
-    public struct HalfSpace: Sendable { public let name: String; public let body: Int; public let point: Vec3; public let normal: Vec3 }
+    public struct HalfSpace: Sendable {
+        public let name: String; public let body: Int; public let point: Vec3; public let normal: Vec3
+        public init(name: String, body: Int, point: Vec3, normal: Vec3) { self.name = name; self.body = body; self.point = point; self.normal = normal }
+    }
     public var spheres: [Sphere] = []
     public var halfSpaces: [HalfSpace] = []
 }
@@ -19,6 +25,10 @@ public struct ContactGeometrySet: Sendable {
 public final class HuntCrossleyForce: ForceElement {
     public struct Surface: Sendable {
         public let stiffness, dissipation, staticFriction, dynamicFriction, viscousFriction: Double
+        public init(stiffness: Double, dissipation: Double, staticFriction: Double, dynamicFriction: Double, viscousFriction: Double) {
+            self.stiffness = stiffness; self.dissipation = dissipation; self.staticFriction = staticFriction
+            self.dynamicFriction = dynamicFriction; self.viscousFriction = viscousFriction
+        }
     }
     /// The combined constants of two surfaces in contact, surface 1 first.
     struct Law {

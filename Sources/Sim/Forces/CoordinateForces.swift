@@ -6,7 +6,7 @@ import Foundation
 /// rotational coordinates are per degree, so q and q̇ are converted to degrees. Source: OpenSim CoordinateLimitForce.
 public final class CoordinateLimitForce: ForceElement {
     public let name: String
-    let coordinate: Int
+    public let coordinate: Int
     let upper, lower, upperStiffness, lowerStiffness, damping, transition: Double
     let scale: Double   // 180/π for rotational coordinates, 1 for translational
 

@@ -180,7 +180,7 @@ public final class Model: @unchecked Sendable {
 extension Model {
     /// A copy with some parts replaced and everything else (constraints included) kept: the one place a variant of a
     /// model is built, so a part added to `Model` cannot be dropped by one copy site.
-    func replacing(coordinates newCoordinates: [Coordinate]? = nil, forces newForces: [ForceElement]? = nil,
+    public func replacing(coordinates newCoordinates: [Coordinate]? = nil, forces newForces: [ForceElement]? = nil,
                    contactGeometry newGeometry: ContactGeometrySet? = nil, warnings newWarnings: [String]? = nil) -> Model {
         Model(name: name, bodies: bodies, joints: joints, coordinates: newCoordinates ?? coordinates, gravity: gravity,
               forces: newForces ?? forces, contactGeometry: newGeometry ?? contactGeometry, warnings: newWarnings ?? warnings,

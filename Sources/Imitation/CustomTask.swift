@@ -1,3 +1,4 @@
+import Sim
 import Foundation
 
 /// A researcher's own model and motion as an imitation task (`--model FILE --reference FILE --actuation torque|muscle`).

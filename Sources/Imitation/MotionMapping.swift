@@ -1,3 +1,4 @@
+import Sim
 import Foundation
 
 /// A recorded motion mapped onto a model: one column per model coordinate (model order, rad and m), resampled at a

@@ -1,3 +1,4 @@
+import Sim
 import Foundation
 
 /// One gait cycle of every coordinate as a truncated Fourier series plus a constant forward speed: the compact form

@@ -1,3 +1,4 @@
+import Sim
 import JSONConfig
 
 /// Settings shared by every imitation environment; mirrors `configs/env_default.json`

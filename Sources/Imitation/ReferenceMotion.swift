@@ -1,3 +1,4 @@
+import Sim
 import Foundation
 
 /// A motion to imitate, sampled at the control step on one model: coordinate values and speeds per frame (model

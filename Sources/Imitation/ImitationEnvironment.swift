@@ -1,3 +1,4 @@
+import Sim
 import Foundation
 
 /// A gym-style imitation environment over flat Float32 buffers (docs/environments.md): `reset(seed:)` puts the body in the

@@ -1,3 +1,4 @@
+import Sim
 import Foundation
 
 /// Reference motions built in code, for tasks with no recorded data available to the project (jumping, cerebral-palsy

@@ -1,3 +1,4 @@
+import Sim
 import Foundation
 
 /// Builds the seventeen imitation environments (docs/environments.md) from the built-in models and references, or any ID

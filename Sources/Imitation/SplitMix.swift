@@ -1,5 +1,6 @@
+import Sim
 /// SplitMix64 (Steele, Lea & Flood 2014): the environments' own small random stream, so a seed fixes a reset's
-/// start frame and perturbations without Sim depending on the learners' generators.
+/// start frame and perturbations without depending on the learners' generators.
 public struct SplitMix: Sendable {
     public var state: UInt64
     public init(seed: UInt64) { state = seed }

@@ -1,3 +1,4 @@
+import Sim
 import Foundation
 
 extension FourierCycle {
