@@ -212,9 +212,8 @@ public func biEnvStep(_ env: OpaquePointer?, _ action: UnsafePointer<Float>?, _ 
     return 0
 }
 
-/// The numbers `bi_env_info` writes, in order (bioimitate_env.h lists them too).
-let infoNames = ["imitation", "effort", "smoothness", "weighted_imitation", "weighted_effort", "weighted_smoothness",
-                 "joint_rmse_deg", "com_error_m", "power_w", "frame"]
+/// The numbers `bi_env_info` writes, in order (bioimitate_env.h lists them too): the shared step fields, the frame.
+let infoNames = StepInfo.Field.allCases.map(\.name) + ["frame"]
 
 @_cdecl("bi_env_info_size")
 public func biEnvInfoSize(_ env: OpaquePointer?) -> Int32 {
@@ -233,9 +232,8 @@ public func biEnvInfo(_ env: OpaquePointer?, _ out: UnsafeMutablePointer<Double>
 /// Writes the `bi_env_info` numbers of one copy (infoNames' order, then the foot loads) without allocating.
 func writeInfo(_ h: EnvHandle, into out: UnsafeMutablePointer<Double>) {
     let i = h.env.info
-    out[0] = i.imitation; out[1] = i.effort; out[2] = i.smoothness
-    out[3] = i.weightedImitation; out[4] = i.weightedEffort; out[5] = i.weightedSmoothness
-    out[6] = i.jointRMSE * 180 / .pi; out[7] = i.comError; out[8] = i.power; out[9] = Double(h.env.frame)
+    for f in StepInfo.Field.allCases { out[f.rawValue] = i.value(f) }
+    out[StepInfo.Field.allCases.count] = Double(h.env.frame)
     for k in i.footLoads.indices { out[infoNames.count + k] = i.footLoads[k] }
 }
 

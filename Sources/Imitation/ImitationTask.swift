@@ -50,5 +50,28 @@ public struct StepInfo: Sendable {
     public var fallReason: String?
     public init() {}
 
-    public static let termNames = ["imitation", "effort", "smoothness"]
+    /// The per-step numbers that the C ABI (`bi_env_info`), rollout recordings (`rewards.sto`) and the trainer's
+    /// logged means share, in this order and under these names; the foot loads follow where a consumer takes them.
+    public enum Field: Int, CaseIterable, Sendable {
+        case imitation, effort, smoothness, weightedImitation, weightedEffort, weightedSmoothness, jointRMSEDegrees, comError, power
+
+        public var name: String {
+            ["imitation", "effort", "smoothness", "weighted_imitation", "weighted_effort", "weighted_smoothness",
+             "joint_rmse_deg", "com_error_m", "power_w"][rawValue]
+        }
+    }
+
+    @inline(__always) public func value(_ field: Field) -> Double {
+        switch field {
+        case .imitation: return imitation
+        case .effort: return effort
+        case .smoothness: return smoothness
+        case .weightedImitation: return weightedImitation
+        case .weightedEffort: return weightedEffort
+        case .weightedSmoothness: return weightedSmoothness
+        case .jointRMSEDegrees: return jointRMSE * 180 / .pi
+        case .comError: return comError
+        case .power: return power
+        }
+    }
 }

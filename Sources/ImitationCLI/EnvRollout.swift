@@ -56,7 +56,7 @@ enum EnvRollout {
         let act = try policy(name, env: env, seed: seed)
         let rec = episode(env: env, steps: steps, seed: UInt64(seed), act: act)
         try rec.write(to: out)
-        let rmse = rec.terms.dropFirst().map { $0[7] }.reduce(0, +) / Double(max(rec.steps, 1))
+        let rmse = rec.series(.jointRMSEDegrees).reduce(0, +) / Double(max(rec.steps, 1))
         print(String(format: "%@: %d steps (%.2f s), return %.3f, mean joint RMSE %.2f deg; %@", env.task.id, rec.steps,
                      Double(rec.steps) * env.reference.step, rec.totalReward, rmse, rec.ending))
         print("wrote \(out)/report.html, states.sto, motion.mot, speeds.sto, reference.sto, actions.sto, controls.sto, rewards.sto")

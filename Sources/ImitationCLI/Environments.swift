@@ -42,7 +42,8 @@ enum Environments {
 /// the reward terms of every step, which the trainer logs as means since its last log line.
 final class ImitationAdapter: Environment {
     let env: ImitationEnvironment
-    static let termNames = ["reward/imitation", "reward/effort", "reward/smoothness", "reward/joint_rmse_deg", "reward/com_error_m"]
+    static let terms: [StepInfo.Field] = [.imitation, .effort, .smoothness, .jointRMSEDegrees, .comError]
+    static let termNames = terms.map { "reward/\($0.name)" }
     private var termSums = [Double](repeating: 0, count: termNames.count), termSteps = 0
 
     init(_ env: ImitationEnvironment) { self.env = env }
@@ -54,8 +55,7 @@ final class ImitationAdapter: Environment {
     func step(_ action: [Float], observation: inout [Float]) -> StepOutcome {
         let r = env.step(action, observation: &observation)
         let i = env.info
-        termSums[0] += i.imitation; termSums[1] += i.effort; termSums[2] += i.smoothness
-        termSums[3] += i.jointRMSE * 180 / .pi; termSums[4] += i.comError
+        for (k, f) in Self.terms.enumerated() { termSums[k] += i.value(f) }
         termSteps += 1
         return StepOutcome(reward: r.reward, terminated: r.terminated, truncated: r.truncated)
     }

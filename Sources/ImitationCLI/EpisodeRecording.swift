@@ -14,8 +14,8 @@ struct EpisodeRecording {
     /// Centre-of-mass x at the start, for the distance travelled.
     let startX: Double
 
-    static let termColumns = ["reward", "imitation", "effort", "smoothness", "weighted_imitation", "weighted_effort",
-                              "weighted_smoothness", "joint_rmse_deg", "com_error_m", "power_w"]
+    /// rewards.sto's columns before the foot loads: the reward, then the step fields every consumer shares.
+    static let termColumns = ["reward"] + StepInfo.Field.allCases.map(\.name)
 
     init(env: ImitationEnvironment) {
         self.env = env
@@ -32,8 +32,7 @@ struct EpisodeRecording {
         reference.append(env.reference.positions(at: f))
         actions.append(action.map(Double.init)); inputs.append(env.actuatorInputs())
         let i = env.info
-        terms.append([reward, i.imitation, i.effort, i.smoothness, i.weightedImitation, i.weightedEffort, i.weightedSmoothness,
-                      i.jointRMSE * 180 / .pi, i.comError, i.power] + i.footLoads)
+        terms.append([reward] + StepInfo.Field.allCases.map(i.value) + i.footLoads)
         frames.append(figure.frame(d))
         if time.count > 1 { totalReward += reward }
     }
@@ -50,12 +49,15 @@ struct EpisodeRecording {
     }
 
     /// Mean centre-of-mass position error over the episode (m).
-    var meanCOMError: Double { terms.dropFirst().map { $0[8] }.reduce(0, +) / Double(max(steps, 1)) }
+    /// A step field over the episode's steps (the reset sample left out).
+    func series(_ field: StepInfo.Field) -> [Double] { terms.dropFirst().map { $0[1 + field.rawValue] } }
+
+    var meanCOMError: Double { series(.comError).reduce(0, +) / Double(max(steps, 1)) }
     /// Distance the centre of mass travelled forward (m).
     var distance: Double { env.model.centerOfMass(env.data).position.x - startX }
     /// Energy (metabolic for muscles, mechanical for torques) per kg of body mass per metre travelled, J/(kg·m).
     var costOfTransport: Double {
-        let energy = terms.dropFirst().map { $0[9] }.reduce(0, +) * env.reference.step
+        let energy = series(.power).reduce(0, +) * env.reference.step
         return energy / (env.model.totalMass * max(abs(distance), 1e-9))
     }
 
@@ -116,10 +118,11 @@ struct EpisodeRecording {
             return .init(name: model.coordinates[c].name, unit: rotational ? "deg" : "m",
                          simulated: positions.map { $0[c] * k }, reference: reference.map { $0[c] * k })
         }
-        let rewards = [0, 1, 2, 3, 7].map { j in
-            // The reset sample has no step behind it: left out of the plot.
-            ReportData.Curve(name: Self.termColumns[j], unit: j == 7 ? "deg" : "", simulated: [.nan] + terms.dropFirst().map { $0[j] }, reference: nil)
-        }
+        // The reset sample has no step behind it: left out of the plot.
+        let rewards = [ReportData.Curve(name: "reward", unit: "", simulated: [.nan] + terms.dropFirst().map { $0[0] }, reference: nil)]
+            + [StepInfo.Field.imitation, .effort, .smoothness, .jointRMSEDegrees].map { f in
+                ReportData.Curve(name: f.name, unit: f == .jointRMSEDegrees ? "deg" : "", simulated: [.nan] + series(f), reference: nil)
+            }
         let controls = env.actionNames.indices.map { a in
             ReportData.Curve(name: env.actionNames[a], unit: env.isTorqueDriven ? "N·m" : "excitation", simulated: inputs.map { $0[a] }, reference: nil)
         }
