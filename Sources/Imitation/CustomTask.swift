@@ -1,5 +1,5 @@
-import Sim
 import Foundation
+import Sim
 
 /// A researcher's own model and motion as an imitation task (`--model FILE --reference FILE --actuation torque|muscle`).
 public struct CustomTaskSpec: Equatable, Sendable {

@@ -1,4 +1,5 @@
 import Sim
+
 /// The imitation environment IDs the product offers (docs/environments.md): task × 2D/3D × muscle/torque,
 /// plus a 3D muscle cerebral-palsy crouch gait.
 public struct EnvironmentSpec: Equatable, Sendable {

@@ -1,4 +1,5 @@
 import Sim
+
 import JSONConfig
 
 /// Settings shared by every imitation environment; mirrors `configs/env_default.json`

@@ -1,5 +1,5 @@
-import Sim
 import Foundation
+import Sim
 
 /// Builds the seventeen imitation environments (docs/environments.md) from the built-in models and references, or any ID
 /// with another reference motion (`--reference FILE.mot`).

@@ -1,4 +1,5 @@
 import Sim
+
 /// Numerical inverse kinematics for synthetic references: finds the coordinates that put the foot contact spheres
 /// and the whole-body centre of mass where asked, by damped Gauss–Newton on the model's own forward kinematics
 /// (`pointJacobian`). Targets are weighted least squares ("hard", weight 1) plus a weak pull of every unknown towards

@@ -1,5 +1,5 @@
-import Sim
 import Foundation
+import Sim
 
 /// One gait cycle of every coordinate as a truncated Fourier series plus a constant forward speed: the compact form
 /// of bioimitate's built-in reference motions. Periodic by construction, smooth, and differentiable exactly.

@@ -1,5 +1,5 @@
-import Sim
 import Foundation
+import Sim
 
 extension FourierCycle {
     /// Fits one gait cycle of a recording (`.mot`/`.sto`) on `model`: maps and lightly smooths it, adds a treadmill's

@@ -1,4 +1,5 @@
 import Sim
+
 /// Gait-cycle length detected from the joint angles themselves rather than hard-coded.
 ///
 /// Walking and running are close to left-right symmetric: the right leg does at t + T/2 what the left leg did at t.

@@ -1,5 +1,5 @@
-import Sim
 import Foundation
+import Sim
 
 /// A gym-style imitation environment over flat Float32 buffers (docs/environments.md): `reset(seed:)` puts the body in the
 /// reference state at a start frame; `step` applies an action for one control step and scores how closely the body

@@ -1,4 +1,5 @@
 import Sim
+
 /// What distinguishes one imitation environment from another: its model (variant), its reference motion and the
 /// few task settings the design fixes (docs/environments.md). Built by `EnvironmentRegistry`.
 public struct ImitationTask: Sendable {

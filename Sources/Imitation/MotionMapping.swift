@@ -1,5 +1,5 @@
-import Sim
 import Foundation
+import Sim
 
 /// A recorded motion mapped onto a model: one column per model coordinate (model order, rad and m), resampled at a
 /// uniform spacing by a Gaussian-kernel smoother, treadmill belt speed added to pelvis_tx, locked coordinates held.

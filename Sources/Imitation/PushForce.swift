@@ -1,4 +1,5 @@
 import Sim
+
 /// A horizontal push on a body's centre of mass whose force (N, ground frame) is read from its three controls, so an
 /// environment can schedule perturbations while the model stays immutable.
 public final class PushForce: ForceElement {

@@ -1,5 +1,5 @@
-import Sim
 import Foundation
+import Sim
 
 /// A motion to imitate, sampled at the control step on one model: coordinate values and speeds per frame (model
 /// coordinate order), the gait-cycle duration, and what the model's own kinematics make of each frame (positions of

@@ -1,4 +1,5 @@
 import Sim
+
 /// SplitMix64 (Steele, Lea & Flood 2014): the environments' own small random stream, so a seed fixes a reset's
 /// start frame and perturbations without depending on the learners' generators.
 public struct SplitMix: Sendable {

@@ -1,5 +1,5 @@
-import Sim
 import Foundation
+import Sim
 
 /// Reference motions built in code, for tasks with no recorded data available to the project (jumping, cerebral-palsy
 /// crouch gait). They are SYNTHETIC: kinematically consistent (feet flat and fixed on the floor in stance, a ballistic

@@ -1,4 +1,5 @@
 import Sim
+
 extension EnvironmentRegistry {
     /// Jumping: the synthetic countermovement jump, tiled exactly. Palsy: the synthetic crouch gait made from the
     /// built-in 3D walking cycle, refitted as a Fourier cycle so it tiles. Both are documented in SyntheticMotion.

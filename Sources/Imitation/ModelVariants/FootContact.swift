@@ -1,4 +1,5 @@
 import Sim
+
 extension Model {
     /// gait1422_3d's foot contact, which the shared file carries only inside XML comments: a floor half space and
     /// three spheres per foot (heel r = 0.05 on calcn at (0.03, 0.02, 0); two toe spheres r = 0.025 on toes at

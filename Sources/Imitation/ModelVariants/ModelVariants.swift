@@ -1,4 +1,5 @@
 import Sim
+
 extension Model {
     /// The torque-driven variant: muscles removed, and a CoordinateActuator (optimal force 1 N·m, so the control is
     /// the torque) on every rotational, unlocked coordinate. Pelvis translations stay unactuated.

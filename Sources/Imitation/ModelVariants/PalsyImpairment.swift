@@ -1,4 +1,5 @@
 import Sim
+
 extension Model {
     /// Scale factors of the cerebral-palsy-like impairment, per muscle group: (max isometric force, optimal fiber
     /// length, tendon slack length). No patient data is available to the project; the factors are our choice within

@@ -1,4 +1,5 @@
 import Sim
+
 extension Model {
     /// gait1422_3d's eight coordinate limit forces, which the shared file carries only inside XML comments (OpenSim
     /// ignores them, so the original 3D environments ran without joint limits and an unloaded knee could fold
