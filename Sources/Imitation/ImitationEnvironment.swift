@@ -24,8 +24,8 @@ public final class ImitationEnvironment {
     public private(set) var info = StepInfo()
     /// Wall time spent inside the integrator and in whole `step` calls since creation (s), for benchmarks.
     public private(set) var simulationSeconds = 0.0, stepSeconds = 0.0
-    /// The action applied in the last step (after smoothing): excitations or torques.
-    public private(set) var appliedAction: [Double]
+    /// The action applied in the last step (after smoothing): excitations or target angles.
+    public var appliedAction: [Double] { filter.applied }
 
     // Fixed layout, computed once.
     let tracked: [Int]                 // coordinates whose angles are imitated and observed
@@ -41,6 +41,7 @@ public final class ImitationEnvironment {
     let limitForces: [CoordinateLimitForce]
     let pushControl: Int?
     let torso: Int, pelvis: Int
+    let fall: FallRule
     let velocityBodies: [Int]
     let planar: Bool
     let bodyWeight: Double, height: Double
@@ -48,10 +49,7 @@ public final class ImitationEnvironment {
     // Scratch.
     var integrator: Integrator
     var rng = SplitMix(seed: 0)
-    var history: [[Double]]            // last `horizon` actions
-    var historyCount = 0, historyNext = 0
-    var previousAction: [Double]
-    var hasPrevious = false
+    var filter: ActionFilter
     var savedQ: [Double], savedU: [Double], savedZ: [Double]
     var excitations: [Double], evaluations: [MuscleEvaluation]
     var rates: [Double]
@@ -72,6 +70,7 @@ public final class ImitationEnvironment {
             throw SimError.invalid("reference \(task.reference.name) is sampled at \(task.reference.step) s, the environment steps \(config.stepSize) s")
         }
         self.torso = torso; self.pelvis = pelvis
+        fall = FallRule(minimumTorsoHeight: task.minimumTorsoHeight)
         planar = model.coordinateIndex("pelvis_tz") == nil
         tracked = model.coordinates.indices.filter {
             model.coordinates[$0].motion != .translational && !model.coordinates[$0].locked && !task.untracked.contains($0)
@@ -144,9 +143,7 @@ public final class ImitationEnvironment {
 
         data = SimData(model: model)
         integrator = Integrator(model: model, mode: config.integratorMode)
-        history = [[Double]](repeating: [Double](repeating: 0, count: names.count), count: config.horizon)
-        previousAction = [Double](repeating: 0, count: names.count)
-        appliedAction = previousAction
+        filter = ActionFilter(low: low, high: high, horizon: config.horizon)
         savedQ = data.q; savedU = data.u; savedZ = data.z
         rates = [Double](repeating: 0, count: model.stateCount)
         excitations = [Double](repeating: 0, count: muscles.count)
@@ -167,8 +164,7 @@ public final class ImitationEnvironment {
         }
         setToReference(frame: startFrame)
         integrator = Integrator(model: model, mode: config.integratorMode)
-        historyCount = 0; historyNext = 0; hasPrevious = false
-        for i in appliedAction.indices { appliedAction[i] = 0 }
+        filter.reset()
         pushDirection = .zero
         info = StepInfo(); info.footLoads = [Double](repeating: 0, count: 6 * footOutputs.count)
         try? model.computeAccelerations(&data, stateRates: &rates)
@@ -202,31 +198,15 @@ public final class ImitationEnvironment {
         let stepStart = DispatchTime.now().uptimeNanoseconds
         defer { stepSeconds += Double(DispatchTime.now().uptimeNanoseconds - stepStart) * 1e-9 }
         let n = actionSize
-        // Smoothing: the applied action is the mean of the last `horizon` actions.
-        var deltaSquared = 0.0
-        for i in 0..<n {
-            let a = Double(min(max(action[i].isNaN ? actionLow[i] : action[i], actionLow[i]), actionHigh[i]))
-            history[historyNext][i] = a
-            if hasPrevious { deltaSquared += (a - previousAction[i]) * (a - previousAction[i]) }
-            previousAction[i] = a
-        }
-        hasPrevious = true
-        historyNext = (historyNext + 1) % history.count
-        historyCount = min(historyCount + 1, history.count)
-        for i in 0..<n {
-            var sum = 0.0
-            for k in 0..<historyCount { sum += history[k][i] }
-            appliedAction[i] = sum / Double(historyCount)
-        }
+        let deltaSquared = filter.take(action)
         if actuatedCoordinate.isEmpty || !servoOutputs.isEmpty {
             // Excitations, or servo targets (the servo computes its torque at every integrator stage).
             for i in 0..<n { data.controls[actuatorControl[i]] = appliedAction[i] }
         } else {
-            // PD torques from the state at the start of the step, held over it, clipped to ±max_actuation.
             for i in 0..<n {
-                let c = actuatedCoordinate[i], g = task.pdGains[i]
-                let torque = g.kp * (appliedAction[i] - data.q[c]) - g.kd * data.u[c]
-                data.controls[actuatorControl[i]] = min(max(torque, -config.maxActuation), config.maxActuation)
+                let c = actuatedCoordinate[i]
+                data.controls[actuatorControl[i]] = HeldPD.torque(target: appliedAction[i], q: data.q[c], u: data.u[c],
+                                                                  gains: task.pdGains[i], limit: config.maxActuation)
             }
         }
         schedulePush()
@@ -252,33 +232,24 @@ public final class ImitationEnvironment {
         frame += 1
 
         let reward = score(deltaSquared: deltaSquared, distance: model.centerOfMass(data).position.x - startX)
-        if failure == nil { failure = fallReason() }
+        if failure == nil { failure = fall.reason(model: model, data: data, torso: torso, limitForces: limitForces) }
         info.fallReason = failure
         observe(&observation)
         let terminated = failure != nil
         return (terminated ? 0 : reward, terminated, !terminated && frame >= endFrame)
     }
 
-    /// Horizontal pushes of ±50 N on the torso, 0.2 s long, every 2 s of the episode, the first after 1 s
-    /// (docs/environments.md).
+    /// Sets the push force of this step (`PushSchedule`).
     private func schedulePush() {
         guard let c = pushControl else { return }
-        let (starts, active) = Self.pushSchedule(episodeTime: Double(frame - startFrame) * reference.step, step: reference.step)
+        let (starts, active) = PushSchedule.at(episodeTime: Double(frame - startFrame) * reference.step, step: reference.step)
         if starts {
             // A new push: random sign (2D) or random horizontal direction (3D).
             let angle = 2 * Double.pi * rng.uniform()
             pushDirection = planar ? Vec3(rng.uniform() < 0.5 ? -1 : 1, 0, 0) : Vec3(Foundation.cos(angle), 0, Foundation.sin(angle))
         }
-        let force = active ? pushDirection * 50 : .zero
+        let force = active ? pushDirection * PushSchedule.force : .zero
         data.controls[c] = force.x; data.controls[c + 1] = force.y; data.controls[c + 2] = force.z
-    }
-
-    /// Whether a push starts at, and whether one acts over, the control step beginning at episode time t.
-    static func pushSchedule(episodeTime t: Double, step: Double) -> (starts: Bool, active: Bool) {
-        let shifted = t + 1  // pushes start at 1, 3, 5, ... s
-        let since = shifted.truncatingRemainder(dividingBy: 2)
-        guard shifted >= 2 - 1e-9 else { return (false, false) }
-        return (since < step / 2 || since > 2 - step / 2, since < 0.2 - 1e-9 || since > 2 - step / 2)
     }
 
     /// Reward and its terms at the current state against the reference frame (docs/environments.md).
@@ -291,31 +262,23 @@ public final class ImitationEnvironment {
         let com = model.centerOfMass(data).position, target = reference.centerOfMass[f]
         var comSquared = 0.0
         for k in 0..<dims { comSquared += (com[k] - target[k]) * (com[k] - target[k]) }
-        var imitation = Foundation.exp(-30 * jointMSE) * Foundation.exp(-20 * comSquared / Double(dims))
+        var feet: Double?
         if !planar {
-            // Each foot: (1/2)·exp(−20 · Σ squared position errors of its femur, tibia, talus and calcaneus).
-            var feet = 0.0
+            var legs = 0.0
             for side in ["_r", "_l"] {
                 var sum = 0.0
                 for (k, b) in reference.trackedBodies.enumerated() where model.bodies[b].name.hasSuffix(side) {
                     let e = data.origin[b] - reference.bodyPositions[f * reference.trackedBodies.count + k]
                     sum += dot(e, e)
                 }
-                feet += 0.5 * Foundation.exp(-20 * sum)
+                legs += 0.5 * Foundation.exp(-ImitationReward.footScale * sum)
             }
-            imitation *= feet
+            feet = legs
         }
-        // Effort: energy over the step per body weight per metre travelled (a cost of transport), with the distance
-        // floored at what 0.1 m/s covers so standing still is not infinitely costly.
         let power = muscleForces.isEmpty ? mechanicalPower() : metabolicPower()
-        let effort = power * reference.step / (bodyWeight * max(abs(distance), 0.1 * reference.step))
-        let w = config.rewardWeights
-        info.imitation = imitation; info.effort = Foundation.exp(-effort); info.smoothness = Foundation.exp(-deltaSquared.squareRoot())
-        info.weightedImitation = (0.5 + w[0]) * info.imitation
-        info.weightedEffort = w[1] * info.effort
-        info.weightedSmoothness = w[2] * info.smoothness
-        info.jointRMSE = jointMSE.squareRoot(); info.comError = comSquared.squareRoot(); info.power = power
-        return info.weightedImitation + info.weightedEffort + info.weightedSmoothness
+        return ImitationReward.score(jointMSE: jointMSE, comSquared: comSquared, dims: dims, feet: feet, power: power, distance: distance,
+                                     step: reference.step, bodyWeight: bodyWeight, deltaSquared: deltaSquared,
+                                     weights: config.rewardWeights, into: &info)
     }
 
     /// Whole-body metabolic power (W) from each muscle's state at the end of the step (Umberger energetics).
@@ -335,24 +298,6 @@ public final class ImitationEnvironment {
         var p = 0.0
         for i in actuatedCoordinate.indices { p += abs(torque(i) * data.u[actuatedCoordinate[i]]) }
         return p
-    }
-
-    /// Why the body counts as fallen or broken, nil when it does not.
-    private func fallReason() -> String? {
-        for i in 0..<data.q.count where !data.q[i].isFinite || !data.u[i].isFinite {
-            return "non-finite state of \(model.coordinates[i].name)"
-        }
-        if data.origin[torso].y < task.minimumTorsoHeight {
-            return String(format: "fell: torso at %.2f m, below %.2f m", data.origin[torso].y, task.minimumTorsoHeight)
-        }
-        for l in limitForces {
-            let c = l.coordinate
-            if abs(l.force(q: data.q[c], u: data.u[c])) > 1000 { return "coordinate-limit force above 1000 on \(model.coordinates[c].name)" }
-        }
-        for i in 0..<data.udot.count where abs(data.udot[i]) > 1e4 {
-            return "acceleration of \(model.coordinates[i].name) above 1e4"
-        }
-        return nil
     }
 
     /// The actuator inputs of the last step, one per action: excitations (muscle envs) or the clipped PD torques in

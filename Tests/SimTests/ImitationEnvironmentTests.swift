@@ -85,9 +85,9 @@ final class ImitationEnvironmentTests: XCTestCase {
 
     /// Pushes act 1.0–1.2 s, 3.0–3.2 s, ... into an episode, and a push on the torso accelerates the body.
     func testPerturbationsPushTheBody() throws {
-        let active = (0..<500).filter { ImitationEnvironment.pushSchedule(episodeTime: Double($0) * 0.01, step: 0.01).active }
+        let active = (0..<500).filter { PushSchedule.at(episodeTime: Double($0) * 0.01, step: 0.01).active }
         XCTAssertEqual(active, Array(100..<120) + Array(300..<320))
-        let starts = (0..<500).filter { ImitationEnvironment.pushSchedule(episodeTime: Double($0) * 0.01, step: 0.01).starts }
+        let starts = (0..<500).filter { PushSchedule.at(episodeTime: Double($0) * 0.01, step: 0.01).starts }
         XCTAssertEqual(starts, [100, 300])
         var config = EnvironmentConfig(); config.applyPerturbations = true
         let model = try EnvironmentRegistry.make(id: "MuscleWalkingImitation2D-v0", config: config).model
