@@ -45,6 +45,19 @@ extension EnvironmentRegistry {
             notes.append(String(format: "joints actuation: residual torques on the pelvis rotations capped at %.1f N·m", cap))
         case .muscle:
             guard !model.muscles.isEmpty else { throw SimError.invalid("\(spec.model) has no muscles: use --actuation torque or joints") }
+            // A coordinate no muscle spans can only move passively; the policy cannot track it.
+            var d = SimData(model: model)
+            model.updateKinematics(&d)
+            var spanned = Set<Int>()
+            for m in model.muscles { for (c, r) in model.momentArms(of: m.path, &d).enumerated() where abs(r) > 1e-9 { spanned.insert(c) } }
+            let free = model.coordinates.indices.filter { c in
+                model.coordinates[c].motion == .rotational && !model.coordinates[c].locked && !spanned.contains(c)
+                    && !model.floatingBaseCoordinates.contains(c)
+            }
+            if !free.isEmpty {
+                notes.append("no muscle spans " + free.map { model.coordinates[$0].name }.joined(separator: ", ")
+                             + ": they move only passively (lock them in the model, or use --actuation torque)")
+            }
         }
         let reference: ReferenceMotion
         var missing: [String] = []

@@ -89,6 +89,17 @@ final class CustomTaskTests: XCTestCase {
         XCTAssertEqual(env.residualActions.map { env.actionNames[$0] }, ["pelvis_tilt", "pelvis_list", "pelvis_rotation"])
     }
 
+    /// Muscle actuation names the coordinates no muscle spans (gait10dof18musc's lumbar joint), which only move passively.
+    func testMuscleActuationNamesCoordinatesNoMuscleSpans() throws {
+        try requireSharedData()
+        let model = ReferenceTable.models.appendingPathComponent("gait10dof18musc.osim").path
+        let (task, notes) = try EnvironmentRegistry.task(custom: CustomTaskSpec(model: model, reference: Self.walk, actuation: .muscle), config: EnvironmentConfig())
+        XCTAssertEqual(task.model.muscles.count, 18)
+        XCTAssertTrue(notes.contains { $0.hasPrefix("no muscle spans lumbar_extension:") }, "\(notes)")
+        let (_, gait2392) = try EnvironmentRegistry.task(custom: CustomTaskSpec(model: Self.gait2392, reference: Self.walk, actuation: .muscle), config: EnvironmentConfig())
+        XCTAssertFalse(gait2392.contains { $0.hasPrefix("no muscle spans") }, "\(gait2392)")
+    }
+
     func testCoordinatesTheMotionLacksAreHeldAndNotScored() throws {
         try requireSharedData()
         let table = try MotionTable.read(path: Self.walk)
