@@ -10,7 +10,8 @@ public final class ImitationEnvironment {
     public let config: EnvironmentConfig
     public var model: Model { task.model }
     public var reference: ReferenceMotion { task.reference }
-    public let observationNames: [String]
+    public var observationNames: [String] { layout.names }
+    let layout: ObservationLayout
     public let actionNames: [String]
     public let actionLow: [Float], actionHigh: [Float]
     public var observationSize: Int { observationNames.count }
@@ -42,9 +43,8 @@ public final class ImitationEnvironment {
     let pushControl: Int?
     let torso: Int, pelvis: Int
     let fall: FallRule
-    let velocityBodies: [Int]
     let planar: Bool
-    let bodyWeight: Double, height: Double
+    let bodyWeight: Double
 
     // Scratch.
     var integrator: Integrator
@@ -75,7 +75,6 @@ public final class ImitationEnvironment {
         tracked = model.coordinates.indices.filter {
             model.coordinates[$0].motion != .translational && !model.coordinates[$0].locked && !task.untracked.contains($0)
         }
-        velocityBodies = ["torso", "calcn_r", "calcn_l"].compactMap { model.bodyIndex($0) }
         bodyWeight = model.totalMass * norm(model.gravity)
         // Standing height from leg length: the hip joint sits at about 0.53 of body height (Winter, Biomechanics and
         // Motor Control of Human Movement, 4th ed., segment lengths); used only to normalise foot moments.
@@ -83,7 +82,7 @@ public final class ImitationEnvironment {
         model.updateKinematics(&standing)
         let lowest = ContactPoints.lowest(model: model, data: standing)
         let hip = model.bodyIndex("femur_r").map { standing.origin[$0].y } ?? standing.origin[pelvis].y
-        height = lowest.sphere >= 0 ? max(hip - lowest.height, 0.5) / 0.53 : 1.8
+        let height = lowest.sphere >= 0 ? max(hip - lowest.height, 0.5) / 0.53 : 1.8
 
         var muscles: [(MuscleForce, Int, Int)] = [], controls: [Int] = [], coordinates: [Int] = [], names: [String] = []
         var low: [Float] = [], high: [Float] = [], feet: [Int] = [], limits: [CoordinateLimitForce] = [], servos: [Int] = [], residuals: [Int] = []
@@ -123,23 +122,9 @@ public final class ImitationEnvironment {
         actuatorControl = controls; actuatedCoordinate = coordinates; servoOutputs = servos; residualActions = residuals; footOutputs = feet; limitForces = limits; pushControl = push
         actionNames = names; actionLow = low; actionHigh = high
 
-        // Observation names, in the order `observe` writes them.
-        let coordinateNames = tracked.map { model.coordinates[$0].name }
-        let axes = planar ? ["x", "y"] : ["x", "y", "z"]
-        var obs = ["phase"]
-        obs += coordinateNames.map { "q:\($0)" } + coordinateNames.map { "u:\($0)" } + coordinateNames.map { "udot:\($0)" }
-        if config.useTargetObservation { obs += coordinateNames.map { "target_q:\($0)" } + coordinateNames.map { "target_u:\($0)" } }
-        for b in task.reference.trackedBodies { obs += axes.map { "pos:\(model.bodies[b].name).\($0)" } }
-        obs += axes.map { "pos:com.\($0)" }
-        for b in velocityBodies { obs += axes.map { "vel:\(model.bodies[b].name).\($0)" } }
-        obs += axes.map { "vel:com.\($0)" }
-        for m in muscles { obs += ["activation:\(m.0.name)", "fiber_length:\(m.0.name)", "fiber_velocity:\(m.0.name)"] }
-        if config.useGRF {
-            for (k, f) in model.forces.enumerated() where feet.contains(model.outputOffsets[k]) {
-                obs += (planar ? ["fx", "fy", "mz"] : ["fx", "fy", "fz", "mx", "my", "mz"]).map { "grf:\(f.name).\($0)" }
-            }
-        }
-        observationNames = obs
+        let footNames = model.forces.enumerated().filter { feet.contains(model.outputOffsets[$0.offset]) }.map { ($0.element.name, model.outputOffsets[$0.offset]) }
+        layout = ObservationLayout(model: model, reference: task.reference, config: config, tracked: tracked, pelvis: pelvis,
+                                   muscles: muscles.map { ($0.0.name, $0.2) }, feet: footNames, bodyWeight: bodyWeight, height: height)
 
         data = SimData(model: model)
         integrator = Integrator(model: model, mode: config.integratorMode)
@@ -320,41 +305,6 @@ public final class ImitationEnvironment {
 
     /// Writes the observation in the order of `observationNames`.
     private func observe(_ o: inout [Float]) {
-        var k = 0
-        @inline(__always) func put(_ x: Double) { o[k] = Float(x); k += 1 }
-        let t = Double(frame) * reference.step
-        put((t / reference.cycleDuration).truncatingRemainder(dividingBy: 1))
-        for c in tracked { put(data.q[c]) }
-        for c in tracked { put(data.u[c]) }
-        for c in tracked { put(data.udot[c]) }
-        let next = min(frame + 1, reference.frameCount - 1)
-        if config.useTargetObservation {
-            for c in tracked { put(reference.position(next, c)) }
-            for c in tracked { put(reference.speed(next, c)) }
-        }
-        let dims = planar ? 2 : 3
-        let origin = data.origin[pelvis]
-        for b in reference.trackedBodies { let p = data.origin[b] - origin; for a in 0..<dims { put(p[a]) } }
-        let (com, comVelocity) = model.centerOfMass(data)
-        for a in 0..<dims { put(com[a] - origin[a]) }
-        for b in velocityBodies { for a in 0..<dims { put(data.velocity[b][a]) } }
-        for a in 0..<dims { put(comVelocity[a]) }
-        for m in muscleForces {
-            put(data.outputs[m.output + 1]); put(data.outputs[m.output + 2]); put(data.outputs[m.output + 3])
-        }
-        for (j, out) in footOutputs.enumerated() {
-            let force = Vec3(data.outputs[out], data.outputs[out + 1], data.outputs[out + 2])
-            // Moments are reported about the ground origin; about the pelvis they do not grow with distance walked.
-            let moment = Vec3(data.outputs[out + 3], data.outputs[out + 4], data.outputs[out + 5]) - cross(origin, force)
-            for a in 0..<3 { info.footLoads[6 * j + a] = force[a]; info.footLoads[6 * j + 3 + a] = moment[a] }
-            guard config.useGRF else { continue }
-            if planar {
-                put(force.x / bodyWeight); put(force.y / bodyWeight); put(moment.z / (bodyWeight * height))
-            } else {
-                for a in 0..<3 { put(force[a] / bodyWeight) }
-                for a in 0..<3 { put(moment[a] / (bodyWeight * height)) }
-            }
-        }
-        precondition(k == o.count, "observation buffer holds \(o.count) numbers, the layout \(k)")
+        layout.write(&o, model: model, data: data, reference: reference, frame: frame, footLoads: &info.footLoads)
     }
 }
