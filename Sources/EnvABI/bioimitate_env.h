@@ -22,7 +22,7 @@ const char *bi_env_id(int index);
  * reference_path: NULL or an OpenSim .mot/.sto to imitate instead of the built-in reference. */
 bi_env *bi_env_create(const char *id, const char *config_json, const char *reference_path);
 /* Creates an environment from your own model and motion (as `bioimitate train --model`): model is gait2d, gait3d,
- * an .osim or a bioimitate .json spec; actuation "muscle", "torque" or NULL (muscle when the model has muscles);
+ * an .osim or a bioimitate .json spec; actuation "muscle", "torque", "joints" or NULL (muscle when the model has muscles);
  * reference_path the .mot/.sto to imitate (NULL only for a built-in model, which then walks). */
 bi_env *bi_env_create_custom(const char *model, const char *actuation, const char *config_json, const char *reference_path);
 void bi_env_close(bi_env *env);

@@ -1,7 +1,7 @@
 import Foundation
 import Sim
 
-/// A researcher's own model and motion as an imitation task (`--model FILE --reference FILE --actuation torque|muscle`).
+/// A researcher's own model and motion as an imitation task (`--model FILE --reference FILE --actuation muscle|torque|joints`).
 public struct CustomTaskSpec: Equatable, Sendable {
     /// Built-in model name (gait2d, gait3d) or a path to an `.osim` file or a bioimitate `.json` spec.
     public var model: String

@@ -54,7 +54,7 @@ struct Rollout: ParsableCommand {
     @Option(help: "Motion (.mot/.sto) for --env to imitate instead of its built-in reference; with --model, runs the model as an imitation environment.")
     var reference: String?
 
-    @Option(help: "With --model and --reference: muscle or torque (default: muscle when the model has muscles).")
+    @Option(help: "With --model and --reference: muscle, torque or joints (default: muscle when the model has muscles).")
     var actuation: ActuationOption?
 
     @Option(name: .customLong("env-config"), help: "JSON file overriding environment settings (--env).")
