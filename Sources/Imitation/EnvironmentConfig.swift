@@ -1,6 +1,5 @@
-import Sim
-
 import JSONConfig
+import Sim
 
 /// Settings shared by every imitation environment; mirrors `configs/env_default.json`
 /// (keys and defaults from the original bioimitation-gym environment config).
