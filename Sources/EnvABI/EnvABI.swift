@@ -123,7 +123,7 @@ func customSpec(model: String, actuation: String?, reference: String?) throws ->
         }
         kind = k
     } else {
-        kind = try Model.load(model).muscles.isEmpty ? .torque : .muscle
+        kind = try CustomTaskSpec.defaultActuation(model: model)
     }
     return CustomTaskSpec(model: model, reference: reference, actuation: kind)
 }

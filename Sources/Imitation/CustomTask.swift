@@ -17,6 +17,11 @@ public struct CustomTaskSpec: Equatable, Sendable {
         self.model = model; self.reference = reference; self.actuation = actuation
     }
 
+    /// What an unspecified actuation means: muscle when `model` (a name or path) has muscles, else torque.
+    public static func defaultActuation(model: String) throws -> Actuation {
+        try Model.load(model).muscles.isEmpty ? .torque : .muscle
+    }
+
     /// The task's ID: model and motion file stems and the actuation, e.g. `gait2392_thelen2003muscle+subject01_walk1_ik-Torque`.
     public var id: String {
         let stem = { (path: String) in URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent }
@@ -50,9 +55,9 @@ extension EnvironmentRegistry {
             model.updateKinematics(&d)
             var spanned = Set<Int>()
             for m in model.muscles { for (c, r) in model.momentArms(of: m.path, &d).enumerated() where abs(r) > 1e-9 { spanned.insert(c) } }
+            let base = Set(model.floatingBaseCoordinates)
             let free = model.coordinates.indices.filter { c in
-                model.coordinates[c].motion == .rotational && !model.coordinates[c].locked && !spanned.contains(c)
-                    && !model.floatingBaseCoordinates.contains(c)
+                model.coordinates[c].motion == .rotational && !model.coordinates[c].locked && !spanned.contains(c) && !base.contains(c)
             }
             if !free.isEmpty {
                 notes.append("no muscle spans " + free.map { model.coordinates[$0].name }.joined(separator: ", ")
@@ -98,16 +103,14 @@ extension EnvironmentRegistry {
     static func prepared(path: String, model: Model, step: Double) throws -> (ReferenceMotion, missing: [String]) {
         let table = try MotionTable.read(path: path)
         guard table.time.count >= 2 else { throw SimError.invalid("\(path): \(table.time.count) sample(s); a motion needs at least two") }
-        let mapped = try MappedMotion(table: table, model: model, step: 0.005, smoothing: 0.008, source: path)
-        let angles = model.coordinates.indices.filter { model.coordinates[$0].motion == .rotational && !model.coordinates[$0].locked && !model.coordinates[$0].name.hasPrefix("pelvis") }
+        let mapped = try FourierCycle.mappedForFit(table, model: model, source: path)
         let duration = Double(mapped.samples.count - 1) * mapped.step
-        if let period = GaitCycle.detect(names: angles.map { model.coordinates[$0].name }, samples: mapped.samples.map { row in angles.map { row[$0] } }, step: mapped.step),
-           duration >= 0.95 * period {
+        if let period = GaitCycle.detect(mapped, model: model), duration >= 0.95 * period {
             let name = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
-            let (cycle, _, _) = try FourierCycle.fit(recording: path, model: model, name: name, source: path)
+            let (cycle, _, notes) = try FourierCycle.fit(mapped: mapped, period: period, path: path, model: model, name: name, source: path)
             let periodic = try ReferenceMotion.periodic(cycle, model: model, step: step)
-            let notes = mapped.notes + [String(format: "gait cycle of %.3f s detected: the reference is 3 repetitions of a Fourier fit of its first cycle", period)]
-            return (periodic.noting(notes), mapped.missing)
+            let detected = String(format: "gait cycle of %.3f s detected: the reference is 3 repetitions of a Fourier fit of its first cycle", period)
+            return (periodic.noting(notes + [detected]), mapped.missing)
         }
         return (try ReferenceMotion.recording(path: path, model: model, step: step, allowMissing: true), mapped.missing)
     }

@@ -11,15 +11,22 @@ extension FourierCycle {
                            harmonics: Int = 12) throws -> (cycle: FourierCycle, residual: [String: Double], notes: [String]) {
         guard (1...200).contains(harmonics) else { throw SimError.invalid("harmonics \(harmonics): must be between 1 and 200") }
         guard start.isFinite, start >= 0 else { throw SimError.invalid("start \(start): must be a time of 0 s or more") }
-        let recording = try MotionTable.read(path: path)
-        let spacing = 0.005
-        let mapped = try MappedMotion(table: recording, model: model, step: spacing, smoothing: 0.008, source: path)
-        let samples = mapped.samples
-        let angles = model.coordinates.indices.filter { model.coordinates[$0].motion == .rotational && !model.coordinates[$0].locked && !model.coordinates[$0].name.hasPrefix("pelvis") }
-        guard let period = GaitCycle.detect(names: angles.map { model.coordinates[$0].name },
-                                            samples: samples.map { row in angles.map { row[$0] } }, step: spacing) else {
+        let mapped = try mappedForFit(MotionTable.read(path: path), model: model, source: path)
+        guard let period = GaitCycle.detect(mapped, model: model) else {
             throw SimError.invalid("\(path): no gait cycle found (is the motion at least one stride long?)")
         }
+        return try fit(mapped: mapped, period: period, path: path, model: model, name: name, source: source, start: start, harmonics: harmonics)
+    }
+
+    /// A recording mapped as the fit samples it: every 5 ms, lightly smoothed (8 ms kernel).
+    static func mappedForFit(_ table: MotionTable, model: Model, source: String) throws -> MappedMotion {
+        try MappedMotion(table: table, model: model, step: 0.005, smoothing: 0.008, source: source)
+    }
+
+    /// The fit of `fit(recording:)` on a motion already mapped by `mappedForFit` whose cycle lasts `period` (s).
+    static func fit(mapped: MappedMotion, period: Double, path: String, model: Model, name: String, source: String,
+                    start: Double = 0, harmonics: Int = 12) throws -> (cycle: FourierCycle, residual: [String: Double], notes: [String]) {
+        let samples = mapped.samples, spacing = mapped.step
         let duration = Double(samples.count - 1) * spacing
         // A recording a few percent shorter than its cycle (a trial cut just before the stride closes) is bridged:
         // the last sample is held and the closing mismatch spread linearly like any other.

@@ -36,6 +36,15 @@ public enum GaitCycle {
         }.map { $0 * step }
     }
 
+    /// The cycle duration (s) of a motion mapped on `model`, from its unlocked rotational coordinates other than the
+    /// pelvis's (the pelvis follows the legs, and its rotations are small).
+    static func detect(_ mapped: MappedMotion, model: Model) -> Double? {
+        let angles = model.coordinates.indices.filter {
+            model.coordinates[$0].motion == .rotational && !model.coordinates[$0].locked && !model.coordinates[$0].name.hasPrefix("pelvis")
+        }
+        return detect(names: angles.map { model.coordinates[$0].name }, samples: mapped.samples.map { row in angles.map { row[$0] } }, step: mapped.step)
+    }
+
     private static func lag(_ seconds: Double, _ step: Double) -> Int { max(1, Int((seconds / step).rounded())) }
 
     /// The lag (in frames, refined to a fraction by a parabola through the minimum) with the least mean cost.

@@ -135,8 +135,7 @@ public struct ReferenceMotion: Sendable {
         }
         let samples = mapped.samples
         var notes = mapped.notes
-        let angles = model.coordinates.indices.filter { model.coordinates[$0].motion == .rotational && !model.coordinates[$0].locked && !model.coordinates[$0].name.hasPrefix("pelvis") }
-        var cycle = GaitCycle.detect(names: angles.map { model.coordinates[$0].name }, samples: samples.map { row in angles.map { row[$0] } }, step: step)
+        var cycle = GaitCycle.detect(mapped, model: model)
         if cycle == nil {
             cycle = Double(samples.count - 1) * step
             notes.append("no gait cycle detected; the phase spans the whole motion")

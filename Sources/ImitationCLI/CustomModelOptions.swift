@@ -26,7 +26,7 @@ struct CustomModelOptions: ParsableArguments {
         let path = Model.builtinNames.contains(model) ? model : URL(fileURLWithPath: model).standardizedFileURL.path
         let kind: ActuationOption
         if let actuation { kind = actuation } else {
-            do { kind = try Model.load(path).muscles.isEmpty ? .torque : .muscle } catch let e as SimError { throw CLIError("\(model): \(e)") }
+            do { kind = try CustomTaskSpec.defaultActuation(model: path) } catch let e as SimError { throw CLIError("\(model): \(e)") }
         }
         return CustomTaskSpec(model: path, reference: reference.map { URL(fileURLWithPath: $0).standardizedFileURL.path }, actuation: kind)
     }
@@ -52,13 +52,15 @@ struct RunModel: Codable, Equatable {
     /// when a recorded file's content changed.
     func spec(reference override: String?, recordedReference: String?) throws -> CustomTaskSpec {
         guard let kind = ActuationOption(rawValue: actuation) else { throw CLIError("run config: model actuation '\(actuation)' is not muscle, torque or joints") }
-        if hash != "built-in", try Self.hash(path) != hash {
-            throw CLIError("\(path) changed since the run was trained (content hash \(try Self.hash(path)), recorded \(hash))")
-        }
-        if override == nil, let recordedReference, let referenceHash, try Self.hash(recordedReference) != referenceHash {
-            throw CLIError("\(recordedReference) changed since the run was trained (content hash \(try Self.hash(recordedReference)), recorded \(referenceHash))")
-        }
+        if hash != "built-in" { try Self.require(path, hash: hash) }
+        if override == nil, let recordedReference, let referenceHash { try Self.require(recordedReference, hash: referenceHash) }
         return CustomTaskSpec(model: path, reference: override ?? recordedReference, actuation: kind)
+    }
+
+    /// Fails in one line when the file at `path` no longer has the content hash `recorded`.
+    private static func require(_ path: String, hash recorded: String) throws {
+        let now = try hash(path)
+        if now != recorded { throw CLIError("\(path) changed since the run was trained (content hash \(now), recorded \(recorded))") }
     }
 
     /// FNV-1a (64 bit) of a file's bytes, in hex: enough to notice an edited or replaced file.

@@ -6,18 +6,11 @@ import XCTest
 final class CustomModelCommandTests: XCTestCase {
     static let data = RolloutModelTests.shared
 
-    private func temporaryDirectory() throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("bioimitate-custom-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        addTeardownBlock { try? FileManager.default.removeItem(at: url) }
-        return url
-    }
-
     func testTrainTestAndRolloutOnAnOpenSim4ModelAndItsMotion() throws {
         let source = Self.data.appendingPathComponent("models/gait10dof18musc.osim")
         let motion = Self.data.appendingPathComponent("motions/subject01_walk1_ik.mot").path
         try XCTSkipUnless(FileManager.default.fileExists(atPath: source.path), "shared data not present")
-        let dir = try temporaryDirectory()
+        let dir = try temporaryFolder("bioimitate-custom")
         // A copy of the model, so the test can change it afterwards.
         let model = dir.appendingPathComponent("mine.osim")
         try FileManager.default.copyItem(at: source, to: model)

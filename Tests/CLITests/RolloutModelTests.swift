@@ -7,18 +7,11 @@ final class RolloutModelTests: XCTestCase {
     static let shared = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared/data")
 
-    private func temporaryDirectory() throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("bioimitate-rollout-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        addTeardownBlock { try? FileManager.default.removeItem(at: url) }
-        return url
-    }
-
     func testRolloutOfASharedModelFromAnIKPose() throws {
         let model = Self.shared.appendingPathComponent("models/gait0914_2d.osim").path
         let pose = Self.shared.appendingPathComponent("motions/subject01_walk_IK.mot").path
         try XCTSkipUnless(FileManager.default.fileExists(atPath: model))
-        let out = try temporaryDirectory()
+        let out = try temporaryFolder("bioimitate-rollout")
         let r = try runBioimitate(["rollout", "--model", model, "--initial-state", pose, "--t0", "0.5", "--duration", "0.05", "--out", out.path])
         XCTAssertEqual(r.status, 0, r.err)
         let states = try MotionTable.read(path: out.appendingPathComponent("states.sto").path)
@@ -34,7 +27,7 @@ final class RolloutModelTests: XCTestCase {
     }
 
     func testControlsDriveActuatorsAndUnknownColumnsAreRejected() throws {
-        let dir = try temporaryDirectory()
+        let dir = try temporaryFolder("bioimitate-rollout")
         let osim = """
             <OpenSimDocument Version="30000"><Model name="arm"><gravity>0 0 0</gravity><BodySet><objects>
             <Body name="ground"><mass>0</mass></Body>
