@@ -213,7 +213,7 @@ public func biEnvStep(_ env: OpaquePointer?, _ action: UnsafePointer<Float>?, _ 
 }
 
 /// The numbers `bi_env_info` writes, in order (bioimitate_env.h lists them too): the shared step fields, the frame.
-let infoNames = StepInfo.Field.allCases.map(\.name) + ["frame"]
+let infoNames = StepInfo.fields.map(\.name) + ["frame"]
 
 @_cdecl("bi_env_info_size")
 public func biEnvInfoSize(_ env: OpaquePointer?) -> Int32 {
@@ -232,8 +232,8 @@ public func biEnvInfo(_ env: OpaquePointer?, _ out: UnsafeMutablePointer<Double>
 /// Writes the `bi_env_info` numbers of one copy (infoNames' order, then the foot loads) without allocating.
 func writeInfo(_ h: EnvHandle, into out: UnsafeMutablePointer<Double>) {
     let i = h.env.info
-    for f in StepInfo.Field.allCases { out[f.rawValue] = i.value(f) }
-    out[StepInfo.Field.allCases.count] = Double(h.env.frame)
+    for f in StepInfo.fields { out[f.rawValue] = i.value(f) }
+    out[StepInfo.fields.count] = Double(h.env.frame)
     for k in i.footLoads.indices { out[infoNames.count + k] = i.footLoads[k] }
 }
 

@@ -62,6 +62,9 @@ public struct StepInfo: Sendable {
         }
     }
 
+    /// Every field in order, built once (a synthesized `allCases` builds its array on each access).
+    public static let fields = Field.allCases
+
     @inline(__always) public func value(_ field: Field) -> Double {
         switch field {
         case .imitation: return imitation

@@ -15,7 +15,7 @@ struct EpisodeRecording {
     let startX: Double
 
     /// rewards.sto's columns before the foot loads: the reward, then the step fields every consumer shares.
-    static let termColumns = ["reward"] + StepInfo.Field.allCases.map(\.name)
+    static let termColumns = ["reward"] + StepInfo.fields.map(\.name)
 
     init(env: ImitationEnvironment) {
         self.env = env
@@ -32,7 +32,7 @@ struct EpisodeRecording {
         reference.append(env.reference.positions(at: f))
         actions.append(action.map(Double.init)); inputs.append(env.actuatorInputs())
         let i = env.info
-        terms.append([reward] + StepInfo.Field.allCases.map(i.value) + i.footLoads)
+        terms.append([reward] + StepInfo.fields.map(i.value) + i.footLoads)
         frames.append(figure.frame(d))
         if time.count > 1 { totalReward += reward }
     }
